@@ -1,0 +1,215 @@
+"""Command line: read options, call the pipeline, write the output, return an exit code.
+
+Only click is imported at start-up; the pipeline, pydantic and jinja2 are imported when a command
+runs, so that --help and --version stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from cgowarn import __version__
+from cgowarn.errors import CgowarnError, ExitCode, InputError
+from cgowarn.formats import EXTENSIONS, OutputFormat
+
+SEVERITIES = ("low", "medium", "high")
+FAIL_ON_DEFAULT = "high"
+
+EPILOG = """\b
+Examples:
+  go build -ldflags '-linkmode external -extldflags "-static"' 2>&1 | cgowarn
+  cgowarn build.log
+  cgowarn --format html -o report.html build.log
+  cgowarn --format markdown build.log > comment.md
+  cgowarn --format json build.log | jq '.findings[].symbol'
+  cgowarn --fail-on medium build.log || echo "static-link problems"
+
+\b
+Exit codes:
+  0  nothing at or above --fail-on
+  1  at least one finding at or above --fail-on
+  2  usage error, unreadable input, or invalid knowledge base
+"""
+
+
+class DefaultGroup(click.Group):
+    """`cgowarn [OPTIONS] [LOG]...` runs `analyze`; other words name a subcommand."""
+
+    default_command = "analyze"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        command = self.commands[self.default_command]
+        with click.Context(command, info_name=ctx.info_name, parent=None) as sub:
+            command.format_help(sub, formatter)
+        others = [
+            (name, cmd.get_short_help_str())
+            for name, cmd in self.commands.items()
+            if name != self.default_command
+        ]
+        if others:
+            with formatter.section("Other commands"):
+                formatter.write_dl(others)
+
+
+@click.group(
+    name="cgowarn", cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
+def main() -> None:
+    """Explain glibc static-link warnings in build logs."""
+
+
+def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[bytes]]]:
+    opened: list[tuple[str, IO[bytes]]] = []
+    for name in logs or ("-",):
+        if name == "-":
+            if sys.stdin.isatty():
+                click.echo(
+                    "cgowarn: reading a build log from standard input (end with Ctrl-D)...",
+                    err=True,
+                )
+            opened.append(("<stdin>", sys.stdin.buffer))
+            continue
+        path = Path(name)
+        try:
+            if path.is_dir():
+                raise InputError(f"cannot read {name}: it is a directory, not a build log")
+            fh = stack.enter_context(path.open("rb"))
+        except FileNotFoundError:
+            raise InputError(f"cannot read {name}: no such file") from None
+        except PermissionError:
+            raise InputError(f"cannot read {name}: permission denied") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        if head == b"\x7fELF":
+            raise InputError(f"cannot read {name}: it is an ELF binary, not a build log")
+        opened.append((name, fh))
+    return opened
+
+
+def _choose_format(fmt: str | None, output: str) -> OutputFormat:
+    if fmt:
+        return OutputFormat(fmt)
+    if output != "-":
+        return EXTENSIONS.get(Path(output).suffix.lower(), OutputFormat.TEXT)
+    return OutputFormat.TEXT
+
+
+def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
+    if fmt is not OutputFormat.TEXT or output != "-":
+        return False
+    if choice is not None:
+        return choice
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+@main.command(epilog=EPILOG)
+@click.argument("logs", nargs=-1, metavar="[LOG]...")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in OutputFormat]),
+    help="Report format. Default: from the --output extension (.md, .html, .json), else text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="PATH",
+    help="Write the report here; '-' is standard output. A file is replaced only when complete.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([*SEVERITIES, "never"]),
+    default=FAIL_ON_DEFAULT,
+    show_default=True,
+    help="Exit with 1 when a finding has this severity or higher. high: run-time dependencies on "
+    "the host's glibc (NSS, dlopen); medium: also unsafe and stub functions; low: everything.",
+)
+@click.option(
+    "--max-occurrences",
+    type=click.IntRange(1, 100_000),
+    default=50,
+    show_default=True,
+    help="Occurrences kept per function in the report; counts stay exact.",
+)
+@click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
+)
+def analyze(
+    logs: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    fail_on: str,
+    max_occurrences: int,
+    color: bool | None,
+) -> None:
+    """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
+    is given), group them by libc function, say what breaks at run time in a static binary and
+    why, and recommend fixes."""
+    try:
+        code = _run(logs, fmt, output, fail_on, max_occurrences, color)
+    except CgowarnError as exc:
+        click.echo(f"cgowarn: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(code)
+
+
+def _run(
+    logs: tuple[str, ...],
+    fmt_name: str | None,
+    output: str,
+    fail_on: str,
+    max_occurrences: int,
+    color: bool | None,
+) -> int:
+    from cgowarn.output import write_output
+    from cgowarn.pipeline import analyze as run_analysis
+    from cgowarn.render import RenderOptions, render
+
+    fmt = _choose_format(fmt_name, output)
+    with ExitStack() as stack:
+        sources = _open_inputs(stack, logs)
+        report = run_analysis(sources, max_occurrences=max_occurrences)
+    text = render(report, fmt, RenderOptions(color=_use_color(color, output, fmt)))
+    write_output(text, output)
+    return _exit_code(report, fail_on)
+
+
+def _exit_code(report: Any, fail_on: str) -> int:
+    if fail_on == "never":
+        return ExitCode.OK
+    threshold = SEVERITIES.index(fail_on)
+    worst = [SEVERITIES.index(f.severity.value) for f in report.findings]
+    return ExitCode.FINDINGS if worst and max(worst) >= threshold else ExitCode.OK
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the --format json report."""
+    import json
+
+    from cgowarn.model import Report
+
+    click.echo(json.dumps(Report.model_json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,225 @@
+"""Load patterns/ once, validate every file into frozen models, and compile its patterns."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+import regex
+from pydantic import BaseModel, ValidationError
+
+from cgowarn.errors import KnowledgeBaseError
+from cgowarn.knowledge.models import (
+    CategoriesFile,
+    Category,
+    DiagnosticPattern,
+    DiagnosticsFile,
+    Fix,
+    FixesFile,
+    GoTags,
+    Group,
+    MessageFamily,
+    MessagesFile,
+    OriginRule,
+    OriginsFile,
+    Symbol,
+    SymbolsFile,
+)
+from cgowarn.resources import data_dir
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CompiledOrigin:
+    rule: OriginRule
+    fields: tuple[tuple[str, Any], ...]
+    """(field name, compiled pattern) for each field the rule sets."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The validated knowledge base, with its patterns compiled."""
+
+    families: dict[str, MessageFamily]
+    message_regex: Any
+    """One alternation of every family; group `f<i>` marks family i, `s<i>` its symbol."""
+    family_order: tuple[str, ...]
+    message_needles: tuple[str, ...]
+    """Literal strings; a line holds a glibc message only if it contains one of them."""
+    groups: dict[str, Group]
+    categories: dict[str, Category]
+    symbols: dict[str, Symbol]
+    origins: tuple[CompiledOrigin, ...]
+    fixes: tuple[Fix, ...]
+    go_tags: GoTags
+    diagnostics: tuple[tuple[DiagnosticPattern, Any], ...]
+    """(pattern entry, compiled regex); try only when the line contains one of entry.needles."""
+    silent_linkers: tuple[tuple[str, Any], ...]
+
+    def category_of(self, symbol: str, family: str) -> tuple[Category, bool]:
+        """The category for `symbol` warned about in `family`; the bool says whether it is known."""
+        entry = self.symbols.get(symbol)
+        if entry is not None:
+            return self.categories[entry.category], True
+        return self.categories[self.families[family].unknown_category], False
+
+
+def _read(name: str, model: type[M]) -> M:
+    path = data_dir("patterns").joinpath(name)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KnowledgeBaseError(f"patterns/{name}: file missing from the installation") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeBaseError(f"patterns/{name}: not valid TOML: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = list(first["loc"])
+        where = ".".join(str(p) for p in loc)
+        entry = _entry_name(raw, loc)
+        raise KnowledgeBaseError(
+            f"patterns/{name}: invalid entry {where}{entry}: {first['msg']}"
+        ) from exc
+
+
+def _entry_name(raw: dict[str, Any], loc: list[Any]) -> str:
+    """Name the offending entry (its id or name) so the error can be found in the file."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        items = raw.get(str(loc[0]))
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            ident = items[loc[1]].get("id") or items[loc[1]].get("name")
+            if ident:
+                return f" ({ident!r})"
+    return ""
+
+
+def _compile(file: str, entry: str, pattern: str) -> Any:
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise KnowledgeBaseError(f"patterns/{file}: entry {entry!r}: bad pattern: {exc}") from exc
+
+
+def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]) -> None:
+    if value not in known:
+        raise KnowledgeBaseError(f"patterns/{file}: entry {entry!r}: unknown {what} {value!r}")
+
+
+@cache
+def load_knowledge() -> KnowledgeBase:
+    """Read and validate patterns/ (once per process)."""
+    messages = _read("messages.toml", MessagesFile)
+    cats = _read("categories.toml", CategoriesFile)
+    syms = _read("symbols.toml", SymbolsFile)
+    origins = _read("origins.toml", OriginsFile)
+    fixes = _read("fixes.toml", FixesFile)
+    diags = _read("diagnostics.toml", DiagnosticsFile)
+
+    groups = {g.id: g for g in cats.group}
+    categories = {c.id: c for c in cats.category}
+    for c in cats.category:
+        _require("categories.toml", c.id, "group", c.group, groups)
+    symbols: dict[str, Symbol] = {}
+    for s in syms.symbol:
+        _require("symbols.toml", s.name, "category", s.category, categories)
+        if s.name in symbols:
+            raise KnowledgeBaseError(f"patterns/symbols.toml: entry {s.name!r}: listed twice")
+        symbols[s.name] = s
+
+    families = {f.id: f for f in messages.family}
+    branches = []
+    for i, fam in enumerate(messages.family):
+        _require("messages.toml", fam.id, "category", fam.unknown_category, categories)
+        compiled = _compile("messages.toml", fam.id, fam.pattern)
+        if "symbol" not in compiled.groupindex:
+            raise KnowledgeBaseError(
+                f"patterns/messages.toml: entry {fam.id!r}: pattern has no (?P<symbol>...) group"
+            )
+        branches.append(f"(?P<f{i}>{fam.pattern.replace('(?P<symbol>', f'(?P<s{i}>')})")
+    message_regex = _compile("messages.toml", "(all families)", "|".join(branches))
+    for s in syms.symbol:
+        for text in s.messages:
+            m = message_regex.fullmatch(text)
+            if m is None or _symbol_of(m, len(branches)) not in {s.name, _unfortified(s.name)}:
+                raise KnowledgeBaseError(
+                    f"patterns/symbols.toml: entry {s.name!r}: message {text!r} matches no family in messages.toml"
+                )
+            family = messages.family[_family_index(m, len(branches))]
+            if not any(n in text for n in family.needles):
+                raise KnowledgeBaseError(
+                    f"patterns/messages.toml: entry {family.id!r}: no needle occurs in {s.name!r}'s message {text!r}"
+                )
+
+    compiled_origins = []
+    for o in origins.origin:
+        fields = tuple(
+            (name, _compile("origins.toml", o.id, pat))
+            for name in ("object", "function", "file", "unit")
+            if (pat := getattr(o, name)) is not None
+        )
+        if not fields:
+            raise KnowledgeBaseError(
+                f"patterns/origins.toml: entry {o.id!r}: sets no field to match"
+            )
+        compiled_origins.append(CompiledOrigin(o, fields))
+    origin_ids = {o.id for o in origins.origin}
+    for f in fixes.fix:
+        for oid in f.origins:
+            if oid not in origin_ids:
+                raise KnowledgeBaseError(
+                    f"patterns/fixes.toml: entry {f.id!r}: unknown origin {oid!r}"
+                )
+        for gid in f.categories_group:
+            _require("fixes.toml", f.id, "group", gid, groups)
+
+    diagnostics = tuple(
+        (d, _compile("diagnostics.toml", d.id, d.pattern)) for d in diags.diagnostic
+    )
+    silent = tuple(
+        (s.name, _compile("diagnostics.toml", s.name, s.pattern)) for s in diags.silent_linker
+    )
+    return KnowledgeBase(
+        families=families,
+        message_regex=message_regex,
+        family_order=tuple(f.id for f in messages.family),
+        message_needles=tuple(sorted({n for f in messages.family for n in f.needles})),
+        groups=groups,
+        categories=categories,
+        symbols=symbols,
+        origins=tuple(compiled_origins),
+        fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
+        go_tags=fixes.go_tags,
+        diagnostics=diagnostics,
+        silent_linkers=silent,
+    )
+
+
+def _unfortified(name: str) -> str:
+    """`__gets_chk` -> `gets`: the _FORTIFY_SOURCE variant warns with the plain function's message."""
+    if name.startswith("__") and name.endswith("_chk"):
+        return name[2:-4]
+    return name
+
+
+def _family_index(match: Any, n: int) -> int:
+    return next(i for i in range(n) if match.group(f"f{i}") is not None)
+
+
+def _symbol_of(match: Any, n: int) -> str:
+    return str(match.group(f"s{_family_index(match, n)}"))
+
+
+def match_message(kb: KnowledgeBase, text: str) -> tuple[str, str, int, int] | None:
+    """Find glibc's message in `text`: (family id, symbol, start, end) or None."""
+    m = kb.message_regex.search(text)
+    if m is None:
+        return None
+    for i, fam in enumerate(kb.family_order):
+        if m.group(f"f{i}") is not None:
+            return fam, str(m.group(f"s{i}")), m.start(), m.end()
+    return None

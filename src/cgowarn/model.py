@@ -1,0 +1,222 @@
+"""The report model: frozen, documented values that every renderer reads and none recomputes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = "1.0"
+
+
+class Severity(StrEnum):
+    """How much a finding matters. Ordered: low < medium < high."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+
+
+class DiagnosticSeverity(StrEnum):
+    """Severity of a linker message that is not a libc finding."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LinkStatus(StrEnum):
+    """Whether the log shows the link failing."""
+
+    OK = "ok"
+    """No link error was found in the log."""
+    FAILED = "failed"
+    """The log holds at least one link error (undefined reference, collect2, ...)."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Origin(_Frozen):
+    """The code that referenced the libc function, as far as the log shows it."""
+
+    id: str = Field(
+        description="Stable id: go:os/user, go:net, lib:sqlite3, glibc, rust:std, unattributed, ..."
+    )
+    name: str = Field(description="Human name of the origin.")
+    evidence: str = Field(
+        description="What in the log identified it, e.g. 'function mygetpwnam_r'."
+    )
+
+
+class Occurrence(_Frozen):
+    """One warning line in the log, with the location the linker gave for it."""
+
+    link: int = Field(description="Id of the link unit (see Report.links) the line belongs to.")
+    source: str = Field(
+        description="Name of the log the line came from ('<stdin>' for standard input)."
+    )
+    source_line: int = Field(description="1-based line number of the warning line in that log.")
+    object: str | None = Field(
+        None, description="Object file or archive member that references the symbol."
+    )
+    function: str | None = Field(
+        None, description="Function in that object that references the symbol."
+    )
+    file: str | None = Field(None, description="Source file the linker named, if any.")
+    line: int | None = Field(None, description="Source line the linker named, if any.")
+    section: str | None = Field(
+        None, description="Section and offset the linker named, e.g. '.text+0x1a'."
+    )
+    origin: Origin = Field(description="Which code pulled the symbol in.")
+    lines: tuple[str, ...] = Field(
+        description="The original log lines: the context line (if any) and the warning line."
+    )
+
+
+class Finding(_Frozen):
+    """All warnings for one libc symbol."""
+
+    symbol: str = Field(description="The libc function (or variable) glibc warns about.")
+    count: int = Field(description="Number of warning lines for this symbol in the input.")
+    category: str = Field(description="Category id from the knowledge base, e.g. nss-passwd.")
+    feature: str = Field(description="The feature that the category concerns, in plain words.")
+    severity: Severity = Field(description="How much the finding matters.")
+    family: str = Field(
+        description="Which glibc message shape the warning had (static-link, stub, ...)."
+    )
+    known: bool = Field(description="False when the knowledge base does not list this symbol.")
+    static_only: bool = Field(
+        description="True when glibc prints this warning only for static links."
+    )
+    message: str = Field(description="glibc's message, as printed.")
+    breaks: str = Field(description="What breaks at run time, in plain words.")
+    why: str = Field(description="Why it breaks.")
+    sources: tuple[str, ...] = Field(
+        description="Where the knowledge comes from (glibc source, issues)."
+    )
+    origins: tuple[str, ...] = Field(description="Ids of the origins of its occurrences, sorted.")
+    links: tuple[int, ...] = Field(description="Ids of the link units it occurs in, sorted.")
+    occurrences: tuple[Occurrence, ...] = Field(
+        description="The occurrences, in log order; at most Report.max_occurrences of them."
+    )
+    occurrences_omitted: int = Field(
+        description="How many occurrences were counted but not kept (count - len(occurrences))."
+    )
+
+
+class FeatureSummary(_Frozen):
+    """Findings grouped by the feature that breaks."""
+
+    category: str = Field(description="Category id.")
+    feature: str = Field(description="The feature, in plain words.")
+    severity: Severity = Field(description="Severity of the category.")
+    breaks: str = Field(description="What breaks at run time.")
+    symbols: tuple[str, ...] = Field(description="Symbols of this category found, sorted.")
+    count: int = Field(description="Warning lines in this category.")
+
+
+class Diagnostic(_Frozen):
+    """A linker message that is not a libc finding: link errors and unrelated linker warnings."""
+
+    kind: str = Field(
+        description="Diagnostic id from the knowledge base, e.g. undefined_reference, collect2."
+    )
+    severity: DiagnosticSeverity = Field(description="error or warning.")
+    title: str = Field(description="Short human title.")
+    subject: str | None = Field(
+        None, description="What the message is about (symbol, library), when it names one."
+    )
+    message: str = Field(description="The line, without CI prefixes.")
+    advice: str = Field(description="What it means and what to do.")
+    link: int = Field(description="Id of the link unit.")
+    source: str = Field(description="Name of the log.")
+    source_line: int = Field(description="1-based line number.")
+
+
+class LinkUnit(_Frozen):
+    """One link in the log: a Go package header, a cargo crate, a linker command, or the whole log."""
+
+    id: int = Field(description="1-based id, in order of appearance.")
+    name: str = Field(
+        description="Package, crate or output name; the log name when the log gives none."
+    )
+    kind: str = Field(description="go-package, cargo-crate, command, or log.")
+    source: str = Field(description="Name of the log.")
+    source_line: int = Field(
+        description="Line where the unit starts (0 for the implicit whole-log unit)."
+    )
+    status: LinkStatus = Field(description="failed when an error diagnostic belongs to this unit.")
+    warning_lines: int = Field(description="Number of glibc warning lines in this unit.")
+    symbols: tuple[str, ...] = Field(
+        description="Distinct symbols warned about in this unit, sorted."
+    )
+
+
+class Recommendation(_Frozen):
+    """A fix, with what it removes, what remains and what it costs."""
+
+    id: str = Field(description="Fix id from the knowledge base (go-tags, musl, dynamic, ...).")
+    title: str = Field(description="What to do.")
+    commands: tuple[str, ...] = Field(description="Exact commands, to adapt to the project.")
+    removes: tuple[str, ...] = Field(description="Symbols whose warnings this fix removes.")
+    remaining: tuple[str, ...] = Field(
+        description="Symbols still warned about after this fix alone."
+    )
+    cost: str = Field(description="What the fix costs.")
+    sources: tuple[str, ...] = Field(description="Where the advice comes from.")
+
+
+class SourceInfo(_Frozen):
+    """One input log."""
+
+    name: str = Field(description="File name, or '<stdin>'.")
+    lines: int = Field(description="Number of lines read.")
+    bytes: int = Field(description="Number of bytes read.")
+
+
+class Summary(_Frozen):
+    """The answers at a glance."""
+
+    link_status: LinkStatus = Field(description="failed when any link unit failed.")
+    distinct_functions: int = Field(description="Number of distinct libc symbols warned about.")
+    warning_lines: int = Field(description="Number of glibc warning lines.")
+    by_severity: dict[str, int] = Field(description="Number of findings per severity.")
+    errors: int = Field(description="Number of error diagnostics.")
+    diagnostics_omitted: int = Field(
+        description="Diagnostics counted but not kept in the report (beyond its limit)."
+    )
+    silent_linkers: tuple[str, ...] = Field(
+        description="Linkers seen in the log that never print glibc's warnings (lld, mold)."
+    )
+
+
+class Report(_Frozen):
+    """Everything cgowarn learned from its input. JSON output is this model."""
+
+    format_version: str = Field(
+        FORMAT_VERSION,
+        description="Version of this JSON format; changes when a field changes meaning or goes away.",
+    )
+    tool_version: str = Field(description="cgowarn version that made the report.")
+    sources: tuple[SourceInfo, ...] = Field(description="The logs read, in order.")
+    summary: Summary = Field(description="The answers at a glance.")
+    findings: tuple[Finding, ...] = Field(
+        description="One per libc symbol; most severe first, then by symbol."
+    )
+    features: tuple[FeatureSummary, ...] = Field(
+        description="Findings grouped by feature; most severe first."
+    )
+    diagnostics: tuple[Diagnostic, ...] = Field(description="Other linker messages, in log order.")
+    links: tuple[LinkUnit, ...] = Field(description="Link units, in order of appearance.")
+    recommendations: tuple[Recommendation, ...] = Field(description="Fixes, best first.")
+    max_occurrences: int = Field(
+        description="Most occurrences kept per finding; counts stay exact beyond it."
+    )

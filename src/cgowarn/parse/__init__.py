@@ -1,0 +1,87 @@
+"""Parse build logs into events: glibc warnings with their locations, ld context lines, other
+linker diagnostics and link-unit boundaries. One pass, one line at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from cgowarn.knowledge import KnowledgeBase, match_message
+from cgowarn.parse.events import (
+    Context,
+    Event,
+    LinkerDiagnostic,
+    Location,
+    SilentLinkerSeen,
+    UnitStart,
+    Warning,
+)
+from cgowarn.parse.gnu_ld import GnuLd, location_text, parse_context
+from cgowarn.parse.gold import Gold
+from cgowarn.parse.interface import LocationDialect
+from cgowarn.parse.units import unit_start
+from cgowarn.parse.wrappers import clean_line
+
+__all__ = [
+    "Context",
+    "Event",
+    "LinkerDiagnostic",
+    "Location",
+    "SilentLinkerSeen",
+    "UnitStart",
+    "Warning",
+    "parse_lines",
+]
+
+# gold's form is more specific than GNU ld's (`obj:file:function f`), so it is tried first.
+DIALECTS: tuple[LocationDialect, ...] = (Gold(), GnuLd())
+
+
+def _location(prefix: str) -> Location:
+    text = location_text(prefix)
+    for dialect in DIALECTS:
+        loc = dialect.parse_location(text)
+        if loc is not None:
+            return loc
+    # Something else precedes the message, e.g. `libfoo.a(bar.o)`: keep it as the object.
+    return Location(object=text)
+
+
+def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
+    """Yield an event for every line that matters; line numbers are 1-based."""
+    needles = kb.message_needles
+    silent = kb.silent_linkers
+    for line_no, raw in enumerate(lines, 1):
+        line = clean_line(raw)
+        if not line:
+            continue
+        if any(n in line for n in needles):
+            found = match_message(kb, line)
+            if found is not None:
+                family, symbol, start, end = found
+                yield Warning(
+                    family, symbol, line[start:end], _location(line[:start]), line, line_no
+                )
+                continue
+        last = line[-1]
+        if last == ":" or last == "：":
+            ctx = parse_context(line)
+            if ctx is not None:
+                yield Context(ctx, line, line_no)
+                continue
+        unit = unit_start(line, line_no)
+        if unit is not None:
+            yield unit
+        if "ld" in line or "mold" in line:
+            for name, pattern in silent:
+                if pattern.search(line):
+                    yield SilentLinkerSeen(name, line_no)
+        if unit is not None:
+            continue
+        for diag, pattern in kb.diagnostics:
+            if not any(n in line for n in diag.needles):
+                continue
+            m = pattern.search(line)
+            if m is not None:
+                subject = m.groupdict().get("subject")
+                yield LinkerDiagnostic(diag.id, subject, line, line_no)
+                break

@@ -1,0 +1,67 @@
+"""Typed events the parser emits for the collector; plain dataclasses, made once per matching line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a linker says a reference sits. Every field is optional: linkers give different parts."""
+
+    object: str | None = None
+    function: str | None = None
+    file: str | None = None
+    line: int | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStart:
+    """A new link unit starts here (Go's `# pkg` header, cargo's `Compiling`, a link command)."""
+
+    name: str
+    kind: str
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """ld's `OBJ: in function `F':` line; applies to the warnings that follow it."""
+
+    location: Location
+    raw: str
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A glibc warning line."""
+
+    family: str
+    symbol: str
+    message: str
+    location: Location
+    raw: str
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkerDiagnostic:
+    """Another linker message (link errors, unrelated ld warnings)."""
+
+    kind: str
+    subject: str | None
+    message: str
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class SilentLinkerSeen:
+    """The log shows a linker in use that never prints glibc's warnings."""
+
+    name: str
+    line_no: int
+
+
+Event = UnitStart | Context | Warning | LinkerDiagnostic | SilentLinkerSeen

@@ -1,0 +1,101 @@
+"""GNU ld (bfd): program prefixes, `in function` context lines and warning locations.
+
+Forms (ld 2.40 unless noted):
+  /usr/bin/ld: obj.o: in function `f':            context (old ld, before 2.32: `In function`)
+  obj.o(.text+0x1d): In function `f':             context, very old ld
+  obj.o：在函数‘f’中：                                context, localised (zh_CN)
+  file.c:123: warning: MSG                        with debug info
+  file.c:(.text+0x1a): warning: MSG               without debug info
+  file.c:60:(.text+0x37): warning: MSG            both
+  (.text+0x77cd): warning: MSG                    no file at all
+  <artificial>:(.text.startup+0x15): warning: MSG LTO
+  obj.o(.text+0x1d): MSG  /  : MSG                very old ld, no `warning:` keyword
+Later warnings in the same function are prefixed with the program name (`/usr/bin/ld: `), which
+may be ld, ld.bfd, a cross `x86_64-linux-gnu-ld`, or a path in a Nix store.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cgowarn.parse.events import Location
+
+# The linker's own name at the start of a line: `/usr/bin/ld: `, `ld.bfd: `, `x86_64-linux-gnu-ld: `,
+# `/nix/store/<hash>-binutils-2.40/bin/ld: `, `ld.gold: `. Not lld or mold: they print no glibc warnings.
+PROGRAM = regex.compile(r"^(?:\S*/)?(?:[\w.+]+-)*(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*")
+
+# The linker's word for "warning", translated or not: one word of letters before a colon, itself
+# after a colon, a closing parenthesis, or at the start.
+_KEYWORD = regex.compile(r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$")
+
+_QUOTE_OPEN = "`'‘»„«\""
+_QUOTE_CLOSE = "'’«“»\""
+_CONTEXT = regex.compile(
+    r"^(?P<obj>.*?)\s*[:：]\s*(?P<words>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s*"
+    rf"[{_QUOTE_OPEN}](?P<func>.+?)[{_QUOTE_CLOSE}]\s*[^\W\d_]*\s*[:：]\s*$"
+)
+
+_SECTION = r"\((?P<sec>[^\s()]+)\)"
+_FORMS = (
+    regex.compile(rf"^(?P<file>.+?)[:：](?P<line>\d+)(?:[:：]{_SECTION})?$"),
+    regex.compile(rf"^(?P<file>.*?)[:：]{_SECTION}$"),
+    regex.compile(rf"^{_SECTION}$"),
+    # Very old ld: the object with the section glued to it, `obj.o(.text+0x1d)`.
+    regex.compile(r"^(?P<obj>.+?)\((?P<sec>\.[^\s()]*)\)$"),
+)
+
+
+def strip_program(line: str) -> str:
+    """`/usr/bin/ld: rest` -> `rest`; other lines unchanged."""
+    m = PROGRAM.match(line)
+    return line[m.end() :] if m else line
+
+
+def location_text(prefix: str) -> str:
+    """The part before glibc's message, without the program prefix, the word for warning and
+    the trailing colon."""
+    text = strip_program(prefix.strip())
+    m = _KEYWORD.search(text)
+    if m is not None:
+        text = text[: m.start()]
+    return text.rstrip().rstrip(":：").rstrip()
+
+
+def parse_context(line: str) -> Location | None:
+    """Parse ld's `OBJ: in function `F':` line (any language); None if `line` is not one."""
+    if not line or line[-1] not in ":：":
+        return None
+    m = _CONTEXT.match(strip_program(line))
+    if m is None:
+        return None
+    obj = m.group("obj").strip()
+    section = None
+    if obj.endswith(")"):
+        old = _FORMS[3].match(obj)
+        if old is not None:
+            obj, section = old.group("obj"), old.group("sec")
+    return Location(object=obj or None, function=m.group("func").strip(), section=section)
+
+
+class GnuLd:
+    """GNU ld's warning locations."""
+
+    name = "gnu-ld"
+
+    def parse_location(self, text: str) -> Location | None:
+        if not text:
+            return Location()
+        for form in _FORMS:
+            m = form.match(text)
+            if m is None:
+                continue
+            groups = m.groupdict()
+            if "obj" in groups:
+                return Location(object=groups["obj"], section=groups["sec"])
+            line = groups.get("line")
+            return Location(
+                file=groups.get("file") or None,
+                line=int(line) if line else None,
+                section=groups.get("sec"),
+            )
+        return None

@@ -1,0 +1,38 @@
+"""Link-unit boundaries: where one link's output ends and the next begins.
+
+# example.com/cmd/app          Go prints one header per package before that package's tool output
+Compiling app v0.1.0 (/src)    cargo, before each crate's rustc output
+gcc -static -o app main.o      a link command echoed by make, go build -x or a CI script
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cgowarn.parse.events import UnitStart
+
+_GO = regex.compile(
+    r"^# (?P<name>[A-Za-z0-9_.~+@/-]*[A-Za-z0-9][A-Za-z0-9_.~+@/-]*)(?: \[[^\]]+\])?$"
+)
+_CARGO = regex.compile(r"^Compiling (?P<name>[\w-]+) v\d")
+_LINK_COMMAND = regex.compile(
+    r"^(?:\S*/)?(?:[\w.+]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
+)
+_OUTPUT = regex.compile(r"\s-o\s*(?P<out>\S+)")
+_COMPILE_ONLY = regex.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
+
+
+def unit_start(line: str, line_no: int) -> UnitStart | None:
+    """The unit that `line` starts, or None."""
+    first = line[:1]
+    if first == "#":
+        m = _GO.match(line)
+        return UnitStart(m.group("name"), "go-package", line_no) if m else None
+    if first == "C":
+        m = _CARGO.match(line)
+        return UnitStart(m.group("name"), "cargo-crate", line_no) if m else None
+    if _LINK_COMMAND.match(line) and not _COMPILE_ONLY.search(line):
+        out = _OUTPUT.search(line)
+        if out is not None:
+            return UnitStart(out.group("out").strip("'\""), "command", line_no)
+    return None

@@ -1,0 +1,49 @@
+"""Remove what CI systems and build drivers wrap around linker lines.
+
+Handled: ANSI colour and cursor codes, carriage returns (CRLF line ends and progress rewrites),
+other control bytes, GitHub Actions' ISO timestamps, GitLab's timestamp+stream prefix, Docker
+BuildKit's `#12 3.456 ` step prefixes, Jenkins timestamper prefixes, docker compose's `svc_1  | `,
+nix's `pkg> ` build-log tags, Go log-package timestamps, rustc's `= note:` blocks and
+indented continuation lines, and rustc's `warning: linker stderr:` lines (rustc >= 1.86 with
+`-W linker-messages`). Prefixes can nest (a BuildKit log inside a GitHub Actions log), so they are
+removed repeatedly.
+"""
+
+from __future__ import annotations
+
+import regex
+
+_ANSI = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PREFIX = regex.compile(
+    r"""^(?:
+        \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s(?:\d\d[OEP]\+?\s)?  # GitHub Actions / GitLab
+      | \#\d+\s\d+\.\d+\s                                                           # Docker BuildKit
+      | \d{4}/\d\d/\d\d\s\d\d:\d\d:\d\d(?:\.\d+)?\s(?:(?:INFO|WARN|ERROR|DEBUG)\s)?  # Go log package (melange)
+      | [A-Za-z0-9][\w.-]*\s*\|\s                                                    # docker compose service
+      | [A-Za-z0-9][\w.+-]*>\s                                                       # nix build-log tag
+      | \[\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?\]\s                             # Jenkins (ISO)
+      | \[?\d\d:\d\d:\d\d(?:\.\d+)?\]?\s                                              # Jenkins (time of day)
+      | \s*=\s(?:note|help):\s                                                      # rustc note block
+      | warning:\slinker\sstd(?:err|out):\s                                        # rustc -W linker-messages
+    )""",
+    regex.VERBOSE,
+)
+
+
+def clean_line(line: str) -> str:
+    """The line as the linker printed it, without wrappers; leading and trailing space removed."""
+    if "\x1b" in line:
+        line = _ANSI.sub("", line)
+    if "\r" in line:
+        line = line.rstrip("\r")
+        if "\r" in line:
+            line = line.rsplit("\r", 1)[1] or line.replace("\r", "")
+    if not line.isprintable():
+        line = _CONTROL.sub("", line)
+    line = line.strip()
+    while True:
+        m = _PREFIX.match(line)
+        if m is None or m.end() == 0:
+            return line
+        line = line[m.end() :].lstrip()

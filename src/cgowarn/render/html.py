@@ -1,0 +1,13 @@
+"""One self-contained HTML page: inline CSS, no scripts, no external resources; readable on a phone
+and printed."""
+
+from __future__ import annotations
+
+from cgowarn.model import Report
+from cgowarn.render.interface import RenderOptions
+from cgowarn.render.templating import environment
+from cgowarn.render.view import build_view
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return environment(autoescape=True).get_template("report.html.j2").render(v=build_view(report))

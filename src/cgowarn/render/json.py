@@ -1,0 +1,10 @@
+"""JSON: the Report model itself (see schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+from cgowarn.model import Report
+from cgowarn.render.interface import RenderOptions
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return report.model_dump_json(indent=2) + "\n"

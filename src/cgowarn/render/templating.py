@@ -1,0 +1,76 @@
+"""The jinja2 environment shared by the Markdown and HTML renderers, and the escaping filters.
+
+Every string that came from a log is untrusted: in Markdown it is only ever shown inside code spans
+or fenced blocks whose fences are longer than any backtick run in it, and in HTML jinja2's
+autoescaping is on.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+import regex
+
+from cgowarn.resources import data_dir
+
+_BACKTICKS = regex.compile(r"`+")
+# Characters that can start Markdown or HTML markup in the middle of a line. Values are never put at
+# the start of a line, so line-start markers (#, -, +, 1.) need no escape.
+_MD_SPECIAL = regex.compile(r"([\\`*_\[\]<>&|~!])")
+
+
+def _longest_backticks(text: str) -> int:
+    return max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+
+
+def md_code(text: object, in_table: bool = False) -> str:
+    """A Markdown code span holding `text` literally."""
+    s = " ".join(str(text).splitlines())
+    fence = "`" * (_longest_backticks(s) + 1)
+    if s.startswith("`") or s.endswith("`") or not s.strip():
+        s = f" {s} "
+    if in_table:
+        s = s.replace("|", "\\|")
+    return f"{fence}{s}{fence}"
+
+
+def md_cell_code(text: object) -> str:
+    return md_code(text, in_table=True)
+
+
+def md_fence(lines: object, info: str = "text") -> str:
+    """A fenced code block holding `lines` literally."""
+    body = "\n".join(str(x) for x in lines) if isinstance(lines, list | tuple) else str(lines)
+    fence = "`" * max(3, _longest_backticks(body) + 1)
+    return f"{fence}{info}\n{body}\n{fence}"
+
+
+def md_text(text: object) -> str:
+    """Plain text with every Markdown and HTML special character escaped, on one line."""
+    s = " ".join(str(text).splitlines())
+    return str(_MD_SPECIAL.sub(r"\\\1", s))
+
+
+def _load(name: str) -> str:
+    return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
+
+
+@cache
+def environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md_code=md_code,
+        md_cell_code=md_cell_code,
+        md_fence=md_fence,
+        md_text=md_text,
+        md_cell=md_text,
+    )
+    return env

@@ -1,0 +1,226 @@
+"""Compute once, present many: the wording, ordering and grouping shared by text, Markdown and HTML.
+
+Everything here is plain data; the templates and the text renderer only lay it out and escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cgowarn.model import Diagnostic, Finding, LinkStatus, Occurrence, Recommendation, Report
+
+SILENT_NOTE = (
+    "lld, mold and rust-lld print none of glibc's link warnings, although they link the same "
+    "static glibc code: silence from them proves nothing."
+)
+
+
+@dataclass(frozen=True)
+class OccurrenceRow:
+    where: str
+    """Source location, e.g. `cgo_lookup_unix.go:32`, or section offset."""
+    function: str
+    object: str
+    origin: str
+    origin_id: str
+    link: str
+    log: str
+    """`build.log:12`: where in the input the warning line is."""
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    symbol: str
+    count: int
+    severity: str
+    feature: str
+    known: bool
+    static_only: bool
+    message: str
+    breaks: str
+    why: str
+    origins: str
+    """Origin names joined, for the summary table."""
+    occurrences: tuple[OccurrenceRow, ...]
+    omitted: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    title: str
+    commands: tuple[str, ...]
+    removes: tuple[str, ...]
+    remaining: tuple[str, ...]
+    cost: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiagnosticRow:
+    severity: str
+    title: str
+    message: str
+    advice: str
+    link: str
+    log: str
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    feature: str
+    severity: str
+    breaks: str
+    symbols: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    name: str
+    kind: str
+    status: str
+    warning_lines: int
+    symbols: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    link_line: str
+    """Did the link work, in words."""
+    failed: bool
+    counts_line: str
+    findings: tuple[FindingRow, ...]
+    features: tuple[FeatureRow, ...]
+    recommendations: tuple[RecommendationRow, ...]
+    diagnostics: tuple[DiagnosticRow, ...]
+    diagnostics_omitted: int
+    links: tuple[LinkRow, ...]
+    notes: tuple[str, ...]
+    sources: str
+    version: str
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _where(o: Occurrence) -> str:
+    if o.file and o.line is not None:
+        base = f"{o.file}:{o.line}"
+    elif o.file:
+        base = o.file
+    else:
+        base = ""
+    if o.section and not (o.file and o.line is not None):
+        base = f"{base}({o.section})" if base else f"({o.section})"
+    return base or "(no location given)"
+
+
+def _link_name(report: Report, link_id: int) -> str:
+    for unit in report.links:
+        if unit.id == link_id:
+            return unit.name
+    return str(link_id)
+
+
+def _occurrence(report: Report, o: Occurrence) -> OccurrenceRow:
+    return OccurrenceRow(
+        where=_where(o),
+        function=o.function or "",
+        object=o.object or "",
+        origin=o.origin.name,
+        origin_id=o.origin.id,
+        link=_link_name(report, o.link),
+        log=f"{o.source}:{o.source_line}",
+        lines=o.lines,
+    )
+
+
+def _finding(report: Report, f: Finding) -> FindingRow:
+    names = dict.fromkeys(o.origin.name for o in f.occurrences)
+    return FindingRow(
+        symbol=f.symbol,
+        count=f.count,
+        severity=f.severity.value,
+        feature=f.feature,
+        known=f.known,
+        static_only=f.static_only,
+        message=f.message,
+        breaks=f.breaks,
+        why=f.why,
+        origins=", ".join(names),
+        occurrences=tuple(_occurrence(report, o) for o in f.occurrences),
+        omitted=f.occurrences_omitted,
+        sources=f.sources,
+    )
+
+
+def _recommendation(r: Recommendation) -> RecommendationRow:
+    return RecommendationRow(r.title, r.commands, r.removes, r.remaining, r.cost, r.sources)
+
+
+def _diagnostic(report: Report, d: Diagnostic) -> DiagnosticRow:
+    return DiagnosticRow(
+        severity=d.severity.value,
+        title=d.title,
+        message=d.message,
+        advice=d.advice,
+        link=_link_name(report, d.link),
+        log=f"{d.source}:{d.source_line}",
+    )
+
+
+def build_view(report: Report) -> View:
+    s = report.summary
+    failed = s.link_status is LinkStatus.FAILED
+    if s.distinct_functions:
+        runtime = sum(1 for f in report.findings if f.static_only)
+        title = f"{_plural(s.distinct_functions, 'glibc function')} warned about"
+        if runtime:
+            title += f"; {runtime} need the host's glibc at run time"
+    else:
+        title = "No glibc link warnings found"
+    if failed:
+        link_line = f"Link FAILED: {_plural(s.errors, 'link error')} in the log."
+    else:
+        link_line = "No link errors in the log."
+    counts_line = (
+        f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, "
+        f"high {s.by_severity.get('high', 0)} / medium {s.by_severity.get('medium', 0)} / "
+        f"low {s.by_severity.get('low', 0)}"
+    )
+    notes: list[str] = []
+    if s.silent_linkers:
+        notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
+    elif not s.distinct_functions:
+        notes.append(SILENT_NOTE)
+    omitted = [f for f in report.findings if f.occurrences_omitted]
+    if omitted:
+        notes.append(
+            f"Only the first {report.max_occurrences} occurrences of a function are shown; "
+            f"counts are exact."
+        )
+    return View(
+        title=title,
+        link_line=link_line,
+        failed=failed,
+        counts_line=counts_line,
+        findings=tuple(_finding(report, f) for f in report.findings),
+        features=tuple(
+            FeatureRow(x.feature, x.severity.value, x.breaks, x.symbols, x.count)
+            for x in report.features
+        ),
+        recommendations=tuple(_recommendation(r) for r in report.recommendations),
+        diagnostics=tuple(_diagnostic(report, d) for d in report.diagnostics),
+        diagnostics_omitted=s.diagnostics_omitted,
+        links=tuple(
+            LinkRow(u.name, u.kind, u.status.value, u.warning_lines, u.symbols)
+            for u in report.links
+        ),
+        notes=tuple(notes),
+        sources=", ".join(src.name for src in report.sources),
+        version=report.tool_version,
+    )
