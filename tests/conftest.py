@@ -1,0 +1,87 @@
+"""Shared helpers: the sample logs with their sidecars, and ways to run cgowarn."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cgowarn.cli import main
+from cgowarn.model import Report
+from cgowarn.pipeline import analyze
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_logs"
+IN_CI = bool(os.environ.get("CI"))
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.path.relative_to(SAMPLES).with_suffix(""))
+
+    @property
+    def expected(self) -> dict[str, int]:
+        return dict(self.meta.get("expected", {}))
+
+    @property
+    def expected_diagnostics(self) -> dict[str, int]:
+        return dict(self.meta.get("expected_diagnostics", {}))
+
+
+def load_samples() -> list[Sample]:
+    samples = []
+    for log in sorted(SAMPLES.glob("**/*.log")):
+        sidecar = log.with_suffix(".toml")
+        if sidecar.exists():
+            samples.append(Sample(log, tomllib.loads(sidecar.read_text(encoding="utf-8"))))
+    return samples
+
+
+SAMPLE_LIST = load_samples()
+
+
+def analyze_bytes(data: bytes, name: str = "test.log", **kwargs: Any) -> Report:
+    return analyze([(name, io.BytesIO(data))], **kwargs)
+
+
+def analyze_text(text: str, **kwargs: Any) -> Report:
+    return analyze_bytes(text.encode("utf-8"), **kwargs)
+
+
+def counts(report: Report) -> dict[str, int]:
+    return {f.symbol: f.count for f in report.findings}
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
+
+
+def require_tool(name: str) -> str:
+    """The tool's path; skips locally when missing, fails in CI (where .ci/run installs it)."""
+    path = shutil.which(name)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{name} is not installed; .ci/run must install it")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+def python() -> str:
+    return sys.executable
+
+
+__all__ = ["main"]

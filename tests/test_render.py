@@ -1,0 +1,98 @@
+"""Renderers: the registry is complete, output is deterministic, log text is escaped, JSON matches
+its schema, HTML is self-contained."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import regex
+
+from cgowarn.formats import OutputFormat
+from cgowarn.render import RENDERERS, RenderOptions, render
+from conftest import analyze_text
+
+ROOT = Path(__file__).resolve().parents[1]
+MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
+
+# A hand-made hostile log: markup, table pipes, backticks and a mention in every field cgowarn shows.
+HOSTILE = (
+    "# example.com/<script>alert(1)</script>\n"
+    "/usr/bin/ld: /tmp/<img src=x onerror=alert(1)>|x``y.o: in function `f<b>|`@here':\n"
+    f"/src/</details><script>x</script>|```.c:7: warning: {MSG.format('getpwnam')}\n"
+    "a.c:(.text+0x1): warning: the use of `<i>mktemp</i>' is dangerous, better use `mkstemp'\n"
+    "/usr/bin/ld: cannot find -l<script>evil</script>: No such file or directory\n"
+)
+
+
+def test_every_format_has_exactly_one_renderer() -> None:
+    assert set(RENDERERS) == set(OutputFormat)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_same_input_same_bytes(fmt: OutputFormat) -> None:
+    log = (ROOT / "sample_logs" / "excerpts" / "old_ld_go_sqlite3_457.log").read_text()
+    assert render(analyze_text(log), fmt) == render(analyze_text(log), fmt)
+
+
+def test_html_escapes_log_text_and_is_self_contained() -> None:
+    html = render(analyze_text(HOSTILE), OutputFormat.HTML)
+    assert "<script" not in html.lower()
+    assert "<img" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html
+    assert "</details><script>" not in html
+    assert not regex.search(r"<(?:img|script|link|iframe|object|embed)\b", html, flags=regex.I)
+    assert not regex.search(r"<\w+[^>]*\s(?:src|srcset)=", html)
+    for external in ("@import", "url(", "http-equiv"):
+        assert external not in html
+    assert '<meta name="viewport"' in html and "@media print" in html
+
+
+def _outside_code(md: str) -> str:
+    """The Markdown with fenced blocks and code spans removed: what GitHub would interpret."""
+    md = regex.sub(r"(?ms)^(\s*)(`{3,})[^\n]*\n.*?^\1\2\s*$", "", md)
+    return regex.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md)
+
+
+def test_markdown_keeps_log_text_in_code() -> None:
+    md = render(analyze_text(HOSTILE), OutputFormat.MARKDOWN)
+    free = _outside_code(md)
+    for bad in ("<script", "<img", "</details><script", "@here", "<b>", "<i>"):
+        assert bad not in free, bad
+    # Every table row keeps its column count: pipes from the log are escaped inside cells.
+    for table_line in (line for line in md.splitlines() if line.startswith("| ")):
+        cells = regex.split(r"(?<!\\)\|", table_line)
+        header = next(
+            line
+            for line in md.splitlines()
+            if line.startswith("| ")
+            and line.count("|") == table_line.count("|") - table_line.count("\\|")
+        )
+        assert len(cells) == len(regex.split(r"(?<!\\)\|", header))
+    # <details> blocks stay balanced.
+    assert free.count("<details>") == free.count("</details>") == 2
+
+
+def test_text_never_prints_terminal_escapes_from_the_log() -> None:
+    log = f"/usr/bin/ld: a\x1b]0;pwned\x07.o: in function `f\x1b[2J':\na.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    out = render(analyze_text(log), OutputFormat.TEXT, RenderOptions(color=False))
+    assert "\x1b" not in out
+
+
+def test_json_validates_against_committed_schema() -> None:
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+    for log in (HOSTILE, "", (ROOT / "sample_logs" / "excerpts" / "gold_aria2_71.log").read_text()):
+        doc = json.loads(render(analyze_text(log), OutputFormat.JSON))
+        jsonschema.validate(doc, schema)
+
+
+def test_json_contract_field_names() -> None:
+    doc = json.loads(render(analyze_text(HOSTILE), OutputFormat.JSON))
+    assert doc["format_version"] == "1.0"
+    assert {"findings", "diagnostics", "links", "recommendations"} <= set(doc)
+    finding = doc["findings"][0]
+    assert {"symbol", "count", "category", "severity", "occurrences"} <= set(finding)
+    assert {"object", "function", "file", "line"} <= set(finding["occurrences"][0])
+    assert {"kind", "severity", "message"} <= set(doc["diagnostics"][0])
