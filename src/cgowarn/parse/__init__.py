@@ -48,13 +48,14 @@ def _location(prefix: str) -> Location:
 
 def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
     """Yield an event for every line that matters; line numbers are 1-based."""
-    needles = kb.message_needles
+    message_filter = kb.message_filter.search
+    diagnostic_filter = kb.diagnostic_filter.search
     silent = kb.silent_linkers
     for line_no, raw in enumerate(lines, 1):
         line = clean_line(raw)
         if not line:
             continue
-        if any(n in line for n in needles):
+        if message_filter(line):
             found = match_message(kb, line)
             if found is not None:
                 family, symbol, start, end = found
@@ -76,6 +77,8 @@ def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
                 if pattern.search(line):
                     yield SilentLinkerSeen(name, line_no)
         if unit is not None:
+            continue
+        if not diagnostic_filter(line):
             continue
         for diag, pattern in kb.diagnostics:
             if not any(n in line for n in diag.needles):
