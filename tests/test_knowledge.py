@@ -92,16 +92,18 @@ def test_unknown_reference_is_named(broken_patterns: Path) -> None:
 
 def test_extra_field_is_rejected(broken_patterns: Path) -> None:
     path = broken_patterns / "fixes.toml"
-    path.write_text(path.read_text().replace("rank = 20", 'rank = 20\ncolour = "red"', 1))
+    path.write_text(path.read_text().replace('id = "musl"\n', 'id = "musl"\ncolour = "red"\n', 1))
     with pytest.raises(
-        KnowledgeBaseError, match=r"fixes.toml: invalid entry fix\.3\.colour \('musl'\)"
+        KnowledgeBaseError, match=r"fixes.toml: invalid entry fix\.6\.colour \('musl'\)"
     ):
         load_knowledge()
 
 
 def test_bad_regex_is_named(broken_patterns: Path) -> None:
     path = broken_patterns / "origins.toml"
-    path.write_text(path.read_text().replace('object = "libsqlite3', 'object = "(libsqlite3', 1))
+    path.write_text(
+        path.read_text().replace('object = "(?:^|/)libsqlite3', 'object = "((?:^|/)libsqlite3', 1)
+    )
     with pytest.raises(KnowledgeBaseError, match=r"origins.toml: entry 'lib:sqlite3': bad pattern"):
         load_knowledge()
 

@@ -149,6 +149,22 @@ def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
     show_default=True,
     help="Occurrences kept per function in the report; counts stay exact.",
 )
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help="Also say whether a static glibc binary from this build starts and works on NAME, and "
+    "which fix fits there: centos6, centos7, rhel8, rhel9, debian10..debian13, ubuntu18.04, "
+    "ubuntu20.04, ubuntu22.04, ubuntu24.04, amazonlinux2, amazonlinux2023, alpine. Repeatable.",
+)
+@click.option(
+    "--build-glibc",
+    metavar="VERSION",
+    callback=lambda ctx, param, value: _check_version(value),
+    help="glibc version of the build host (ldd --version) when the log does not reveal it; it "
+    "decides the minimum kernel compiled into a static binary.",
+)
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @click.option(
     "--color/--no-color",
@@ -161,13 +177,15 @@ def analyze(
     output: str,
     fail_on: str,
     max_occurrences: int,
+    targets: tuple[str, ...],
+    build_glibc: str | None,
     color: bool | None,
 ) -> None:
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
     is given), group them by libc function, say what breaks at run time in a static binary and
-    why, and recommend fixes."""
+    why, trace each to the code that pulled it in, and recommend the fix that removes it."""
     try:
-        code = _run(logs, fmt, output, fail_on, max_occurrences, color)
+        code = _run(logs, fmt, output, fail_on, max_occurrences, targets, build_glibc, color)
     except CgowarnError as exc:
         click.echo(f"cgowarn: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -182,6 +200,8 @@ def _run(
     output: str,
     fail_on: str,
     max_occurrences: int,
+    targets: tuple[str, ...],
+    build_glibc: str | None,
     color: bool | None,
 ) -> int:
     from cgowarn.output import write_output
@@ -191,10 +211,19 @@ def _run(
     fmt = _choose_format(fmt_name, output)
     with ExitStack() as stack:
         sources = _open_inputs(stack, logs)
-        report = run_analysis(sources, max_occurrences=max_occurrences)
+        report = run_analysis(
+            sources, max_occurrences=max_occurrences, targets=targets, build_glibc=build_glibc
+        )
     text = render(report, fmt, RenderOptions(color=_use_color(color, output, fmt)))
     write_output(text, output)
     return _exit_code(report, fail_on)
+
+
+def _check_version(value: str | None) -> str | None:
+    parts = value.split(".") if value is not None else []
+    if value is not None and (len(parts) != 2 or not all(p.isdigit() for p in parts)):
+        raise click.BadParameter(f"{value!r} is not a glibc version such as 2.17 or 2.36")
+    return value
 
 
 def _exit_code(report: Any, fail_on: str) -> int:
@@ -203,6 +232,28 @@ def _exit_code(report: Any, fail_on: str) -> int:
     threshold = SEVERITIES.index(fail_on)
     worst = [SEVERITIES.index(f.severity.value) for f in report.findings]
     return ExitCode.FINDINGS if worst and max(worst) >= threshold else ExitCode.OK
+
+
+@main.command()
+@click.argument("symbol", required=False)
+def explain(symbol: str | None) -> None:
+    """Explain one glibc function's link warning (what breaks, why, where it comes from, how to fix
+    it), or list every function cgowarn knows when no SYMBOL is given.
+
+    \b
+    Examples:
+      cgowarn explain getaddrinfo
+      cgowarn explain
+    """
+    from cgowarn.knowledge import load_knowledge
+    from cgowarn.render.explain import explain_symbol, list_symbols
+
+    try:
+        kb = load_knowledge()
+        click.echo(explain_symbol(kb, symbol) if symbol else list_symbols(kb), nl=False)
+    except CgowarnError as exc:
+        click.echo(f"cgowarn: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
 
 
 @main.command()

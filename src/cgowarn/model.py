@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,6 +54,12 @@ class Origin(_Frozen):
     name: str = Field(description="Human name of the origin.")
     evidence: str = Field(
         description="What in the log identified it, e.g. 'function mygetpwnam_r'."
+    )
+    note: str | None = Field(
+        None, description="What to know about this origin, when the knowledge base says more."
+    )
+    harmless: bool = Field(
+        False, description="True when the reference does not matter at run time."
     )
 
 
@@ -106,6 +113,9 @@ class Finding(_Frozen):
     links: tuple[int, ...] = Field(description="Ids of the link units it occurs in, sorted.")
     occurrences: tuple[Occurrence, ...] = Field(
         description="The occurrences, in log order; at most Report.max_occurrences of them."
+    )
+    notes: tuple[str, ...] = Field(
+        (), description="What the knowledge base says about the origins of its occurrences."
     )
     occurrences_omitted: int = Field(
         description="How many occurrences were counted but not kept (count - len(occurrences))."
@@ -171,7 +181,54 @@ class Recommendation(_Frozen):
         description="Symbols still warned about after this fix alone."
     )
     cost: str = Field(description="What the fix costs.")
+    kernel: str = Field(description="What the fix does to the binary's minimum kernel.")
     sources: tuple[str, ...] = Field(description="Where the advice comes from.")
+
+
+class GlibcEvidence(_Frozen):
+    """A trace in the log that bounds the build host's glibc version."""
+
+    min: str | None = Field(None, description="The build glibc is at least this version.")
+    max: str | None = Field(None, description="The build glibc is at most this version.")
+    reason: str = Field(description="What in the log shows it.")
+    source: str = Field(description="Where the fact comes from.")
+
+
+class BuildInfo(_Frozen):
+    """What the log (and the options) reveal about the build."""
+
+    toolchains: tuple[str, ...] = Field(description="Toolchains the log shows: go, rust, c.")
+    go_command: str | None = Field(
+        None, description="The first go build/install command the log shows."
+    )
+    go_version: str | None = Field(
+        None, description="Go release seen in the log (e.g. 1.19), if any."
+    )
+    glibc: str | None = Field(None, description="Build glibc version, from --build-glibc.")
+    glibc_min: str | None = Field(None, description="Lowest build glibc version the log allows.")
+    glibc_max: str | None = Field(None, description="Highest build glibc version the log allows.")
+    glibc_evidence: tuple[GlibcEvidence, ...] = Field(
+        description="The traces behind glibc_min and glibc_max."
+    )
+    kernel_floor: str | None = Field(
+        None,
+        description="Minimum kernel a static binary of this build carries, when the glibc version tells it.",
+    )
+
+
+class TargetVerdict(_Frozen):
+    """Will a static glibc binary from this build work on a target distribution?"""
+
+    target: str = Field(description="Target id from patterns/platforms.toml, e.g. centos6.")
+    name: str = Field(description="Human name of the target.")
+    libc: str = Field(description="glibc or musl.")
+    glibc: str | None = Field(None, description="The target's glibc version.")
+    kernel: str | None = Field(None, description="The target's default kernel.")
+    starts: Literal["yes", "no", "unknown"] = Field(description="Whether the binary starts there.")
+    reason: str = Field(description="Why, in plain words.")
+    breaks: tuple[str, ...] = Field(description="Features that break there, in plain words.")
+    fix: str = Field(description="The fix that fits this target.")
+    sources: tuple[str, ...] = Field(description="Where the target facts come from.")
 
 
 class SourceInfo(_Frozen):
@@ -217,6 +274,10 @@ class Report(_Frozen):
     diagnostics: tuple[Diagnostic, ...] = Field(description="Other linker messages, in log order.")
     links: tuple[LinkUnit, ...] = Field(description="Link units, in order of appearance.")
     recommendations: tuple[Recommendation, ...] = Field(description="Fixes, best first.")
+    build: BuildInfo = Field(description="What the log reveals about the build.")
+    targets: tuple[TargetVerdict, ...] = Field(
+        (), description="Verdicts for the --target platforms."
+    )
     max_occurrences: int = Field(
         description="Most occurrences kept per finding; counts stay exact beyond it."
     )

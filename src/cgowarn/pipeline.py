@@ -1,38 +1,45 @@
 """analyze(): the one entry point the CLI and the tests share. Logs in, Report out.
 
 The logs are read once, front to back; each parsed event is folded into accumulators whose size does
-not grow with the log beyond the bounded samples of occurrences and diagnostics.
+not grow with the log beyond the bounded samples of occurrences and diagnostics. The knowledge stage
+(origins, advice, platforms) then turns the accumulated facts into the report.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
 from cgowarn import __version__
+from cgowarn.errors import CgowarnError
 from cgowarn.knowledge import KnowledgeBase, load_knowledge
+from cgowarn.knowledge.advice import recommend
+from cgowarn.knowledge.loader import TOOLCHAINS, version_tuple
 from cgowarn.knowledge.origins import attribute
+from cgowarn.knowledge.platforms import build_info, evaluate
 from cgowarn.model import (
     Diagnostic,
     DiagnosticSeverity,
     FeatureSummary,
     Finding,
+    GlibcEvidence,
     LinkStatus,
     LinkUnit,
     Occurrence,
-    Recommendation,
     Report,
     Severity,
     SourceInfo,
     Summary,
 )
 from cgowarn.parse import (
+    BuildCommand,
     Context,
     LinkerDiagnostic,
     Location,
     SilentLinkerSeen,
+    ToolVersion,
     UnitStart,
     Warning,
     parse_lines,
@@ -41,6 +48,12 @@ from cgowarn.parse.reader import LineCounter, read_lines
 
 DEFAULT_MAX_OCCURRENCES = 50
 MAX_DIAGNOSTICS = 500
+# Only meaningful when Go linked internally; a log with linker output shows it linked externally.
+INTERNAL_LINK_ONLY = {"extldflags_internal_link"}
+
+
+class UnknownTargetError(CgowarnError):
+    """--target names no distribution in patterns/platforms.toml."""
 
 
 @dataclass
@@ -63,6 +76,8 @@ class _FindingAcc:
     count: int = 0
     occurrences: list[Occurrence] = field(default_factory=list)
     origins: Counter[str] = field(default_factory=Counter)
+    harmless: bool = True
+    notes: dict[str, None] = field(default_factory=dict)
     links: set[int] = field(default_factory=set)
 
 
@@ -77,6 +92,11 @@ class _Collector:
         self.errors = 0
         self.silent: set[str] = set()
         self.sources: list[SourceInfo] = []
+        self.toolchains: set[str] = set()
+        self.go_command: str | None = None
+        self.go_versions: Counter[str] = Counter()
+        self.glibc_evidence: dict[str, GlibcEvidence] = {}
+        self.saw_linker_output = False
         self.unit: _Unit | None = None
         self.context: Context | None = None
 
@@ -97,16 +117,28 @@ class _Collector:
                 self._warning(name, event)
             elif isinstance(event, Context):
                 self.context = event
+                self.saw_linker_output = True
             elif isinstance(event, UnitStart):
                 self.unit = _Unit(event.name, event.kind, name, event.line_no)
                 self.context = None
+                if event.kind == "go-package":
+                    self.toolchains.add("go")
+                elif event.kind == "cargo-crate":
+                    self.toolchains.add("rust")
             elif isinstance(event, LinkerDiagnostic):
                 self._diagnostic(name, event)
             elif isinstance(event, SilentLinkerSeen):
                 self.silent.add(event.name)
+            elif isinstance(event, BuildCommand):
+                self.toolchains.add(event.tool)
+                if self.go_command is None:
+                    self.go_command = event.text
+            elif isinstance(event, ToolVersion):
+                self.go_versions[event.version] += 1
         self.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
 
     def _warning(self, source: str, w: Warning) -> None:
+        self.saw_linker_output = True
         unit = self._active_unit()
         loc = w.location
         ctx: Location = self.context.location if self.context is not None else Location()
@@ -114,16 +146,25 @@ class _Collector:
         function = loc.function or ctx.function
         origin = attribute(
             self.kb,
+            symbol=w.symbol,
             object=obj,
             function=function,
             file=loc.file,
             unit=unit.name if unit.kind != "log" else None,
         )
+        if origin.id.startswith("go:") or (obj and "/go-link-" in obj):
+            self.toolchains.add("go")
+        elif origin.id.startswith("rust:") or (obj and (".rlib(" in obj or ".rcgu.o" in obj)):
+            self.toolchains.add("rust")
+        self._glibc_hints(w, obj, function)
         acc = self.findings.get(w.symbol)
         if acc is None:
             acc = self.findings[w.symbol] = _FindingAcc(w.symbol, w.family, w.message)
         acc.count += 1
         acc.origins[origin.id] += 1
+        acc.harmless = acc.harmless and origin.harmless
+        if origin.note:
+            acc.notes[origin.note] = None
         acc.links.add(unit.id)
         unit.warning_lines += 1
         unit.symbols.add(w.symbol)
@@ -144,12 +185,28 @@ class _Collector:
                 )
             )
 
+    def _glibc_hints(self, w: Warning, obj: str | None, function: str | None) -> None:
+        values = {"message": w.message, "object": obj, "function": function, "symbol": w.symbol}
+        for hint, fields in self.kb.glibc_hints:
+            if hint.reason in self.glibc_evidence:
+                continue
+            if all(values[name] and pattern.search(values[name]) for name, pattern in fields):
+                self.glibc_evidence[hint.reason] = GlibcEvidence(
+                    min=hint.min, max=hint.max, reason=hint.reason, source=hint.source
+                )
+
     def _diagnostic(self, source: str, d: LinkerDiagnostic) -> None:
         unit = self._active_unit()
         pattern = next(p for p, _ in self.kb.diagnostics if p.id == d.kind)
         if pattern.severity is DiagnosticSeverity.ERROR:
             unit.failed = True
             self.errors += 1
+        if d.kind == "rust_linking_failed":
+            self.toolchains.add("rust")
+        elif d.kind == "go_running_gcc_failed":
+            self.toolchains.add("go")
+        if not pattern.command:
+            self.saw_linker_output = True
         self.diagnostics_seen += 1
         if len(self.diagnostics) < MAX_DIAGNOSTICS:
             self.diagnostics.append(
@@ -166,35 +223,56 @@ class _Collector:
                 )
             )
 
-    def report(self) -> Report:
+    def _finding(self, acc: _FindingAcc) -> Finding:
         kb = self.kb
-        findings = []
-        for acc in self.findings.values():
-            category, known = kb.category_of(acc.symbol, acc.family)
-            group = kb.groups[category.group]
-            entry = kb.symbols.get(acc.symbol)
-            sources = (entry.source, *group.sources) if entry else group.sources
-            findings.append(
-                Finding(
-                    symbol=acc.symbol,
-                    count=acc.count,
-                    category=category.id,
-                    feature=category.feature,
-                    severity=category.severity,
-                    family=acc.family,
-                    known=known,
-                    static_only=category.static_only,
-                    message=acc.message,
-                    breaks=category.breaks,
-                    why=group.why,
-                    sources=tuple(dict.fromkeys(sources)),
-                    origins=tuple(sorted(acc.origins)),
-                    links=tuple(sorted(acc.links)),
-                    occurrences=tuple(acc.occurrences),
-                    occurrences_omitted=acc.count - len(acc.occurrences),
-                )
-            )
-        findings.sort(key=lambda f: (-f.severity.rank, f.symbol))
+        category, known = kb.category_of(acc.symbol, acc.family)
+        group = kb.groups[category.group]
+        entry = kb.symbols.get(acc.symbol)
+        sources = (entry.source, *group.sources) if entry else group.sources
+        return Finding(
+            symbol=acc.symbol,
+            count=acc.count,
+            category=category.id,
+            feature=category.feature,
+            severity=Severity.LOW if acc.harmless else category.severity,
+            family=acc.family,
+            known=known,
+            static_only=category.static_only,
+            message=acc.message,
+            breaks=category.breaks,
+            why=group.why,
+            sources=tuple(dict.fromkeys(sources)),
+            origins=tuple(sorted(acc.origins)),
+            links=tuple(sorted(acc.links)),
+            occurrences=tuple(acc.occurrences),
+            notes=tuple(acc.notes),
+            occurrences_omitted=acc.count - len(acc.occurrences),
+        )
+
+    def report(self, targets: Sequence[str], build_glibc: str | None) -> Report:
+        kb = self.kb
+        findings = sorted(
+            (self._finding(a) for a in self.findings.values()),
+            key=lambda f: (-f.severity.rank, f.symbol),
+        )
+        diagnostics = self.diagnostics
+        if self.saw_linker_output:
+            diagnostics = [d for d in diagnostics if d.kind not in INTERNAL_LINK_ONLY]
+        toolchains = [t for t in TOOLCHAINS if t in self.toolchains]
+        if findings and not toolchains:
+            toolchains = ["c"]
+        go_version = max(
+            self.go_versions, key=lambda v: (self.go_versions[v], version_tuple(v)), default=None
+        )
+        build = build_info(
+            kb,
+            toolchains=toolchains,
+            go_command=self.go_command,
+            go_version=go_version,
+            evidence=sorted(self.glibc_evidence.values(), key=lambda e: e.reason),
+            build_glibc=build_glibc,
+        )
+        verdicts = [evaluate(kb, kb.distributions[name], build, findings) for name in targets]
         links = tuple(
             LinkUnit(
                 id=u.id,
@@ -218,15 +296,18 @@ class _Collector:
             diagnostics_omitted=self.diagnostics_seen - len(self.diagnostics),
             silent_linkers=tuple(sorted(self.silent)),
         )
+        origins = {symbol: set(acc.origins) for symbol, acc in self.findings.items()}
         return Report(
             tool_version=__version__,
             sources=tuple(self.sources),
             summary=summary,
             findings=tuple(findings),
             features=_features(kb, findings),
-            diagnostics=tuple(self.diagnostics),
+            diagnostics=tuple(diagnostics),
             links=links,
-            recommendations=_recommendations(kb, findings, self.findings),
+            recommendations=recommend(kb, findings, origins, toolchains, self.go_command),
+            build=build,
+            targets=tuple(verdicts),
             max_occurrences=self.max_occurrences,
         )
 
@@ -242,7 +323,7 @@ def _features(kb: KnowledgeBase, findings: list[Finding]) -> tuple[FeatureSummar
             FeatureSummary(
                 category=cat_id,
                 feature=cat.feature,
-                severity=cat.severity,
+                severity=max((f.severity for f in items), key=lambda s: s.rank),
                 breaks=cat.breaks,
                 symbols=tuple(sorted(f.symbol for f in items)),
                 count=sum(f.count for f in items),
@@ -252,67 +333,21 @@ def _features(kb: KnowledgeBase, findings: list[Finding]) -> tuple[FeatureSummar
     return tuple(rows)
 
 
-def _recommendations(
-    kb: KnowledgeBase, findings: list[Finding], accs: dict[str, _FindingAcc]
-) -> tuple[Recommendation, ...]:
-    all_symbols = [f.symbol for f in findings]
-    recs: list[tuple[int, Recommendation]] = []
-
-    tag_fixes = [
-        f
-        for f in kb.fixes
-        if f.go_tag and any(accs[s].origins.keys() & set(f.origins) for s in all_symbols)
-    ]
-    if tag_fixes:
-        covered = {o for f in tag_fixes for o in f.origins}
-        removes = [s for s in all_symbols if set(accs[s].origins) <= covered]
-        tags = ",".join(sorted(f.go_tag for f in tag_fixes if f.go_tag))
-        costs = " ".join(f"{f.go_tag}: {f.cost}" for f in tag_fixes)
-        recs.append(
-            (
-                kb.go_tags.rank,
-                Recommendation(
-                    id="go-tags",
-                    title=f"{kb.go_tags.title}: -tags {tags}",
-                    commands=(kb.go_tags.command.replace("{tags}", tags),),
-                    removes=tuple(sorted(removes)),
-                    remaining=tuple(sorted(s for s in all_symbols if s not in removes)),
-                    cost=f"{kb.go_tags.cost} {costs}",
-                    sources=tuple(dict.fromkeys(src for f in tag_fixes for src in f.sources)),
-                ),
-            )
-        )
-    for fix in kb.fixes:
-        if not fix.categories_group:
-            continue
-        removes = [
-            f.symbol for f in findings if kb.categories[f.category].group in fix.categories_group
-        ]
-        if not removes:
-            continue
-        recs.append(
-            (
-                fix.rank,
-                Recommendation(
-                    id=fix.id,
-                    title=fix.title,
-                    commands=fix.commands,
-                    removes=tuple(sorted(removes)),
-                    remaining=tuple(sorted(s for s in all_symbols if s not in removes)),
-                    cost=fix.cost,
-                    sources=fix.sources,
-                ),
-            )
-        )
-    recs.sort(key=lambda r: (r[0], r[1].id))
-    return tuple(r for _, r in recs)
-
-
 def analyze(
-    sources: Iterable[tuple[str, IO[bytes]]], *, max_occurrences: int = DEFAULT_MAX_OCCURRENCES
+    sources: Iterable[tuple[str, IO[bytes]]],
+    *,
+    max_occurrences: int = DEFAULT_MAX_OCCURRENCES,
+    targets: Sequence[str] = (),
+    build_glibc: str | None = None,
 ) -> Report:
     """Read every (name, binary stream) in order and return the report."""
-    collector = _Collector(load_knowledge(), max_occurrences)
+    kb = load_knowledge()
+    for name in targets:
+        if name not in kb.distributions:
+            raise UnknownTargetError(
+                f"unknown --target {name!r}; known: {', '.join(kb.distributions)}"
+            )
+    collector = _Collector(kb, max_occurrences)
     for name, stream in sources:
         collector.read(name, stream)
-    return collector.report()
+    return collector.report(targets, build_glibc)

@@ -17,20 +17,31 @@ from cgowarn.knowledge.models import (
     Category,
     DiagnosticPattern,
     DiagnosticsFile,
+    Distribution,
     Fix,
     FixesFile,
+    GlibcHint,
     GoTags,
     Group,
     MessageFamily,
     MessagesFile,
     OriginRule,
     OriginsFile,
+    PlatformsFile,
     Symbol,
     SymbolsFile,
 )
 from cgowarn.resources import data_dir
 
 M = TypeVar("M", bound=BaseModel)
+
+TOOLCHAINS = ("go", "rust", "c")
+"""Toolchains cgowarn recognises in a log; fixes give commands per toolchain."""
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """`2.6.32` -> (2, 6, 32); compares numerically, so 2.36 > 2.4."""
+    return tuple(int(part) for part in text.split("."))
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,10 @@ class KnowledgeBase:
     go_tags: GoTags
     diagnostics: tuple[tuple[DiagnosticPattern, Any], ...]
     """(pattern entry, compiled regex); try only when the line contains one of entry.needles."""
+    platforms: PlatformsFile
+    glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Any], ...]], ...]
+    """Each hint with (field, compiled pattern) for every field it sets."""
+    distributions: dict[str, Distribution]
     diagnostic_filter: Any
     """Compiled alternation of every diagnostic's needles: lines that do not match are not tried."""
     silent_linkers: tuple[tuple[str, Any], ...]
@@ -162,7 +177,7 @@ def load_knowledge() -> KnowledgeBase:
     for o in origins.origin:
         fields = tuple(
             (name, _compile("origins.toml", o.id, pat))
-            for name in ("object", "function", "file", "unit")
+            for name in ("object", "function", "file", "unit", "symbol")
             if (pat := getattr(o, name)) is not None
         )
         if not fields:
@@ -172,13 +187,31 @@ def load_knowledge() -> KnowledgeBase:
         compiled_origins.append(CompiledOrigin(o, fields))
     origin_ids = {o.id for o in origins.origin}
     for f in fixes.fix:
-        for oid in f.origins:
+        for oid in (*f.origins, *f.requires_origins, *f.only_origins):
             if oid not in origin_ids:
                 raise KnowledgeBaseError(
                     f"patterns/fixes.toml: entry {f.id!r}: unknown origin {oid!r}"
                 )
         for gid in f.categories_group:
             _require("fixes.toml", f.id, "group", gid, groups)
+        for tool in (*f.toolchains, *f.commands):
+            if tool not in TOOLCHAINS:
+                raise KnowledgeBaseError(
+                    f"patterns/fixes.toml: entry {f.id!r}: unknown toolchain {tool!r}"
+                )
+
+    platforms = _read("platforms.toml", PlatformsFile)
+    for rows, key in ((platforms.glibc_floor, "glibc"), (platforms.go_floor, "go")):
+        versions = [version_tuple(getattr(r, key)) for r in rows]
+        if versions != sorted(versions):
+            raise KnowledgeBaseError(
+                f"patterns/platforms.toml: {key}_floor rows must be in ascending order"
+            )
+    for d in platforms.distribution:
+        if d.libc == "glibc" and not (d.glibc and d.kernel):
+            raise KnowledgeBaseError(
+                f"patterns/platforms.toml: entry {d.id!r}: a glibc distribution needs glibc and kernel"
+            )
 
     diagnostics = tuple(
         (d, _compile("diagnostics.toml", d.id, d.pattern)) for d in diags.diagnostic
@@ -198,6 +231,19 @@ def load_knowledge() -> KnowledgeBase:
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,
         diagnostics=diagnostics,
+        platforms=platforms,
+        glibc_hints=tuple(
+            (
+                h,
+                tuple(
+                    (name, _compile("platforms.toml", h.reason, pat))
+                    for name in ("message", "object", "function", "symbol")
+                    if (pat := getattr(h, name)) is not None
+                ),
+            )
+            for h in platforms.glibc_hint
+        ),
+        distributions={d.id: d for d in platforms.distribution},
         diagnostic_filter=_needle_filter(n for d in diags.diagnostic for n in d.needles),
         silent_linkers=silent,
     )

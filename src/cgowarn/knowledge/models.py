@@ -70,7 +70,8 @@ class Symbol(_Entry):
 
 
 class OriginRule(_Entry):
-    """Evidence patterns that attribute an occurrence to the code that pulled the symbol in."""
+    """Evidence patterns that attribute an occurrence to the code that pulled the symbol in. Every
+    field set must match; `id` and `name` may use {name} from a named group `name`."""
 
     id: str
     name: str
@@ -78,21 +79,41 @@ class OriginRule(_Entry):
     function: str | None = None
     file: str | None = None
     unit: str | None = None
+    symbol: str | None = None
+    symbols: tuple[str, ...] = Field(
+        (), description="libc functions this origin is known to pull in."
+    )
+    harmless: bool = Field(False, description="The reference does not matter at run time.")
+    note: str | None = Field(None, description="What to know about this origin.")
     source: str
 
 
 class Fix(_Entry):
-    """A way to remove findings."""
+    """A way to remove findings, and when it applies."""
 
     id: str
     rank: int
     title: str
     cost: str
+    kernel: str = Field(description="What the fix does to the binary's minimum kernel.")
     sources: tuple[str, ...]
     go_tag: str | None = None
-    origins: tuple[str, ...] = ()
-    categories_group: tuple[str, ...] = ()
-    commands: tuple[str, ...] = ()
+    origins: tuple[str, ...] = Field((), description="Origins whose occurrences the fix removes.")
+    categories_group: tuple[str, ...] = Field(
+        (), description="Category groups whose findings the fix removes."
+    )
+    toolchains: tuple[str, ...] = Field(
+        (), description="Offered only when the log shows one of these toolchains."
+    )
+    requires_origins: tuple[str, ...] = Field(
+        (), description="Offered only when an occurrence comes from one of these."
+    )
+    only_origins: tuple[str, ...] = Field(
+        (), description="Offered only when every occurrence comes from these."
+    )
+    commands: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Commands per toolchain."
+    )
 
 
 class GoTags(_Entry):
@@ -102,6 +123,61 @@ class GoTags(_Entry):
     title: str
     command: str = Field(description="Command template; {tags} is replaced by the tags that apply.")
     cost: str
+
+
+class GlibcFloor(_Entry):
+    """From this glibc release on (until the next row), its default minimum kernel on x86-64."""
+
+    glibc: str
+    kernel: str
+    source: str
+
+
+class GoFloor(_Entry):
+    """From this Go release on, the oldest kernel the Go runtime supports."""
+
+    go: str
+    kernel: str
+    source: str
+
+
+class KernelCheck(_Entry):
+    """glibc's start-up check ("FATAL: kernel too old") and the release that removed it."""
+
+    removed_in: str
+    source: str
+
+
+class Distribution(_Entry):
+    """A target platform for --target."""
+
+    id: str
+    name: str
+    libc: Literal["glibc", "musl"]
+    glibc: str | None = None
+    kernel: str | None = None
+    sources: tuple[str, ...]
+
+
+class GlibcHint(_Entry):
+    """A trace in the log that bounds the build host's glibc version."""
+
+    message: str | None = None
+    object: str | None = None
+    function: str | None = None
+    symbol: str | None = None
+    min: str | None = None
+    max: str | None = None
+    reason: str
+    source: str
+
+
+class PlatformsFile(_Entry):
+    check: KernelCheck
+    glibc_hint: tuple[GlibcHint, ...]
+    glibc_floor: tuple[GlibcFloor, ...]
+    go_floor: tuple[GoFloor, ...]
+    distribution: tuple[Distribution, ...]
 
 
 class DiagnosticPattern(_Entry):
@@ -115,6 +191,9 @@ class DiagnosticPattern(_Entry):
     title: str
     pattern: str
     advice: str
+    command: bool = Field(
+        False, description="Checks a build command; tried even after another pattern matched."
+    )
 
 
 class MessagesFile(_Entry):
@@ -149,6 +228,3 @@ class SilentLinker(_Entry):
 class DiagnosticsFile(_Entry):
     diagnostic: tuple[DiagnosticPattern, ...]
     silent_linker: tuple[SilentLinker, ...]
-
-
-FileKind = Literal["messages", "categories", "symbols", "origins", "fixes", "diagnostics"]

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from cgowarn.knowledge import KnowledgeBase, match_message
+from cgowarn.parse.commands import go_command, go_version
 from cgowarn.parse.events import (
+    BuildCommand,
     Context,
     Event,
     LinkerDiagnostic,
     Location,
     SilentLinkerSeen,
+    ToolVersion,
     UnitStart,
     Warning,
 )
@@ -22,11 +25,13 @@ from cgowarn.parse.units import unit_start
 from cgowarn.parse.wrappers import clean_line
 
 __all__ = [
+    "BuildCommand",
     "Context",
     "Event",
     "LinkerDiagnostic",
     "Location",
     "SilentLinkerSeen",
+    "ToolVersion",
     "UnitStart",
     "Warning",
     "parse_lines",
@@ -69,6 +74,15 @@ def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
             if ctx is not None:
                 yield Context(ctx, line, line_no)
                 continue
+        if "go" in line:
+            if "go-1." in line or "go1." in line:
+                version = go_version(line)
+                if version is not None:
+                    yield version
+            if "go " in line:
+                command = go_command(line, line_no)
+                if command is not None:
+                    yield command
         unit = unit_start(line, line_no)
         if unit is not None:
             yield unit
@@ -87,4 +101,5 @@ def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
             if m is not None:
                 subject = m.groupdict().get("subject")
                 yield LinkerDiagnostic(diag.id, subject, line, line_no)
-                break
+                if not diag.command:
+                    break

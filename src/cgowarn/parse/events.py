@@ -64,4 +64,23 @@ class SilentLinkerSeen:
     line_no: int
 
 
-Event = UnitStart | Context | Warning | LinkerDiagnostic | SilentLinkerSeen
+@dataclass(frozen=True, slots=True)
+class BuildCommand:
+    """A build command the log shows (echoed by a CI script, make, or `go build -x`)."""
+
+    tool: str
+    text: str
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToolVersion:
+    """A tool's version, as the log shows it (a Go release in GOROOT paths or `go version`)."""
+
+    tool: str
+    version: str
+
+
+Event = (
+    UnitStart | Context | Warning | LinkerDiagnostic | SilentLinkerSeen | BuildCommand | ToolVersion
+)

@@ -37,6 +37,12 @@ def render(report: Report, options: RenderOptions) -> str:
                 f"  {sev} {_safe(f.symbol):<{width}} {f.count:>5}x  {f.feature}{unknown}{origin}"
             )
         out.append("")
+        notes = [(f.symbol, n) for f in v.findings for n in f.notes]
+        if notes:
+            out.append("Where they come from:")
+            for symbol, note in notes:
+                out.append(f"  - {_safe(symbol)}: {note}")
+            out.append("")
         out.append("What breaks at run time:")
         for feat in v.features:
             out.append(
@@ -53,6 +59,21 @@ def render(report: Report, options: RenderOptions) -> str:
             if r.remaining:
                 out.append(f"       remaining: {', '.join(_safe(s) for s in r.remaining)}")
             out.append(f"       cost: {r.cost}")
+            out.append(f"       minimum kernel: {r.kernel}")
+        out.append("")
+    if v.build:
+        out.append("The build:")
+        out += [f"  {line}" for line in v.build]
+        out.append("")
+    for target in v.targets:
+        verdict = {"yes": "starts", "no": "does NOT start", "unknown": "may or may not start"}[
+            target.starts
+        ]
+        head = f"On {target.name} ({target.platform}): {verdict}."
+        out.append(_paint(head, "1;31", c) if target.starts == "no" else head)
+        out.append(f"  {target.reason}")
+        out += [f"  breaks: {b}" for b in target.breaks]
+        out.append(f"  fix: {target.fix}")
         out.append("")
     if v.diagnostics:
         out.append("Other linker messages:")

@@ -45,6 +45,7 @@ class FindingRow:
     occurrences: tuple[OccurrenceRow, ...]
     omitted: int
     sources: tuple[str, ...]
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class RecommendationRow:
     removes: tuple[str, ...]
     remaining: tuple[str, ...]
     cost: str
+    kernel: str
     sources: tuple[str, ...]
 
 
@@ -86,6 +88,17 @@ class LinkRow:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    name: str
+    platform: str
+    """e.g. `glibc 2.12, kernel 2.6.32`."""
+    starts: str
+    reason: str
+    breaks: tuple[str, ...]
+    fix: str
+
+
+@dataclass(frozen=True)
 class View:
     title: str
     link_line: str
@@ -99,6 +112,9 @@ class View:
     diagnostics_omitted: int
     links: tuple[LinkRow, ...]
     notes: tuple[str, ...]
+    build: tuple[str, ...]
+    """What the log reveals about the build, one sentence each."""
+    targets: tuple[TargetRow, ...]
     sources: str
     version: str
 
@@ -155,11 +171,14 @@ def _finding(report: Report, f: Finding) -> FindingRow:
         occurrences=tuple(_occurrence(report, o) for o in f.occurrences),
         omitted=f.occurrences_omitted,
         sources=f.sources,
+        notes=f.notes,
     )
 
 
 def _recommendation(r: Recommendation) -> RecommendationRow:
-    return RecommendationRow(r.title, r.commands, r.removes, r.remaining, r.cost, r.sources)
+    return RecommendationRow(
+        r.title, r.commands, r.removes, r.remaining, r.cost, r.kernel, r.sources
+    )
 
 
 def _diagnostic(report: Report, d: Diagnostic) -> DiagnosticRow:
@@ -171,6 +190,30 @@ def _diagnostic(report: Report, d: Diagnostic) -> DiagnosticRow:
         link=_link_name(report, d.link),
         log=f"{d.source}:{d.source_line}",
     )
+
+
+def _build_lines(report: Report) -> tuple[str, ...]:
+    b = report.build
+    lines = []
+    if b.toolchains:
+        lines.append(f"Toolchains in the log: {', '.join(b.toolchains)}.")
+    if b.go_version:
+        lines.append(f"Go {b.go_version}.")
+    if b.glibc:
+        lines.append(f"Build glibc {b.glibc} (given).")
+    elif b.glibc_min or b.glibc_max:
+        if b.glibc_min and b.glibc_max:
+            span = f"between {b.glibc_min} and {b.glibc_max}"
+        else:
+            span = f"{b.glibc_min} or newer" if b.glibc_min else f"{b.glibc_max} or older"
+        why = "; ".join(e.reason for e in b.glibc_evidence)
+        lines.append(f"Build glibc {span}: {why}.")
+    if b.kernel_floor:
+        lines.append(
+            f"A static glibc binary from this build needs Linux {b.kernel_floor} or newer "
+            "(compiled into libc.a; no build tag or linker flag changes it)."
+        )
+    return tuple(lines)
 
 
 def build_view(report: Report) -> View:
@@ -193,7 +236,7 @@ def build_view(report: Report) -> View:
         f"low {s.by_severity.get('low', 0)}"
     )
     notes: list[str] = []
-    if s.silent_linkers:
+    if s.silent_linkers and not s.distinct_functions:
         notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
     elif not s.distinct_functions:
         notes.append(SILENT_NOTE)
@@ -204,6 +247,20 @@ def build_view(report: Report) -> View:
             f"counts are exact."
         )
     return View(
+        build=_build_lines(report),
+        targets=tuple(
+            TargetRow(
+                name=x.name.replace(" (musl)", ""),
+                platform=f"glibc {x.glibc}, kernel {x.kernel}"
+                if x.libc == "glibc"
+                else "musl, the host's kernel",
+                starts=x.starts,
+                reason=x.reason,
+                breaks=x.breaks,
+                fix=x.fix,
+            )
+            for x in report.targets
+        ),
         title=title,
         link_line=link_line,
         failed=failed,

@@ -1,0 +1,28 @@
+"""Build commands and tool versions shown in a log.
+
+$ go build -ldflags '-linkmode external -extldflags "-static"' ./cmd/app    (CI echo, make)
++ CGO_ENABLED=1 go build -tags json1 ./...                                 (set -x)
+/usr/lib/go-1.19/pkg/tool/linux_amd64/link -o $WORK/b001/exe/a.out ...     (go build -x: Go 1.19)
+go version go1.22.5 linux/amd64
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cgowarn.parse.events import BuildCommand, ToolVersion
+
+_GO_COMMAND = regex.compile(
+    r"^(?:[$#>+]+\s+)?(?P<cmd>(?:[A-Z_][A-Z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)\s+)*(?:\S*/)?go\s+(?:build|install)(?:\s.*)?)$"
+)
+_GO_VERSION = regex.compile(r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)")
+
+
+def go_command(line: str, line_no: int) -> BuildCommand | None:
+    m = _GO_COMMAND.match(line)
+    return BuildCommand("go", m.group("cmd").strip(), line_no) if m else None
+
+
+def go_version(line: str) -> ToolVersion | None:
+    m = _GO_VERSION.search(line)
+    return ToolVersion("go", f"1.{m.group('minor')}") if m else None
