@@ -165,6 +165,14 @@ def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
     help="glibc version of the build host (ldd --version) when the log does not reveal it; it "
     "decides the minimum kernel compiled into a static binary.",
 )
+@click.option(
+    "--binary",
+    "binaries",
+    multiple=True,
+    metavar="PATH",
+    help="Also inspect this ELF binary (the build's output) and merge what it shows into the "
+    "report: it catches what lld, mold and rust-lld do not print. Repeatable.",
+)
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @click.option(
     "--color/--no-color",
@@ -179,13 +187,16 @@ def analyze(
     max_occurrences: int,
     targets: tuple[str, ...],
     build_glibc: str | None,
+    binaries: tuple[str, ...],
     color: bool | None,
 ) -> None:
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
     is given), group them by libc function, say what breaks at run time in a static binary and
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
     try:
-        code = _run(logs, fmt, output, fail_on, max_occurrences, targets, build_glibc, color)
+        code = _run(
+            logs, fmt, output, fail_on, max_occurrences, targets, build_glibc, color, binaries
+        )
     except CgowarnError as exc:
         click.echo(f"cgowarn: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -203,6 +214,8 @@ def _run(
     targets: tuple[str, ...],
     build_glibc: str | None,
     color: bool | None,
+    binaries: tuple[str, ...] = (),
+    read_stdin: bool = True,
 ) -> int:
     from cgowarn.output import write_output
     from cgowarn.pipeline import analyze as run_analysis
@@ -210,9 +223,13 @@ def _run(
 
     fmt = _choose_format(fmt_name, output)
     with ExitStack() as stack:
-        sources = _open_inputs(stack, logs)
+        sources = _open_inputs(stack, logs) if logs or read_stdin else []
         report = run_analysis(
-            sources, max_occurrences=max_occurrences, targets=targets, build_glibc=build_glibc
+            sources,
+            max_occurrences=max_occurrences,
+            targets=targets,
+            build_glibc=build_glibc,
+            binaries=binaries,
         )
     text = render(report, fmt, RenderOptions(color=_use_color(color, output, fmt)))
     write_output(text, output)
@@ -232,6 +249,69 @@ def _exit_code(report: Any, fail_on: str) -> int:
     threshold = SEVERITIES.index(fail_on)
     worst = [SEVERITIES.index(f.severity.value) for f in report.findings]
     return ExitCode.FINDINGS if worst and max(worst) >= threshold else ExitCode.OK
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  cgowarn inspect ./app
+  cgowarn inspect --target centos7 --format markdown ./app ./worker
+  cgowarn build.log --binary ./app      # one report from the log and the binary
+"""
+)
+@click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in OutputFormat]),
+    help="Report format. Default: from the --output extension, else text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="PATH",
+    help="Write the report here; '-' is standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([*SEVERITIES, "never"]),
+    default=FAIL_ON_DEFAULT,
+    show_default=True,
+    help="Exit with 1 when a finding has this severity or higher.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help="Say whether the binary starts and works on NAME (see cgowarn --help). Repeatable.",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
+)
+def inspect(
+    binaries: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    fail_on: str,
+    targets: tuple[str, ...],
+    color: bool | None,
+) -> None:
+    """Read ELF binaries without running them: static or dynamic, which C library, the minimum
+    kernel (.note.ABI-tag, the cause of "FATAL: kernel too old"), the highest GLIBC_x.y a dynamic
+    binary needs, the run-time footprint of a static glibc (NSS, dlopen, iconv, locales) and Go's
+    embedded build settings."""
+    try:
+        code = _run((), fmt, output, fail_on, 50, targets, None, color, binaries, read_stdin=False)
+    except CgowarnError as exc:
+        click.echo(f"cgowarn: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code)
 
 
 @main.command()

@@ -117,6 +117,10 @@ class Finding(_Frozen):
     notes: tuple[str, ...] = Field(
         (), description="What the knowledge base says about the origins of its occurrences."
     )
+    evidence: tuple[Literal["log", "binary"], ...] = Field(
+        ("log",),
+        description="Where the finding was seen: warning lines in a log, a binary, or both.",
+    )
     occurrences_omitted: int = Field(
         description="How many occurrences were counted but not kept (count - len(occurrences))."
     )
@@ -214,6 +218,9 @@ class BuildInfo(_Frozen):
         None,
         description="Minimum kernel a static binary of this build carries, when the glibc version tells it.",
     )
+    kernel_floor_evidence: str | None = Field(
+        None, description="Where kernel_floor comes from: a binary's ABI tag or a glibc version."
+    )
 
 
 class TargetVerdict(_Frozen):
@@ -229,6 +236,58 @@ class TargetVerdict(_Frozen):
     breaks: tuple[str, ...] = Field(description="Features that break there, in plain words.")
     fix: str = Field(description="The fix that fits this target.")
     sources: tuple[str, ...] = Field(description="Where the target facts come from.")
+
+
+class GoBuildInfo(_Frozen):
+    """The build information the Go toolchain embeds in a binary (what `go version -m` prints)."""
+
+    go_version: str = Field(description="Go release that built the binary, e.g. go1.19.8.")
+    path: str | None = Field(None, description="Import path of the main package.")
+    main_module: str | None = Field(None, description="Main module path and version.")
+    settings: dict[str, str] = Field(
+        description="Build settings: -tags, CGO_ENABLED, -ldflags, GOOS, ..."
+    )
+    deps: tuple[str, ...] = Field(description="Dependency modules as path@version.")
+
+
+class BinaryInfo(_Frozen):
+    """What an ELF file reveals without being run."""
+
+    path: str = Field(description="The file as given.")
+    error: str | None = Field(
+        None, description="What could not be read; the other fields hold what could."
+    )
+    elf_class: int | None = Field(None, description="32 or 64.")
+    machine: str | None = Field(None, description="Architecture, e.g. x86-64, AArch64.")
+    linkage: Literal["static", "static-pie", "dynamic"] | None = Field(
+        None, description="How it was linked."
+    )
+    interpreter: str | None = Field(None, description="The dynamic loader it names (PT_INTERP).")
+    needed: tuple[str, ...] = Field((), description="Shared libraries it needs (DT_NEEDED).")
+    libc: Literal["glibc", "musl", "none", "unknown"] = Field(
+        "unknown", description="C library inside or needed."
+    )
+    libc_evidence: str = Field("", description="What shows the C library.")
+    abi_kernel: str | None = Field(
+        None, description='Minimum kernel from .note.ABI-tag ("for GNU/Linux 3.2.0").'
+    )
+    glibc_min: str | None = Field(
+        None, description="A static binary's glibc is at least this version."
+    )
+    glibc_max: str | None = Field(
+        None, description="A static binary's glibc is at most this version."
+    )
+    glibc_evidence: tuple[GlibcEvidence, ...] = Field(
+        (), description="What bounds the glibc version."
+    )
+    glibc_required: str | None = Field(
+        None, description="Highest GLIBC_x.y symbol version a dynamic binary needs."
+    )
+    glibc_required_symbols: tuple[str, ...] = Field(
+        (), description="Symbols that need glibc_required."
+    )
+    stripped: bool | None = Field(None, description="True when there is no symbol table.")
+    go: GoBuildInfo | None = Field(None, description="Go build information, for Go binaries.")
 
 
 class SourceInfo(_Frozen):
@@ -275,6 +334,7 @@ class Report(_Frozen):
     links: tuple[LinkUnit, ...] = Field(description="Link units, in order of appearance.")
     recommendations: tuple[Recommendation, ...] = Field(description="Fixes, best first.")
     build: BuildInfo = Field(description="What the log reveals about the build.")
+    binaries: tuple[BinaryInfo, ...] = Field((), description="Binaries inspected, in order.")
     targets: tuple[TargetVerdict, ...] = Field(
         (), description="Verdicts for the --target platforms."
     )

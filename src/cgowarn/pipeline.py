@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from cgowarn import __version__
 from cgowarn.errors import CgowarnError
-from cgowarn.knowledge import KnowledgeBase, load_knowledge
+from cgowarn.knowledge import KnowledgeBase, load_knowledge, match_message
 from cgowarn.knowledge.advice import recommend
 from cgowarn.knowledge.loader import TOOLCHAINS, version_tuple
-from cgowarn.knowledge.origins import attribute
+from cgowarn.knowledge.origins import attribute, attribute_binary
 from cgowarn.knowledge.platforms import build_info, evaluate
 from cgowarn.model import (
+    BinaryInfo,
     Diagnostic,
     DiagnosticSeverity,
     FeatureSummary,
@@ -45,6 +46,9 @@ from cgowarn.parse import (
     parse_lines,
 )
 from cgowarn.parse.reader import LineCounter, read_lines
+
+if TYPE_CHECKING:
+    from cgowarn.inspect import BinaryHit
 
 DEFAULT_MAX_OCCURRENCES = 50
 MAX_DIAGNOSTICS = 500
@@ -79,6 +83,9 @@ class _FindingAcc:
     harmless: bool = True
     notes: dict[str, None] = field(default_factory=dict)
     links: set[int] = field(default_factory=set)
+    evidence: set[str] = field(default_factory=set)
+    category: str | None = None
+    """Set for binary footprint items that are not glibc symbols."""
 
 
 class _Collector:
@@ -97,6 +104,8 @@ class _Collector:
         self.go_versions: Counter[str] = Counter()
         self.glibc_evidence: dict[str, GlibcEvidence] = {}
         self.saw_linker_output = False
+        self.binaries: list[BinaryInfo] = []
+        self.abi_kernels: list[str] = []
         self.unit: _Unit | None = None
         self.context: Context | None = None
 
@@ -161,6 +170,7 @@ class _Collector:
         if acc is None:
             acc = self.findings[w.symbol] = _FindingAcc(w.symbol, w.family, w.message)
         acc.count += 1
+        acc.evidence.add("log")
         acc.origins[origin.id] += 1
         acc.harmless = acc.harmless and origin.harmless
         if origin.note:
@@ -184,6 +194,58 @@ class _Collector:
                     lines=lines,
                 )
             )
+
+    def read_binary(self, path: str) -> None:
+        """Fold what one binary shows into the report: its facts, and its footprint as findings
+        with evidence "binary" (merged by symbol with the log's findings, never counted twice)."""
+        from cgowarn.inspect import inspect_binary
+
+        info, hits, go = inspect_binary(self.kb, path)
+        self.binaries.append(info)
+        self.unit = _Unit(name=path, kind="binary", source=path, source_line=0)
+        unit = self._active_unit()
+        if go is not None:
+            self.toolchains.add("go")
+            self.go_versions[_go_release(go.go_version)] += 1_000
+        elif info.libc != "none" and hits:
+            self.toolchains.add("c")
+        for e in info.glibc_evidence:
+            self.glibc_evidence.setdefault(e.reason, e)
+        if info.abi_kernel and info.libc == "glibc" and info.linkage != "dynamic":
+            self.abi_kernels.append(info.abi_kernel)
+        best: dict[str, BinaryHit] = {}
+        for hit in hits:
+            if hit.symbol not in best or hit.how.startswith("section"):
+                best[hit.symbol] = hit
+        for symbol, hit in best.items():
+            family = "binary"
+            if hit.message:
+                found = match_message(self.kb, hit.message)
+                family = found[0] if found else family
+            acc = self.findings.get(symbol)
+            if acc is None:
+                acc = self.findings[symbol] = _FindingAcc(
+                    symbol, family, hit.message or "", category=hit.category
+                )
+            origin = attribute_binary(self.kb, symbol, hit.how, go)
+            acc.evidence.add("binary")
+            acc.origins[origin.id] += 1
+            acc.harmless = acc.harmless and origin.harmless
+            if origin.note:
+                acc.notes[origin.note] = None
+            acc.links.add(unit.id)
+            unit.symbols.add(symbol)
+            if len(acc.occurrences) < self.max_occurrences:
+                acc.occurrences.append(
+                    Occurrence(
+                        link=unit.id,
+                        source=path,
+                        source_line=0,
+                        section=hit.how,
+                        origin=origin,
+                        lines=(f"{path}: {hit.how}" + (f": {hit.message}" if hit.message else ""),),
+                    )
+                )
 
     def _glibc_hints(self, w: Warning, obj: str | None, function: str | None) -> None:
         values = {"message": w.message, "object": obj, "function": function, "symbol": w.symbol}
@@ -225,7 +287,12 @@ class _Collector:
 
     def _finding(self, acc: _FindingAcc) -> Finding:
         kb = self.kb
-        category, known = kb.category_of(acc.symbol, acc.family)
+        if acc.category is not None:
+            category, known = kb.categories[acc.category], True
+        elif acc.family == "binary" and acc.symbol in kb.symbols:
+            category, known = kb.categories[kb.symbols[acc.symbol].category], True
+        else:
+            category, known = kb.category_of(acc.symbol, acc.family)
         group = kb.groups[category.group]
         entry = kb.symbols.get(acc.symbol)
         sources = (entry.source, *group.sources) if entry else group.sources
@@ -237,8 +304,9 @@ class _Collector:
             severity=Severity.LOW if acc.harmless else category.severity,
             family=acc.family,
             known=known,
+            evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
             static_only=category.static_only,
-            message=acc.message,
+            message=acc.message or (entry.messages[-1] if entry else ""),
             breaks=category.breaks,
             why=group.why,
             sources=tuple(dict.fromkeys(sources)),
@@ -246,7 +314,9 @@ class _Collector:
             links=tuple(sorted(acc.links)),
             occurrences=tuple(acc.occurrences),
             notes=tuple(acc.notes),
-            occurrences_omitted=acc.count - len(acc.occurrences),
+            occurrences_omitted=max(
+                0, acc.count - sum(1 for o in acc.occurrences if o.source_line)
+            ),
         )
 
     def report(self, targets: Sequence[str], build_glibc: str | None) -> Report:
@@ -271,6 +341,7 @@ class _Collector:
             go_version=go_version,
             evidence=sorted(self.glibc_evidence.values(), key=lambda e: e.reason),
             build_glibc=build_glibc,
+            abi_kernel=max(self.abi_kernels, key=version_tuple) if self.abi_kernels else None,
         )
         verdicts = [evaluate(kb, kb.distributions[name], build, findings) for name in targets]
         links = tuple(
@@ -307,6 +378,7 @@ class _Collector:
             links=links,
             recommendations=recommend(kb, findings, origins, toolchains, self.go_command),
             build=build,
+            binaries=tuple(self.binaries),
             targets=tuple(verdicts),
             max_occurrences=self.max_occurrences,
         )
@@ -339,8 +411,9 @@ def analyze(
     max_occurrences: int = DEFAULT_MAX_OCCURRENCES,
     targets: Sequence[str] = (),
     build_glibc: str | None = None,
+    binaries: Sequence[str] = (),
 ) -> Report:
-    """Read every (name, binary stream) in order and return the report."""
+    """Read every (name, binary stream) log in order, then every ELF binary, and return one report."""
     kb = load_knowledge()
     for name in targets:
         if name not in kb.distributions:
@@ -350,4 +423,16 @@ def analyze(
     collector = _Collector(kb, max_occurrences)
     for name, stream in sources:
         collector.read(name, stream)
+    for path in binaries:
+        collector.read_binary(path)
     return collector.report(targets, build_glibc)
+
+
+def _go_release(version: str) -> str:
+    """`go1.19.8` -> `1.19`; `devel ...` and other forms -> as given."""
+    parts = version.removeprefix("go").split(".")
+    return (
+        ".".join(parts[:2])
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit()
+        else version
+    )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge.models import (
+    BinaryFile,
     CategoriesFile,
     Category,
     DiagnosticPattern,
@@ -70,6 +71,7 @@ class KnowledgeBase:
     diagnostics: tuple[tuple[DiagnosticPattern, Any], ...]
     """(pattern entry, compiled regex); try only when the line contains one of entry.needles."""
     platforms: PlatformsFile
+    binary: BinaryFile
     glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Any], ...]], ...]
     """Each hint with (field, compiled pattern) for every field it sets."""
     distributions: dict[str, Distribution]
@@ -201,6 +203,9 @@ def load_knowledge() -> KnowledgeBase:
                 )
 
     platforms = _read("platforms.toml", PlatformsFile)
+    binary = _read("binary.toml", BinaryFile)
+    for fp in binary.footprint:
+        _require("binary.toml", fp.symbol, "category", fp.category, categories)
     for rows, key in ((platforms.glibc_floor, "glibc"), (platforms.go_floor, "go")):
         versions = [version_tuple(getattr(r, key)) for r in rows]
         if versions != sorted(versions):
@@ -232,6 +237,7 @@ def load_knowledge() -> KnowledgeBase:
         go_tags=fixes.go_tags,
         diagnostics=diagnostics,
         platforms=platforms,
+        binary=binary,
         glibc_hints=tuple(
             (
                 h,

@@ -180,6 +180,39 @@ class PlatformsFile(_Entry):
     distribution: tuple[Distribution, ...]
 
 
+class LibcSignature(_Entry):
+    """Byte strings that identify the C library inside a static binary."""
+
+    name: Literal["glibc", "musl"]
+    strings: tuple[str, ...]
+    source: str
+
+
+class GlibcStringHint(_Entry):
+    """A string in a static glibc binary that bounds its glibc version."""
+
+    string: str
+    min: str | None = None
+    max: str | None = None
+    reason: str
+    source: str
+
+
+class Footprint(_Entry):
+    """A run-time dependency of a static glibc binary, recognised by strings that survive strip."""
+
+    symbol: str
+    category: str
+    strings: tuple[str, ...]
+    source: str
+
+
+class BinaryFile(_Entry):
+    libc: tuple[LibcSignature, ...]
+    glibc_string_hint: tuple[GlibcStringHint, ...]
+    footprint: tuple[Footprint, ...]
+
+
 class DiagnosticPattern(_Entry):
     """A linker message that is not a libc finding."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.model import Origin
+from cgowarn.model import GoBuildInfo, Origin
 
 UNATTRIBUTED = "unattributed"
 UNATTRIBUTED_NAME = "no origin recognised"
@@ -56,3 +56,39 @@ def attribute(
         name=UNATTRIBUTED_NAME,
         evidence="the log names no object, function or file",
     )
+
+
+OS_USER_SYMBOLS = frozenset(
+    {"getpwnam_r", "getpwuid_r", "getgrnam_r", "getgrgid_r", "getgrouplist"}
+)
+
+
+def _known(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
+    rule = next(c.rule for c in kb.origins if c.rule.id == origin_id)
+    return Origin(
+        id=origin_id, name=rule.name, evidence=evidence, note=rule.note, harmless=rule.harmless
+    )
+
+
+def attribute_binary(kb: KnowledgeBase, symbol: str, how: str, go: GoBuildInfo | None) -> Origin:
+    """A binary names no referencing function; a Go binary's build information still tells which
+    standard packages used cgo: os/user without -tags osusergo, net without -tags netgo."""
+    if go is not None and go.settings.get("CGO_ENABLED") == "1":
+        tags = {t for t in go.settings.get("-tags", "").replace(" ", ",").split(",") if t}
+        said = f"Go build info: CGO_ENABLED=1, -tags={','.join(sorted(tags)) or '(none)'}"
+        if symbol in OS_USER_SYMBOLS and "osusergo" not in tags:
+            return _known(kb, "go:os/user", f"{said}: built without osusergo")
+        if symbol == "getaddrinfo" and "netgo" not in tags:
+            return _known(kb, "go:net", f"{said}: built without netgo")
+        if symbol == "dlopen" and any(
+            d.startswith("github.com/mattn/go-sqlite3@") for d in go.deps
+        ):
+            if "libsqlite3" in tags:
+                return _known(kb, "lib:sqlite3", f"{said}: go-sqlite3 with the libsqlite3 tag")
+            if "sqlite_omit_load_extension" not in tags:
+                return _known(
+                    kb,
+                    "go:github.com/mattn/go-sqlite3",
+                    f"{said}: go-sqlite3 without sqlite_omit_load_extension (its bundled SQLite, unless a distribution patched it to link the system library)",
+                )
+    return Origin(id=UNATTRIBUTED, name=UNATTRIBUTED_NAME, evidence=f"binary: {how}")

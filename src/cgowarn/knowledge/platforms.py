@@ -38,16 +38,21 @@ def build_info(
     go_version: str | None,
     evidence: Sequence[GlibcEvidence],
     build_glibc: str | None,
+    abi_kernel: str | None = None,
 ) -> BuildInfo:
+    """`abi_kernel`: the minimum kernel read from a static glibc binary's .note.ABI-tag, which
+    beats anything inferred from a glibc version."""
     mins = [e.min for e in evidence if e.min]
     maxes = [e.max for e in evidence if e.max]
     lo = max(mins, key=version_tuple) if mins else None
     hi = min(maxes, key=version_tuple) if maxes else None
-    floor = None
-    if build_glibc:
-        floor = glibc_floor(kb, build_glibc)
+    floor = evidence_text = None
+    if abi_kernel:
+        floor, evidence_text = abi_kernel, "the binary's .note.ABI-tag"
+    elif build_glibc:
+        floor, evidence_text = glibc_floor(kb, build_glibc), f"glibc {build_glibc}'s default"
     elif lo and hi and glibc_floor(kb, lo) == glibc_floor(kb, hi):
-        floor = glibc_floor(kb, lo)
+        floor, evidence_text = glibc_floor(kb, lo), f"the default of glibc {_describe(lo, hi)}"
     return BuildInfo(
         toolchains=tuple(toolchains),
         go_command=go_command,
@@ -57,6 +62,7 @@ def build_info(
         glibc_max=hi,
         glibc_evidence=tuple(evidence),
         kernel_floor=floor,
+        kernel_floor_evidence=evidence_text,
     )
 
 
@@ -114,11 +120,24 @@ def _starts(
             go_note = " Go 1.24 and newer themselves need kernel 3.2; the log does not show the Go version."
     lo_floor = glibc_floor(kb, lo) if lo else None
     hi_floor = glibc_floor(kb, hi) if hi else None
+    if build.kernel_floor and build.kernel_floor_evidence:
+        lo_floor = hi_floor = build.kernel_floor
     if target.kernel is None:
         bound = hi_floor or lo_floor
         text = f"at least {bound}" if bound else "at least the build glibc's minimum kernel"
         return "unknown", f"The kernel is the host's (containers): it must be {text}.{go_note}"
-    if lo is None and hi is None:
+    if build.kernel_floor and build.kernel_floor_evidence:
+        floor = build.kernel_floor
+        if version_tuple(target.kernel) >= version_tuple(floor):
+            return "yes", (
+                f"The binary needs kernel {floor} or newer ({build.kernel_floor_evidence}); "
+                f"{target.name} runs {target.kernel}.{go_note}"
+            )
+        return "no", (
+            f"The binary needs kernel {floor} or newer ({build.kernel_floor_evidence}); {target.name} runs "
+            f"{target.kernel}: {_failure(kb, target, lo, hi)}. Build tags cannot change this.{go_note}"
+        )
+    if lo_floor is None and hi_floor is None:
         return "unknown", (
             "The log does not show the build host's glibc version, which decides the minimum kernel "
             f"compiled into the binary; pass --build-glibc VERSION (e.g. 2.36).{go_note}"
@@ -135,20 +154,24 @@ def _starts(
             f"The build glibc is {_describe(lo, hi)}; its minimum kernel may exceed {target.kernel}. "
             f"Pass --build-glibc VERSION for a verdict.{go_note}"
         )
+    return "no", (
+        f"The static glibc carries a minimum kernel of {lo_floor} or higher; {target.name} runs "
+        f"{target.kernel}: {_failure(kb, target, lo, hi)}. Build tags cannot change this.{go_note}"
+    )
+
+
+def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | None) -> str:
+    """How a static glibc binary fails on a kernel below its floor: before glibc 2.36 at start-up,
+    since then later, on missing system calls."""
     removed = kb.platforms.check.removed_in
     if hi and version_tuple(hi) < version_tuple(removed):
-        how = 'glibc\'s start-up check aborts with "FATAL: kernel too old"'
-    elif lo and version_tuple(lo) >= version_tuple(removed):
-        how = (
+        return 'glibc\'s start-up check aborts with "FATAL: kernel too old"'
+    if lo and version_tuple(lo) >= version_tuple(removed):
+        return (
             f"glibc {removed} and newer no longer check at start-up, but system calls newer than "
             f"{target.kernel} fail with ENOSYS or crash"
         )
-    else:
-        how = 'it aborts with "FATAL: kernel too old" (glibc before 2.36) or fails later on missing system calls'
-    return "no", (
-        f"The static glibc carries a minimum kernel of {lo_floor} or higher; {target.name} runs "
-        f"{target.kernel}: {how}. Build tags cannot change this.{go_note}"
-    )
+    return 'it aborts with "FATAL: kernel too old" (glibc before 2.36) or fails later on missing system calls'
 
 
 def _describe(lo: str | None, hi: str | None) -> str:
@@ -164,9 +187,19 @@ def _breaks(
 ) -> tuple[str, ...]:
     if not runtime:
         return ()
-    features = sorted({f.feature for f in runtime if f.category != "dynamic-loading"})
+    features = sorted({f.feature for f in runtime if f.category.startswith("nss-")})
     dl = any(f.category == "dynamic-loading" for f in runtime)
+    silent = sorted({f.feature for f in runtime if f.category in ("gconv", "locales")})
     out: list[str] = []
+    if silent:
+        host = (
+            "the host (a musl system has none)"
+            if target.libc == "musl"
+            else f"the host's glibc {target.glibc}"
+        )
+        out.append(
+            f"{', '.join(silent)}: gconv modules and locale files come from {host}; conversions and setlocale can fail."
+        )
     if target.libc == "musl":
         if features:
             if lo and version_tuple(lo) >= (2, 34):

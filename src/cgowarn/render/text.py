@@ -27,6 +27,12 @@ def render(report: Report, options: RenderOptions) -> str:
     link = _paint(v.link_line, "1;31", c) if v.failed else v.link_line
     out.append(f"{link} {v.counts_line}.")
     out.append("")
+    for b in v.binaries:
+        out.append(f"Binary {_safe(b.path)}:")
+        out += [f"  {label}: {_safe(value)}" for label, value in b.facts]
+        if b.error:
+            out.append(f"  could not read: {_safe(b.error)}")
+        out.append("")
     if v.findings:
         width = max(len(f.symbol) for f in v.findings)
         for f in v.findings:
@@ -34,7 +40,8 @@ def render(report: Report, options: RenderOptions) -> str:
             origin = f"  [{_safe(f.origins)}]" if f.origins else ""
             unknown = " (not in knowledge base)" if not f.known else ""
             out.append(
-                f"  {sev} {_safe(f.symbol):<{width}} {f.count:>5}x  {f.feature}{unknown}{origin}"
+                f"  {sev} {_safe(f.symbol):<{width}} {f.shown_count + ('x' if f.count else ''):>7}  "
+                f"{f.feature}{unknown}{origin}"
             )
         out.append("")
         notes = [(f.symbol, n) for f in v.findings for n in f.notes]

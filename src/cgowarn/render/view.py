@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cgowarn.model import Diagnostic, Finding, LinkStatus, Occurrence, Recommendation, Report
+from cgowarn.model import (
+    BinaryInfo,
+    Diagnostic,
+    Finding,
+    LinkStatus,
+    Occurrence,
+    Recommendation,
+    Report,
+)
 
 SILENT_NOTE = (
     "lld, mold and rust-lld print none of glibc's link warnings, although they link the same "
@@ -33,6 +41,8 @@ class OccurrenceRow:
 class FindingRow:
     symbol: str
     count: int
+    shown_count: str
+    """`3` warning lines, or `binary` when only a binary shows it."""
     severity: str
     feature: str
     known: bool
@@ -88,6 +98,14 @@ class LinkRow:
 
 
 @dataclass(frozen=True)
+class BinaryRow:
+    path: str
+    facts: tuple[tuple[str, str], ...]
+    """(label, value) pairs, in reading order."""
+    error: str | None
+
+
+@dataclass(frozen=True)
 class TargetRow:
     name: str
     platform: str
@@ -114,6 +132,7 @@ class View:
     notes: tuple[str, ...]
     build: tuple[str, ...]
     """What the log reveals about the build, one sentence each."""
+    binaries: tuple[BinaryRow, ...]
     targets: tuple[TargetRow, ...]
     sources: str
     version: str
@@ -160,6 +179,7 @@ def _finding(report: Report, f: Finding) -> FindingRow:
     return FindingRow(
         symbol=f.symbol,
         count=f.count,
+        shown_count=str(f.count) if f.count or "binary" not in f.evidence else "binary",
         severity=f.severity.value,
         feature=f.feature,
         known=f.known,
@@ -192,11 +212,69 @@ def _diagnostic(report: Report, d: Diagnostic) -> DiagnosticRow:
     )
 
 
+def _binary(b: BinaryInfo) -> BinaryRow:
+    facts: list[tuple[str, str]] = []
+    if b.linkage:
+        facts.append(
+            ("Linkage", b.linkage + (f", interpreter {b.interpreter}" if b.interpreter else ""))
+        )
+    if b.machine:
+        facts.append(("Architecture", f"{b.machine}, {b.elf_class}-bit"))
+    facts.append(("C library", b.libc + (f" ({b.libc_evidence})" if b.libc_evidence else "")))
+    if b.needed:
+        facts.append(("Needs", ", ".join(b.needed)))
+    if b.abi_kernel:
+        if b.linkage == "dynamic":
+            kernel = f"{b.abi_kernel} (.note.ABI-tag; a dynamic binary runs on whatever the host's glibc supports)"
+        else:
+            kernel = f'{b.abi_kernel} (.note.ABI-tag: compiled in with the static glibc; below it glibc < 2.36 aborts with "FATAL: kernel too old")'
+        facts.append(("Minimum kernel", kernel))
+    if b.glibc_required:
+        shown = ", ".join(b.glibc_required_symbols[:8]) + (
+            " ..." if len(b.glibc_required_symbols) > 8 else ""
+        )
+        facts.append(
+            (
+                "Needs glibc",
+                f"{b.glibc_required} or newer, for {shown}"
+                if shown
+                else f"{b.glibc_required} or newer",
+            )
+        )
+    if b.glibc_min or b.glibc_max:
+        span = " to ".join(v for v in (b.glibc_min, b.glibc_max) if v)
+        if not (b.glibc_min and b.glibc_max):
+            span = f"{b.glibc_min} or newer" if b.glibc_min else f"{b.glibc_max} or older"
+        facts.append(("glibc inside", f"{span}: " + "; ".join(e.reason for e in b.glibc_evidence)))
+    if b.stripped is not None:
+        facts.append(("Symbols", "stripped" if b.stripped else "symbol table present"))
+    if b.go is not None:
+        g = b.go
+        settings = ", ".join(
+            f"{k}={g.settings[k]}"
+            for k in ("CGO_ENABLED", "-tags", "-ldflags", "GOOS", "GOARCH")
+            if k in g.settings
+        )
+        facts.append(
+            (
+                "Go",
+                f"{g.go_version}"
+                + (f", {g.path}" if g.path else "")
+                + (f"; {settings}" if settings else ""),
+            )
+        )
+        if g.deps:
+            facts.append(
+                ("Go modules", ", ".join(g.deps[:10]) + (" ..." if len(g.deps) > 10 else ""))
+            )
+    return BinaryRow(path=b.path, facts=tuple(facts), error=b.error)
+
+
 def _build_lines(report: Report) -> tuple[str, ...]:
     b = report.build
     lines = []
     if b.toolchains:
-        lines.append(f"Toolchains in the log: {', '.join(b.toolchains)}.")
+        lines.append(f"Toolchains: {', '.join(b.toolchains)}.")
     if b.go_version:
         lines.append(f"Go {b.go_version}.")
     if b.glibc:
@@ -221,20 +299,27 @@ def build_view(report: Report) -> View:
     failed = s.link_status is LinkStatus.FAILED
     if s.distinct_functions:
         runtime = sum(1 for f in report.findings if f.static_only)
-        title = f"{_plural(s.distinct_functions, 'glibc function')} warned about"
+        title = f"{_plural(s.distinct_functions, 'glibc function')} " + (
+            "warned about" if report.sources else "linked in"
+        )
         if runtime:
             title += f"; {runtime} need the host's glibc at run time"
     else:
         title = "No glibc link warnings found"
     if failed:
         link_line = f"Link FAILED: {_plural(s.errors, 'link error')} in the log."
-    else:
+    elif report.sources:
         link_line = "No link errors in the log."
-    counts_line = (
-        f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, "
+    else:
+        link_line = f"Inspected {_plural(len(report.binaries), 'binary', 'binaries')}."
+    severities = (
         f"high {s.by_severity.get('high', 0)} / medium {s.by_severity.get('medium', 0)} / "
         f"low {s.by_severity.get('low', 0)}"
     )
+    if report.sources:
+        counts_line = f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, {severities}"
+    else:
+        counts_line = severities
     notes: list[str] = []
     if s.silent_linkers and not s.distinct_functions:
         notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
@@ -247,6 +332,7 @@ def build_view(report: Report) -> View:
             f"counts are exact."
         )
     return View(
+        binaries=tuple(_binary(b) for b in report.binaries),
         build=_build_lines(report),
         targets=tuple(
             TargetRow(

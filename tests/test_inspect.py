@@ -1,0 +1,298 @@
+"""cgowarn inspect on real binaries built here, checked against file, readelf, objdump and
+`go version -m`; and on hostile files, which must never produce a traceback."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cgowarn.cli import main
+from cgowarn.knowledge import load_knowledge
+from cgowarn.pipeline import analyze
+from conftest import SAMPLES, require_tool
+
+pytestmark = pytest.mark.toolchain
+
+SRC = SAMPLES / "src"
+OBJS = "main.o user.o net.o plugin.o tmpnames.o"
+NSS_AND_DLOPEN = {"getpwnam", "getaddrinfo", "gethostbyname", "dlopen"}
+
+
+def sh(cmd: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(
+        ["bash", "-c", cmd],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+    assert proc.returncode == 0, (cmd, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("gcc")
+    work = tmp_path_factory.mktemp("bins")
+    shutil.copytree(SRC / "c-nss", work, dirs_exist_ok=True)
+    sh(f"gcc -c {OBJS.replace('.o', '.c')}", work)
+    for linker in ("bfd", "lld", "mold"):
+        require_tool("ld.lld" if linker == "lld" else "mold" if linker == "mold" else "ld.bfd")
+        sh(f"gcc -static -fuse-ld={linker} -o static-{linker} {OBJS}", work)
+        sh(f"strip -o static-{linker}-stripped static-{linker}", work)
+    sh(f"gcc -o dynamic {OBJS}", work)
+    sh(f"gcc -static-pie -o static-pie {OBJS}", work)
+    require_tool("musl-gcc")
+    sh("musl-gcc -static -o musl main.c user.c net.c plugin.c tmpnames.c", work)
+    return work
+
+
+def inspect(path: Path, **kwargs):  # type: ignore[no-untyped-def]
+    return analyze([], binaries=[str(path)], **kwargs)
+
+
+def symbols(report) -> set[str]:  # type: ignore[no-untyped-def]
+    return {f.symbol for f in report.findings}
+
+
+def file_says(path: Path) -> str:
+    return subprocess.run(["file", "-b", str(path)], capture_output=True, text=True).stdout
+
+
+def readelf_abi(path: Path) -> str | None:
+    out = subprocess.run(["readelf", "-n", str(path)], capture_output=True, text=True).stdout
+    m = re.search(r"OS: Linux, ABI: ([\d.]+)", out)
+    return m.group(1) if m else None
+
+
+@pytest.mark.parametrize("linker", ["bfd", "lld", "mold"])
+def test_static_glibc_same_findings_from_every_linker(bins: Path, linker: str) -> None:
+    report = inspect(bins / f"static-{linker}")
+    (info,) = report.binaries
+    assert info.linkage == "static" and "statically linked" in file_says(bins / f"static-{linker}")
+    assert info.libc == "glibc"
+    assert info.abi_kernel == readelf_abi(bins / f"static-{linker}") == "3.2.0"
+    assert symbols(report) >= NSS_AND_DLOPEN
+    assert all(f.evidence == ("binary",) and f.count == 0 for f in report.findings)
+    assert report.build.kernel_floor == "3.2.0"
+
+
+def test_the_three_linkers_agree(bins: Path) -> None:
+    glibc = {s for s in symbols(inspect(bins / "static-bfd")) if s in load_knowledge().symbols}
+    for linker in ("lld", "mold"):
+        assert {
+            s for s in symbols(inspect(bins / f"static-{linker}")) if s in load_knowledge().symbols
+        } == glibc
+
+
+def test_lld_binary_with_an_empty_log_still_yields_nss_and_dlopen(bins: Path) -> None:
+    """lld printed nothing; the binary keeps glibc's .gnu.warning.* sections."""
+    log = sh(f"gcc -static -fuse-ld=lld -o again {OBJS} 2>&1", bins)
+    assert "warning" not in log
+    report = inspect(bins / "static-lld-stripped")
+    by = {f.symbol: f for f in report.findings}
+    assert set(by) >= NSS_AND_DLOPEN
+    assert by["dlopen"].occurrences[0].section == "section .gnu.warning.dlopen"
+    assert "statically linked applications" in by["getpwnam"].message
+
+
+def test_stripped_bfd_binary_shows_the_nss_footprint_from_strings(bins: Path) -> None:
+    report = inspect(bins / "static-bfd-stripped")
+    (info,) = report.binaries
+    assert info.stripped is True and info.libc == "glibc"
+    found = symbols(report)
+    assert "NSS modules (libnss_*.so)" in found
+    nss = next(f for f in report.findings if f.symbol == "NSS modules (libnss_*.so)")
+    assert nss.severity.value == "high" and "libnss" in nss.occurrences[0].section
+
+
+def test_static_pie(bins: Path) -> None:
+    (info,) = inspect(bins / "static-pie").binaries
+    assert info.linkage == "static-pie" and "static-pie linked" in file_says(bins / "static-pie")
+
+
+def test_musl_static(bins: Path) -> None:
+    report = inspect(bins / "musl")
+    (info,) = report.binaries
+    assert (info.linkage, info.libc, info.abi_kernel) == ("static", "musl", None)
+    assert readelf_abi(bins / "musl") is None
+    assert report.findings == ()
+
+
+def test_dynamic_glibc_requirement_matches_objdump(bins: Path) -> None:
+    report = inspect(bins / "dynamic")
+    (info,) = report.binaries
+    assert info.linkage == "dynamic" and info.interpreter and "ld-linux" in info.interpreter
+    assert info.needed == ("libc.so.6",)
+    dump = subprocess.run(
+        ["objdump", "-T", str(bins / "dynamic")], capture_output=True, text=True
+    ).stdout
+    versions = re.findall(r"GLIBC_(\d+(?:\.\d+)+)", dump)
+    top = max(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+    assert info.glibc_required == top
+    needing = {line.split()[-1] for line in dump.splitlines() if f"GLIBC_{top}" in line}
+    assert set(info.glibc_required_symbols) == needing
+    # Only warnings that also fire in dynamic links apply: mktemp and tmpnam, not getpwnam.
+    assert symbols(report) == {"mktemp", "tmpnam"}
+
+
+@pytest.fixture(scope="module")
+def go_bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    go = "/usr/lib/go/bin/go" if Path("/usr/lib/go/bin/go").exists() else require_tool("go")
+    work = tmp_path_factory.mktemp("go")
+    shutil.copytree(SRC / "go", work / "go")
+    env = {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GOTOOLCHAIN": "local",
+        "GOPATH": str(work / "gopath"),
+        "GOCACHE": str(work / "gocache"),
+    }
+    sh(
+        f"CGO_ENABLED=1 {go} build -ldflags '-linkmode external -extldflags \"-static -lm\"' -o ../cgo-static ./cmd/a",
+        work / "go",
+        env,
+    )
+    (work / "go" / "cmd" / "pure").mkdir()
+    (work / "go" / "cmd" / "pure" / "main.go").write_text(
+        'package main\n\nimport (\n\t"fmt"\n\t"os/user"\n)\n\nfunc main() {\n\tu, err := user.Current()\n\tfmt.Println(u, err)\n}\n'
+    )
+    sh(f"CGO_ENABLED=0 {go} build -o ../nocgo ./cmd/pure", work / "go", env)
+    return work
+
+
+def test_go_cgo_static_binary(go_bins: Path) -> None:
+    path = go_bins / "cgo-static"
+    report = inspect(path)
+    (info,) = report.binaries
+    assert info.libc == "glibc" and info.linkage == "static"
+    go_m = subprocess.run(
+        ["/usr/lib/go/bin/go", "version", "-m", str(path)], capture_output=True, text=True
+    ).stdout
+    assert info.go is not None
+    assert go_m.startswith(f"{path}: {info.go.go_version}")
+    assert info.go.settings["CGO_ENABLED"] == "1" and "build\tCGO_ENABLED=1" in go_m
+    assert "-ldflags" in info.go.settings and info.go.settings["-ldflags"] in go_m
+    by = {f.symbol: f for f in report.findings}
+    assert by["getpwnam_r"].origins == ("go:os/user",)
+    assert "built without osusergo" in by["getpwnam_r"].occurrences[0].origin.evidence
+    assert by["getaddrinfo"].origins == ("go:net",)
+    assert report.build.go_version == info.go.go_version.removeprefix("go")[:4].rstrip(".")
+
+
+def test_go_without_cgo_has_no_libc(go_bins: Path) -> None:
+    report = inspect(go_bins / "nocgo")
+    (info,) = report.binaries
+    assert (info.libc, info.linkage) == ("none", "static")
+    assert info.go is not None and info.go.settings["CGO_ENABLED"] == "0"
+    assert report.findings == ()
+
+
+def test_rust_crt_static_binary(tmp_path: Path) -> None:
+    rustc = shutil.which("rustc") or str(Path.home() / ".cargo/bin/rustc")
+    if not Path(rustc).exists():
+        require_tool("rustc")
+    shutil.copy(SRC / "rust" / "src" / "main.rs", tmp_path / "main.rs")
+    sh(f"{rustc} -C target-feature=+crt-static -o app main.rs", tmp_path)
+    report = inspect(tmp_path / "app")
+    assert report.binaries[0].libc == "glibc" and report.binaries[0].linkage in (
+        "static",
+        "static-pie",
+    )
+    assert {"getaddrinfo", "getpwuid_r"} <= symbols(report)
+
+
+def test_log_and_binary_merge_without_double_counting(bins: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    log = bins / "build.log"
+    log.write_text(sh(f"gcc -static -fuse-ld=bfd -o merged {OBJS} 2>&1", bins))
+    report = analyze([(log.name, log.open("rb"))], binaries=[str(bins / "merged")])
+    by = {f.symbol: f for f in report.findings}
+    assert by["getpwnam"].count == 1 and by["getpwnam"].evidence == ("log", "binary")
+    assert by["getpwnam_r"].count == 0 and by["getpwnam_r"].evidence == ("binary",)
+    assert report.summary.warning_lines == 6
+    result = cli.invoke(main, ["--format", "json", str(log), "--binary", str(bins / "merged")])
+    assert result.exit_code == 1 and '"binaries"' in result.stdout
+
+
+def test_inspect_cli_and_target(bins: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli.invoke(main, ["inspect", "--target", "centos6", str(bins / "static-lld")])
+    assert result.exit_code == 1, result.output
+    assert "Minimum kernel: 3.2.0" in result.stdout
+    assert "On CentOS 6 / RHEL 6 (glibc 2.12, kernel 2.6.32): does NOT start." in result.stdout
+    md = cli.invoke(main, ["inspect", "-f", "markdown", str(bins / "musl")])
+    assert md.exit_code == 0 and "musl" in md.stdout
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "t.txt", b"hello\n"), "not an ELF file"),
+        (lambda d: _write(d / "empty", b""), "not an ELF file"),
+    ],
+)
+def test_bad_inputs_one_line_exit_2(tmp_path: Path, cli, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path)
+    result = cli.invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_hostile_elf_files_never_raise(bins: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Truncated headers, bogus offsets and random corruption: a partial report or exit 2."""
+    original = (bins / "static-bfd").read_bytes()
+    rng = random.Random(20261126)
+    cases: list[bytes] = [
+        original[:n] for n in (4, 16, 52, 63, 64, 65, 200, 4096, len(original) // 2)
+    ]
+    header = bytearray(original)
+    header[0x20:0x28] = (2**63).to_bytes(8, "little")  # e_phoff far past the end
+    cases.append(bytes(header))
+    header = bytearray(original)
+    header[0x28:0x30] = (len(original) - 10).to_bytes(8, "little")  # e_shoff near the end
+    cases.append(bytes(header))
+    header = bytearray(original)
+    header[4] = 1  # claims 32-bit
+    cases.append(bytes(header))
+    header = bytearray(original)
+    header[0x12:0x14] = (183).to_bytes(2, "little")  # claims AArch64
+    cases.append(bytes(header))
+    for _ in range(60):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 40)):
+            pos = (
+                rng.randrange(0, min(len(data), 8192))
+                if rng.random() < 0.7
+                else rng.randrange(len(data))
+            )
+            data[pos] = rng.randrange(256)
+        cases.append(bytes(data))
+    for i, data in enumerate(cases):
+        path = tmp_path / f"hostile-{i}"
+        path.write_bytes(data)
+        for fmt in ("json", "text"):
+            result = cli.invoke(main, ["inspect", "-f", fmt, "--fail-on", "never", str(path)])
+            assert result.exit_code in (0, 2), (i, result.output[-500:])
+            assert result.exception is None or isinstance(result.exception, SystemExit), (
+                i,
+                repr(result.exception),
+            )
+            assert "Traceback" not in result.output
+    # The AArch64-patched file still reports what could be read.
+    aarch = cli.invoke(main, ["inspect", "-f", "json", str(tmp_path / "hostile-12")])
+    assert "AArch64" in aarch.stdout
