@@ -309,6 +309,9 @@ class Summary(_Frozen):
     diagnostics_omitted: int = Field(
         description="Diagnostics counted but not kept in the report (beyond its limit)."
     )
+    links_omitted: int = Field(
+        0, description="Link units counted but not listed in the report (beyond its limit)."
+    )
     silent_linkers: tuple[str, ...] = Field(
         description="Linkers seen in the log that never print glibc's warnings (lld, mold)."
     )

@@ -43,15 +43,17 @@ from cgowarn.parse import (
     ToolVersion,
     UnitStart,
     Warning,
-    parse_lines,
+    parse_numbered,
 )
 from cgowarn.parse.reader import LineCounter, read_lines
+from cgowarn.parse.scanner import interesting_lines
 
 if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
 
 DEFAULT_MAX_OCCURRENCES = 50
 MAX_DIAGNOSTICS = 500
+MAX_LINKS = 500
 # Only meaningful when Go linked internally; a log with linker output shows it linked externally.
 INTERNAL_LINK_ONLY = {"extldflags_internal_link"}
 
@@ -89,10 +91,12 @@ class _FindingAcc:
 
 
 class _Collector:
-    def __init__(self, kb: KnowledgeBase, max_occurrences: int) -> None:
+    def __init__(self, kb: KnowledgeBase, max_occurrences: int, fast: bool = True) -> None:
         self.kb = kb
+        self.fast = fast
         self.max_occurrences = max_occurrences
         self.units: list[_Unit] = []
+        self.units_seen = 0
         self.findings: dict[str, _FindingAcc] = {}
         self.diagnostics: list[Diagnostic] = []
         self.diagnostics_seen = 0
@@ -105,6 +109,7 @@ class _Collector:
         self.glibc_evidence: dict[str, GlibcEvidence] = {}
         self.saw_linker_output = False
         self.binaries: list[BinaryInfo] = []
+        self.hints_checked: set[tuple[str | None, ...]] = set()
         self.abi_kernels: list[str] = []
         self.unit: _Unit | None = None
         self.context: Context | None = None
@@ -113,15 +118,22 @@ class _Collector:
         unit = self.unit
         assert unit is not None
         if unit.id == 0:
-            self.units.append(unit)
-            unit.id = len(self.units)
+            self.units_seen += 1
+            unit.id = self.units_seen
+            if len(self.units) < MAX_LINKS:
+                self.units.append(unit)
         return unit
 
     def read(self, name: str, stream: IO[bytes]) -> None:
         counter = LineCounter()
         self.unit = _Unit(name=name, kind="log", source=name, source_line=0)
         self.context = None
-        for event in parse_lines(read_lines(stream, counter), self.kb):
+        lines = (
+            interesting_lines(stream, self.kb, counter)
+            if self.fast
+            else enumerate(read_lines(stream, counter), 1)
+        )
+        for event in parse_numbered(lines, self.kb):
             if isinstance(event, Warning):
                 self._warning(name, event)
             elif isinstance(event, Context):
@@ -248,6 +260,12 @@ class _Collector:
                 )
 
     def _glibc_hints(self, w: Warning, obj: str | None, function: str | None) -> None:
+        key = (w.message, obj, function, w.symbol)
+        if key in self.hints_checked:
+            return
+        if len(self.hints_checked) >= 4096:
+            self.hints_checked.clear()
+        self.hints_checked.add(key)
         values = {"message": w.message, "object": obj, "function": function, "symbol": w.symbol}
         for hint, fields in self.kb.glibc_hints:
             if hint.reason in self.glibc_evidence:
@@ -365,6 +383,7 @@ class _Collector:
             by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
             errors=self.errors,
             diagnostics_omitted=self.diagnostics_seen - len(self.diagnostics),
+            links_omitted=self.units_seen - len(self.units),
             silent_linkers=tuple(sorted(self.silent)),
         )
         origins = {symbol: set(acc.origins) for symbol, acc in self.findings.items()}
@@ -412,15 +431,19 @@ def analyze(
     targets: Sequence[str] = (),
     build_glibc: str | None = None,
     binaries: Sequence[str] = (),
+    fast: bool = True,
 ) -> Report:
-    """Read every (name, binary stream) log in order, then every ELF binary, and return one report."""
+    """Read every (name, binary stream) log in order, then every ELF binary, and return one report.
+
+    `fast=False` hands every line to the parser instead of only those the scanner selects; the
+    report is the same (the tests check it), only slower."""
     kb = load_knowledge()
     for name in targets:
         if name not in kb.distributions:
             raise UnknownTargetError(
                 f"unknown --target {name!r}; known: {', '.join(kb.distributions)}"
             )
-    collector = _Collector(kb, max_occurrences)
+    collector = _Collector(kb, max_occurrences, fast)
     for name, stream in sources:
         collector.read(name, stream)
     for path in binaries:

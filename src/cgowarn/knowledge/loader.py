@@ -60,6 +60,10 @@ class KnowledgeBase:
     message_regex: Any
     """One alternation of every family; group `f<i>` marks family i, `s<i>` its symbol."""
     family_order: tuple[str, ...]
+    family_patterns: tuple[tuple[str, tuple[str, ...], Any], ...]
+    """(family id, needles, compiled pattern) in file order."""
+    message_needles: tuple[str, ...]
+    """Literal strings; every glibc message contains one of them."""
     message_filter: Any
     """Compiled alternation of the message needles: a line holds a glibc message only if it matches."""
     groups: dict[str, Group]
@@ -228,6 +232,10 @@ def load_knowledge() -> KnowledgeBase:
         families=families,
         message_regex=message_regex,
         family_order=tuple(f.id for f in messages.family),
+        family_patterns=tuple(
+            (f.id, f.needles, _compile("messages.toml", f.id, f.pattern)) for f in messages.family
+        ),
+        message_needles=tuple(sorted({n for f in messages.family for n in f.needles})),
         message_filter=_needle_filter(n for f in messages.family for n in f.needles),
         groups=groups,
         categories=categories,
@@ -276,11 +284,15 @@ def _symbol_of(match: Any, n: int) -> str:
 
 
 def match_message(kb: KnowledgeBase, text: str) -> tuple[str, str, int, int] | None:
-    """Find glibc's message in `text`: (family id, symbol, start, end) or None."""
-    m = kb.message_regex.search(text)
-    if m is None:
-        return None
-    for i, fam in enumerate(kb.family_order):
-        if m.group(f"f{i}") is not None:
-            return fam, str(m.group(f"s{i}")), m.start(), m.end()
-    return None
+    """Find glibc's message in `text`: (family id, symbol, start, end) or None.
+
+    Only the families whose needles occur are searched, each with its own pattern (one alternation
+    of all of them is several times slower); the leftmost match wins, as it would in one search."""
+    best: tuple[str, str, int, int] | None = None
+    for family, needles, pattern in kb.family_patterns:
+        if not any(n in text for n in needles):
+            continue
+        m = pattern.search(text)
+        if m is not None and (best is None or m.start() < best[2]):
+            best = (family, str(m.group("symbol")), m.start(), m.end())
+    return best

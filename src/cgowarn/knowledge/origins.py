@@ -19,6 +19,29 @@ def attribute(
     unit: str | None,
 ) -> Origin:
     """The first rule in patterns/origins.toml whose every field matches, else unattributed."""
+    key = (id(kb), symbol, object, function, file, unit)
+    origin = _CACHE.get(key)
+    if origin is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        origin = _CACHE[key] = _attribute(kb, symbol, object, function, file, unit)
+    return origin
+
+
+# A log repeats the same evidence (one object and function for every warning of a function);
+# attributing it once keeps the cost per warning line low. Bounded, so memory stays flat.
+_CACHE: dict[tuple[object, ...], Origin] = {}
+_CACHE_SIZE = 4096
+
+
+def _attribute(
+    kb: KnowledgeBase,
+    symbol: str,
+    object: str | None,
+    function: str | None,
+    file: str | None,
+    unit: str | None,
+) -> Origin:
     evidence = {
         "object": object,
         "function": function,

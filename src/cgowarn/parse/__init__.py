@@ -35,6 +35,7 @@ __all__ = [
     "UnitStart",
     "Warning",
     "parse_lines",
+    "parse_numbered",
 ]
 
 # gold's form is more specific than GNU ld's (`obj:file:function f`), so it is tried first.
@@ -53,10 +54,16 @@ def _location(prefix: str) -> Location:
 
 def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
     """Yield an event for every line that matters; line numbers are 1-based."""
+    return parse_numbered(enumerate(lines, 1), kb)
+
+
+def parse_numbered(lines: Iterable[tuple[int, str]], kb: KnowledgeBase) -> Iterator[Event]:
+    """Like parse_lines, for (line number, line) pairs: the scanner hands over only the lines that
+    can matter, with their numbers in the whole log."""
     message_filter = kb.message_filter.search
     diagnostic_filter = kb.diagnostic_filter.search
     silent = kb.silent_linkers
-    for line_no, raw in enumerate(lines, 1):
+    for line_no, raw in lines:
         line = clean_line(raw)
         if not line:
             continue
@@ -79,14 +86,14 @@ def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
                 version = go_version(line)
                 if version is not None:
                     yield version
-            if "go " in line:
+            if "go build" in line or "go install" in line:
                 command = go_command(line, line_no)
                 if command is not None:
                     yield command
         unit = unit_start(line, line_no)
         if unit is not None:
             yield unit
-        if "ld" in line or "mold" in line:
+        if "lld" in line or "mold" in line:  # every silent-linker pattern holds one of these
             for name, pattern in silent:
                 if pattern.search(line):
                     yield SilentLinkerSeen(name, line_no)

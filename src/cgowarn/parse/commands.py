@@ -13,7 +13,7 @@ import regex
 from cgowarn.parse.events import BuildCommand, ToolVersion
 
 _GO_COMMAND = regex.compile(
-    r"^(?:[$#>+]+\s+)?(?P<cmd>(?:[A-Z_][A-Z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)\s+)*(?:\S*/)?go\s+(?:build|install)(?:\s.*)?)$"
+    r"^(?:[$#>+]+\s+)?(?P<cmd>(?:[A-Z_][A-Z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)\s+)*(?:\S*/)?go (?:build|install)(?:\s.*)?)$"
 )
 _GO_VERSION = regex.compile(r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)")
 

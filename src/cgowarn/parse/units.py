@@ -31,7 +31,7 @@ def unit_start(line: str, line_no: int) -> UnitStart | None:
     if first == "C":
         m = _CARGO.match(line)
         return UnitStart(m.group("name"), "cargo-crate", line_no) if m else None
-    if _LINK_COMMAND.match(line) and not _COMPILE_ONLY.search(line):
+    if "-static" in line and _LINK_COMMAND.match(line) and not _COMPILE_ONLY.search(line):
         out = _OUTPUT.search(line)
         if out is not None:
             return UnitStart(out.group("out").strip("'\""), "command", line_no)

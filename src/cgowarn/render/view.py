@@ -325,6 +325,10 @@ def build_view(report: Report) -> View:
         notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
     elif not s.distinct_functions:
         notes.append(SILENT_NOTE)
+    if s.links_omitted:
+        notes.append(
+            f"Only the first {len(report.links)} link units are listed; {s.links_omitted} more were counted."
+        )
     omitted = [f for f in report.findings if f.occurrences_omitted]
     if omitted:
         notes.append(
