@@ -19,9 +19,7 @@ from typing import IO, Any
 import regex
 
 from cgowarn.knowledge import KnowledgeBase
-from cgowarn.parse.reader import CHUNK, MAX_LINE, LineCounter, read_lines
-
-SCAN_CHUNK = CHUNK
+from cgowarn.parse.reader import MAX_LINE, LineCounter, line_regions, read_lines
 
 # What the parser reacts to besides the knowledge base's needles: one regex, and literals.
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
@@ -82,41 +80,10 @@ def interesting_lines(
         yield from enumerate(read_lines(stream, counter), 1)
         return
     db = _database(kb)
-    line_no = 0  # lines fully consumed before `data`
-    pending = b""
-    skipping = False
-    while True:
-        chunk = stream.read(SCAN_CHUNK)
-        if not chunk:
-            break
-        counter.bytes += len(chunk)
-        data = pending + chunk if pending else chunk
-        start = 0
-        if skipping:
-            nl = data.find(b"\n")
-            if nl < 0:
-                pending = b""
-                continue
-            skipping = False
-            start = nl + 1
-        end = data.rfind(b"\n") + 1
-        if end > start:
-            counted = [line_no]
-            yield from _scan(db, data, start, end, counted)
-            line_no = counted[0]
-        rest = data[max(end, start) :]
-        if len(rest) > MAX_LINE:
-            # One line longer than any linker message: keep its head, skip to its end.
-            yield from _scan(db, rest[:MAX_LINE] + b"\n", 0, MAX_LINE + 1, [line_no])
-            line_no += 1
-            pending = b""
-            skipping = True
-        else:
-            pending = rest
-    if pending and not skipping:
-        yield from _scan(db, pending + b"\n", 0, len(pending) + 1, [line_no])
-        line_no += 1
-    counter.lines = line_no
+    counted = [0]  # lines before the current region
+    for data, start, end in line_regions(stream, counter):
+        yield from _scan(db, data, start, end, counted)
+    counter.lines = counted[0]
 
 
 def _scan(
