@@ -224,6 +224,7 @@ class DiagnosticPattern(_Entry):
     title: str
     pattern: str
     advice: str
+    source: str = Field(description="Where the message and the advice come from.")
     command: bool = Field(
         False, description="Checks a build command; tried even after another pattern matched."
     )
