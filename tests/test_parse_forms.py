@@ -393,3 +393,53 @@ def test_occurrences_are_bounded_but_counts_exact() -> None:
 def test_silent_linker_is_noticed() -> None:
     report = analyze_text("gcc -static -fuse-ld=lld -o app main.o\n")
     assert report.summary.silent_linkers == ("lld",)
+
+
+def test_repeated_lines_keep_their_own_line_numbers_and_contexts() -> None:
+    warning = f"(.text+0x1): warning: {MSG.format('getpwnam')}"
+    log = "\n".join(
+        [
+            "/usr/bin/ld: a.o: in function `first':",
+            warning,
+            "/usr/bin/ld: b.o: in function `second':",
+            warning,
+            "2026-11-26T10:00:00.0000001Z " + warning,  # the same line behind a CI timestamp
+        ]
+    )
+    report = analyze_text(log)
+    (finding,) = report.findings
+    assert finding.count == 3
+    assert [(o.source_line, o.object, o.function) for o in finding.occurrences] == [
+        (2, "a.o", "first"),
+        (4, "b.o", "second"),
+        (5, "b.o", "second"),
+    ]
+
+
+def test_memo_changes_nothing() -> None:
+    """Remembered lines give the events that parsing every line afresh gives, on every sample."""
+    from dataclasses import fields
+
+    from cgowarn import parse
+    from cgowarn.knowledge import load_knowledge
+    from cgowarn.parse.events import Event
+    from cgowarn.parse.wrappers import clean_line
+    from conftest import SAMPLE_LIST
+
+    kb = load_knowledge()
+    for cls in Event.__args__:  # type: ignore[attr-defined]
+        assert fields(cls)[-1].name == "line_no", cls  # what re-numbering a remembered event needs
+    repeated = 0
+    for sample in SAMPLE_LIST:
+        lines = sample.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        cleaned = [clean_line(line) for line in lines]
+        fresh = []
+        seen = set()
+        for n, line in enumerate(cleaned, 1):
+            if line:
+                events = list(parse._line_events(line, n, kb))
+                repeated += bool(events) and line in seen
+                seen.add(line)
+                fresh += events
+        assert list(parse.parse_lines(lines, kb)) == fresh, sample.id
+    assert repeated > 20  # lines with events do repeat in the samples: the memo is exercised

@@ -270,7 +270,7 @@ class _Collector:
         for hint, fields in self.kb.glibc_hints:
             if hint.reason in self.glibc_evidence:
                 continue
-            if all(values[name] and pattern.search(values[name]) for name, pattern in fields):
+            if all((value := values[name]) and pattern.search(value) for name, pattern in fields):
                 self.glibc_evidence[hint.reason] = GlibcEvidence(
                     min=hint.min, max=hint.max, reason=hint.reason, source=hint.source
                 )

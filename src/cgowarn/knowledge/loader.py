@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,8 +12,12 @@ from typing import Any, TypeVar
 
 import regex
 from pydantic import BaseModel, ValidationError
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
+from cgowarn import model as report_model
+from cgowarn import usercache
 from cgowarn.errors import KnowledgeBaseError
+from cgowarn.knowledge import models
 from cgowarn.knowledge.models import (
     BinaryFile,
     CategoriesFile,
@@ -39,32 +45,71 @@ M = TypeVar("M", bound=BaseModel)
 TOOLCHAINS = ("go", "rust", "c")
 """Toolchains cgowarn recognises in a log; fixes give commands per toolchain."""
 
+FILES = (
+    "messages.toml",
+    "categories.toml",
+    "symbols.toml",
+    "origins.toml",
+    "fixes.toml",
+    "diagnostics.toml",
+    "platforms.toml",
+    "binary.toml",
+)
+"""The knowledge base: every file in patterns/."""
+
 
 def version_tuple(text: str) -> tuple[int, ...]:
     """`2.6.32` -> (2, 6, 32); compares numerically, so 2.36 > 2.4."""
     return tuple(int(part) for part in text.split("."))
 
 
+class Pattern:
+    """A regular expression from patterns/, compiled on first use.
+
+    It pickles as its source, so a knowledge base loaded from the cache compiles only the patterns
+    a log needs (most logs need few of the diagnostics and origins). Patterns are `regex` syntax;
+    `stdlib` marks an alternation of escaped literals, which the standard library's `re` scans
+    several times faster than `regex` does."""
+
+    __slots__ = ("_compiled", "source", "stdlib")
+
+    def __init__(self, source: str, stdlib: bool = False) -> None:
+        self.source = source
+        self.stdlib = stdlib
+        self._compiled: Any = None
+
+    @property
+    def compiled(self) -> Any:
+        """The compiled pattern."""
+        if self._compiled is None:
+            self._compiled = (re if self.stdlib else regex).compile(self.source)
+        return self._compiled
+
+    def search(self, text: str) -> Any:
+        return self.compiled.search(text)
+
+    def __reduce__(self) -> tuple[type[Pattern], tuple[str, bool]]:
+        return (Pattern, (self.source, self.stdlib))
+
+
 @dataclass(frozen=True)
 class CompiledOrigin:
     rule: OriginRule
-    fields: tuple[tuple[str, Any], ...]
-    """(field name, compiled pattern) for each field the rule sets."""
+    fields: tuple[tuple[str, Pattern], ...]
+    """(field name, pattern) for each field the rule sets."""
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """The validated knowledge base, with its patterns compiled."""
+    """The validated knowledge base, with its patterns."""
 
     families: dict[str, MessageFamily]
-    message_regex: Any
-    """One alternation of every family; group `f<i>` marks family i, `s<i>` its symbol."""
     family_order: tuple[str, ...]
-    family_patterns: tuple[tuple[str, tuple[str, ...], Any], ...]
-    """(family id, needles, compiled pattern) in file order."""
+    family_patterns: tuple[tuple[str, tuple[str, ...], Pattern], ...]
+    """(family id, needles, pattern) in file order."""
     message_needles: tuple[str, ...]
     """Literal strings; every glibc message contains one of them."""
-    message_filter: Any
+    message_filter: Pattern
     """Compiled alternation of the message needles: a line holds a glibc message only if it matches."""
     groups: dict[str, Group]
     categories: dict[str, Category]
@@ -72,16 +117,16 @@ class KnowledgeBase:
     origins: tuple[CompiledOrigin, ...]
     fixes: tuple[Fix, ...]
     go_tags: GoTags
-    diagnostics: tuple[tuple[DiagnosticPattern, Any], ...]
-    """(pattern entry, compiled regex); try only when the line contains one of entry.needles."""
+    diagnostics: tuple[tuple[DiagnosticPattern, Pattern], ...]
+    """(pattern entry, its pattern); try only when the line contains one of entry.needles."""
     platforms: PlatformsFile
     binary: BinaryFile
-    glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Any], ...]], ...]
-    """Each hint with (field, compiled pattern) for every field it sets."""
+    glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Pattern], ...]], ...]
+    """Each hint with (field, pattern) for every field it sets."""
     distributions: dict[str, Distribution]
-    diagnostic_filter: Any
-    """Compiled alternation of every diagnostic's needles: lines that do not match are not tried."""
-    silent_linkers: tuple[tuple[str, Any], ...]
+    diagnostic_filter: Pattern
+    """Alternation of every diagnostic's needles: lines that do not match are not tried."""
+    silent_linkers: tuple[tuple[str, Pattern], ...]
 
     def category_of(self, symbol: str, family: str) -> tuple[Category, bool]:
         """The category for `symbol` warned about in `family`; the bool says whether it is known."""
@@ -91,12 +136,18 @@ class KnowledgeBase:
         return self.categories[self.families[family].unknown_category], False
 
 
-def _read(name: str, model: type[M]) -> M:
-    path = data_dir("patterns").joinpath(name)
+def _source(name: str) -> bytes:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return bytes(data_dir("patterns").joinpath(name).read_bytes())
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"patterns/{name}: file missing from the installation") from exc
+
+
+def _read(sources: dict[str, bytes], name: str, model: type[M]) -> M:
+    try:
+        raw = tomllib.loads(sources[name].decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise KnowledgeBaseError(f"patterns/{name}: not UTF-8: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise KnowledgeBaseError(f"patterns/{name}: not valid TOML: {exc}") from exc
     try:
@@ -122,11 +173,14 @@ def _entry_name(raw: dict[str, Any], loc: list[Any]) -> str:
     return ""
 
 
-def _compile(file: str, entry: str, pattern: str) -> Any:
+def _compile(file: str, entry: str, source: str) -> Pattern:
+    """The pattern, compiled now so that a bad one is reported with its file and entry."""
+    pattern = Pattern(source)
     try:
-        return regex.compile(pattern)
+        pattern.compiled  # noqa: B018 - compiling is the check
     except regex.error as exc:
         raise KnowledgeBaseError(f"patterns/{file}: entry {entry!r}: bad pattern: {exc}") from exc
+    return pattern
 
 
 def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]) -> None:
@@ -136,13 +190,36 @@ def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]
 
 @cache
 def load_knowledge() -> KnowledgeBase:
-    """Read and validate patterns/ (once per process)."""
-    messages = _read("messages.toml", MessagesFile)
-    cats = _read("categories.toml", CategoriesFile)
-    syms = _read("symbols.toml", SymbolsFile)
-    origins = _read("origins.toml", OriginsFile)
-    fixes = _read("fixes.toml", FixesFile)
-    diags = _read("diagnostics.toml", DiagnosticsFile)
+    """The knowledge base, once per process: from the cache when patterns/ is unchanged since it
+    was last validated, else read, validated and cached."""
+    sources = {name: _source(name) for name in FILES}
+    key = usercache.digest(
+        PYDANTIC_VERSION,
+        regex.__version__,
+        *usercache.code(__file__, models.__file__, report_model.__file__),
+        *(part for item in sources.items() for part in item),
+    )
+    blob = usercache.load("knowledge", key)
+    if blob is not None:
+        try:
+            kb = pickle.loads(blob)
+        except Exception:  # a damaged entry can fail in many ways; rebuild it
+            kb = None
+        if isinstance(kb, KnowledgeBase):
+            return kb
+    kb = validate_knowledge(sources)
+    usercache.store("knowledge", key, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+    return kb
+
+
+def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
+    """Validate the contents of every file in patterns/ into a knowledge base."""
+    messages = _read(sources, "messages.toml", MessagesFile)
+    cats = _read(sources, "categories.toml", CategoriesFile)
+    syms = _read(sources, "symbols.toml", SymbolsFile)
+    origins = _read(sources, "origins.toml", OriginsFile)
+    fixes = _read(sources, "fixes.toml", FixesFile)
+    diags = _read(sources, "diagnostics.toml", DiagnosticsFile)
 
     groups = {g.id: g for g in cats.group}
     categories = {c.id: c for c in cats.category}
@@ -160,12 +237,13 @@ def load_knowledge() -> KnowledgeBase:
     for i, fam in enumerate(messages.family):
         _require("messages.toml", fam.id, "category", fam.unknown_category, categories)
         compiled = _compile("messages.toml", fam.id, fam.pattern)
-        if "symbol" not in compiled.groupindex:
+        if "symbol" not in compiled.compiled.groupindex:
             raise KnowledgeBaseError(
                 f"patterns/messages.toml: entry {fam.id!r}: pattern has no (?P<symbol>...) group"
             )
         branches.append(f"(?P<f{i}>{fam.pattern.replace('(?P<symbol>', f'(?P<s{i}>')})")
-    message_regex = _compile("messages.toml", "(all families)", "|".join(branches))
+    # One alternation of every family: group `f<i>` marks family i, `s<i>` its symbol.
+    message_regex = _compile("messages.toml", "(all families)", "|".join(branches)).compiled
     for s in syms.symbol:
         for text in s.messages:
             m = message_regex.fullmatch(text)
@@ -206,8 +284,8 @@ def load_knowledge() -> KnowledgeBase:
                     f"patterns/fixes.toml: entry {f.id!r}: unknown toolchain {tool!r}"
                 )
 
-    platforms = _read("platforms.toml", PlatformsFile)
-    binary = _read("binary.toml", BinaryFile)
+    platforms = _read(sources, "platforms.toml", PlatformsFile)
+    binary = _read(sources, "binary.toml", BinaryFile)
     for fp in binary.footprint:
         _require("binary.toml", fp.symbol, "category", fp.category, categories)
     for rows, key in ((platforms.glibc_floor, "glibc"), (platforms.go_floor, "go")):
@@ -230,7 +308,6 @@ def load_knowledge() -> KnowledgeBase:
     )
     return KnowledgeBase(
         families=families,
-        message_regex=message_regex,
         family_order=tuple(f.id for f in messages.family),
         family_patterns=tuple(
             (f.id, f.needles, _compile("messages.toml", f.id, f.pattern)) for f in messages.family
@@ -263,9 +340,9 @@ def load_knowledge() -> KnowledgeBase:
     )
 
 
-def _needle_filter(needles: Iterable[str]) -> Any:
-    """One compiled alternation of literal strings: a single C-level scan instead of a Python loop."""
-    return regex.compile("|".join(regex.escape(n) for n in sorted(set(needles))))
+def _needle_filter(needles: Iterable[str]) -> Pattern:
+    """One alternation of literal strings: a single C-level scan instead of a Python loop."""
+    return Pattern("|".join(re.escape(n) for n in sorted(set(needles))), stdlib=True)
 
 
 def _unfortified(name: str) -> str:
@@ -292,7 +369,7 @@ def match_message(kb: KnowledgeBase, text: str) -> tuple[str, str, int, int] | N
     for family, needles, pattern in kb.family_patterns:
         if not any(n in text for n in needles):
             continue
-        m = pattern.search(text)
+        m = pattern.compiled.search(text)
         if m is not None and (best is None or m.start() < best[2]):
             best = (family, str(m.group("symbol")), m.start(), m.end())
     return best

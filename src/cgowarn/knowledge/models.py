@@ -10,7 +10,7 @@ from cgowarn.model import DiagnosticSeverity, Severity
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MessageFamily(_Entry):

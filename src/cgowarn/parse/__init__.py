@@ -3,7 +3,9 @@ linker diagnostics and link-unit boundaries. One pass, one line at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields
+from functools import partial
 
 from cgowarn.knowledge import KnowledgeBase, match_message
 from cgowarn.parse.commands import go_command, go_version
@@ -57,56 +59,80 @@ def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
     return parse_numbered(enumerate(lines, 1), kb)
 
 
+MEMO_SIZE = 4096
+"""Distinct lines whose events are remembered; builds repeat the same warnings in every link."""
+
+
 def parse_numbered(lines: Iterable[tuple[int, str]], kb: KnowledgeBase) -> Iterator[Event]:
     """Like parse_lines, for (line number, line) pairs: the scanner hands over only the lines that
-    can matter, with their numbers in the whole log."""
-    message_filter = kb.message_filter.search
-    diagnostic_filter = kb.diagnostic_filter.search
-    silent = kb.silent_linkers
+    can matter, with their numbers in the whole log.
+
+    A line's events depend on its text alone, so a line seen before (after CI prefixes are
+    removed) reuses them with its own line number: a log that repeats a warning a million times is
+    parsed once per distinct line. The memo is bounded: it is emptied when it holds MEMO_SIZE."""
+    memo: dict[str, tuple[Callable[[int], Event], ...]] = {}
     for line_no, raw in lines:
         line = clean_line(raw)
         if not line:
             continue
-        if message_filter(line):
-            found = match_message(kb, line)
-            if found is not None:
-                family, symbol, start, end = found
-                yield Warning(
-                    family, symbol, line[start:end], _location(line[:start]), line, line_no
-                )
-                continue
-        last = line[-1]
-        if last == ":" or last == "：":
-            ctx = parse_context(line)
-            if ctx is not None:
-                yield Context(ctx, line, line_no)
-                continue
-        if "go" in line:
-            if "go-1." in line or "go1." in line:
-                version = go_version(line)
-                if version is not None:
-                    yield version
-            if "go build" in line or "go install" in line:
-                command = go_command(line, line_no)
-                if command is not None:
-                    yield command
-        unit = unit_start(line, line_no)
-        if unit is not None:
-            yield unit
-        if "lld" in line or "mold" in line:  # every silent-linker pattern holds one of these
-            for name, pattern in silent:
-                if pattern.search(line):
-                    yield SilentLinkerSeen(name, line_no)
-        if unit is not None:
+        makers = memo.get(line)
+        if makers is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            events = tuple(_line_events(line, line_no, kb))
+            memo[line] = tuple(_maker(event) for event in events)
+            yield from events
+        else:
+            for make in makers:
+                yield make(line_no)
+
+
+def _maker(event: Event) -> Callable[[int], Event]:
+    """A function that makes `event` again for another line number (every event's last field)."""
+    values = [getattr(event, f.name) for f in fields(event)]
+    return partial(type(event), *values[:-1])
+
+
+def _line_events(line: str, line_no: int, kb: KnowledgeBase) -> Iterator[Event]:
+    """The events of one cleaned, non-empty line."""
+    if kb.message_filter.compiled.search(line):
+        found = match_message(kb, line)
+        if found is not None:
+            family, symbol, start, end = found
+            yield Warning(family, symbol, line[start:end], _location(line[:start]), line, line_no)
+            return
+    last = line[-1]
+    if last == ":" or last == "：":
+        ctx = parse_context(line)
+        if ctx is not None:
+            yield Context(ctx, line, line_no)
+            return
+    if "go" in line:
+        if "go-1." in line or "go1." in line:
+            version = go_version(line, line_no)
+            if version is not None:
+                yield version
+        if "go build" in line or "go install" in line:
+            command = go_command(line, line_no)
+            if command is not None:
+                yield command
+    unit = unit_start(line, line_no)
+    if unit is not None:
+        yield unit
+    if "lld" in line or "mold" in line:  # every silent-linker pattern holds one of these
+        for name, pattern in kb.silent_linkers:
+            if pattern.search(line):
+                yield SilentLinkerSeen(name, line_no)
+    if unit is not None:
+        return
+    if not kb.diagnostic_filter.compiled.search(line):
+        return
+    for diag, pattern in kb.diagnostics:
+        if not any(n in line for n in diag.needles):
             continue
-        if not diagnostic_filter(line):
-            continue
-        for diag, pattern in kb.diagnostics:
-            if not any(n in line for n in diag.needles):
-                continue
-            m = pattern.search(line)
-            if m is not None:
-                subject = m.groupdict().get("subject")
-                yield LinkerDiagnostic(diag.id, subject, line, line_no)
-                if not diag.command:
-                    break
+        m = pattern.search(line)
+        if m is not None:
+            subject = m.groupdict().get("subject")
+            yield LinkerDiagnostic(diag.id, subject, line, line_no)
+            if not diag.command:
+                break

@@ -8,14 +8,14 @@ go version go1.22.5 linux/amd64
 
 from __future__ import annotations
 
-import regex
+import re
 
 from cgowarn.parse.events import BuildCommand, ToolVersion
 
-_GO_COMMAND = regex.compile(
+_GO_COMMAND = re.compile(
     r"^(?:[$#>+]+\s+)?(?P<cmd>(?:[A-Z_][A-Z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)\s+)*(?:\S*/)?go (?:build|install)(?:\s.*)?)$"
 )
-_GO_VERSION = regex.compile(r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)")
+_GO_VERSION = re.compile(r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)")
 
 
 def go_command(line: str, line_no: int) -> BuildCommand | None:
@@ -23,6 +23,6 @@ def go_command(line: str, line_no: int) -> BuildCommand | None:
     return BuildCommand("go", m.group("cmd").strip(), line_no) if m else None
 
 
-def go_version(line: str) -> ToolVersion | None:
+def go_version(line: str, line_no: int) -> ToolVersion | None:
     m = _GO_VERSION.search(line)
-    return ToolVersion("go", f"1.{m.group('minor')}") if m else None
+    return ToolVersion("go", f"1.{m.group('minor')}", line_no) if m else None

@@ -79,6 +79,7 @@ class ToolVersion:
 
     tool: str
     version: str
+    line_no: int
 
 
 Event = (

@@ -16,32 +16,32 @@ may be ld, ld.bfd, a cross `x86_64-linux-gnu-ld`, or a path in a Nix store.
 
 from __future__ import annotations
 
-import regex
+import re
 
 from cgowarn.parse.events import Location
 
 # The linker's own name at the start of a line: `/usr/bin/ld: `, `ld.bfd: `, `x86_64-linux-gnu-ld: `,
 # `/nix/store/<hash>-binutils-2.40/bin/ld: `, `ld.gold: `. Not lld or mold: they print no glibc warnings.
-PROGRAM = regex.compile(r"^(?:\S*/)?(?:[\w.+]+-)*(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*")
+PROGRAM = re.compile(r"^(?:\S*/)?(?:[\w.+]+-)*(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*")
 
 # The linker's word for "warning", translated or not: one word of letters before a colon, itself
 # after a colon, a closing parenthesis, or at the start.
-_KEYWORD = regex.compile(r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$")
+_KEYWORD = re.compile(r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$")
 
 _QUOTE_OPEN = "`'‘»„«\""
 _QUOTE_CLOSE = "'’«“»\""
-_CONTEXT = regex.compile(
+_CONTEXT = re.compile(
     r"^(?P<obj>.*?)\s*[:：]\s*(?P<words>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s*"
     rf"[{_QUOTE_OPEN}](?P<func>.+?)[{_QUOTE_CLOSE}]\s*[^\W\d_]*\s*[:：]\s*$"
 )
 
 _SECTION = r"\((?P<sec>[^\s()]+)\)"
 _FORMS = (
-    regex.compile(rf"^(?P<file>.+?)[:：](?P<line>\d+)(?:[:：]{_SECTION})?$"),
-    regex.compile(rf"^(?P<file>.*?)[:：]{_SECTION}$"),
-    regex.compile(rf"^{_SECTION}$"),
+    re.compile(rf"^(?P<file>.+?)[:：](?P<line>\d+)(?:[:：]{_SECTION})?$"),
+    re.compile(rf"^(?P<file>.*?)[:：]{_SECTION}$"),
+    re.compile(rf"^{_SECTION}$"),
     # Very old ld: the object with the section glued to it, `obj.o(.text+0x1d)`.
-    regex.compile(r"^(?P<obj>.+?)\((?P<sec>\.[^\s()]*)\)$"),
+    re.compile(r"^(?P<obj>.+?)\((?P<sec>\.[^\s()]*)\)$"),
 )
 
 

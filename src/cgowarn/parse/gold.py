@@ -7,11 +7,11 @@ gold 1.16 (binutils 2.40).
 
 from __future__ import annotations
 
-import regex
+import re
 
 from cgowarn.parse.events import Location
 
-_FORM = regex.compile(r"^(?P<obj>[^:：]+?)(?:[:：](?P<file>[^:：]+?))?[:：]function (?P<func>.+)$")
+_FORM = re.compile(r"^(?P<obj>[^:：]+?)(?:[:：](?P<file>[^:：]+?))?[:：]function (?P<func>.+)$")
 
 
 class Gold:

@@ -26,35 +26,42 @@ class LineCounter:
 def line_regions(stream: IO[bytes], counter: LineCounter) -> Iterator[tuple[bytes, int, int]]:
     """Yield (data, start, end): data[start:end] holds one or more whole lines, each ending with a
     newline (a last line without one gets one). A line still unfinished after MAX_LINE bytes is
-    yielded cut there, and the rest of it is skipped. `counter.bytes` counts what was read."""
-    pending = b""
+    yielded cut there, and the rest of it is skipped. `counter.bytes` counts what was read.
+
+    `data` is one buffer, filled in place with `readinto` and reused: it holds its region only
+    until the next one is asked for. Reading into it avoids allocating (and page-faulting) a fresh
+    chunk per read and joining an unfinished line to the next chunk."""
+    buf = bytearray(MAX_LINE + CHUNK)
+    view = memoryview(buf)
+    kept = 0  # bytes of an unfinished line moved to the front of buf
     skipping = False
     while True:
-        chunk = stream.read(CHUNK)
-        if not chunk:
+        n = stream.readinto(view[kept : kept + CHUNK])  # type: ignore[attr-defined]
+        if not n:
             break
-        counter.bytes += len(chunk)
-        data = pending + chunk if pending else chunk
+        counter.bytes += n
+        size = kept + n
         start = 0
         if skipping:
-            nl = data.find(b"\n")
+            nl = buf.find(b"\n", 0, size)
             if nl < 0:
-                pending = b""
+                kept = 0
                 continue
             skipping = False
             start = nl + 1
-        end = data.rfind(b"\n") + 1
+        end = buf.rfind(b"\n", start, size) + 1
         if end > start:
-            yield data, start, end
-        rest = data[max(end, start) :]
-        if len(rest) > MAX_LINE:
-            yield rest[:MAX_LINE] + b"\n", 0, MAX_LINE + 1
-            pending = b""
+            yield buf, start, end  # type: ignore[misc]
+        rest = max(end, start)
+        if size - rest > MAX_LINE:
+            yield bytes(view[rest : rest + MAX_LINE]) + b"\n", 0, MAX_LINE + 1
+            kept = 0
             skipping = True
         else:
-            pending = rest
-    if pending and not skipping:
-        yield pending + b"\n", 0, len(pending) + 1
+            kept = size - rest
+            buf[:kept] = bytes(view[rest:size])  # may overlap: copy first
+    if kept and not skipping:
+        yield bytes(view[:kept]) + b"\n", 0, kept + 1
 
 
 def read_lines(stream: IO[bytes], counter: LineCounter | None = None) -> Iterator[str]:

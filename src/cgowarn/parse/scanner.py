@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import regex
 
+from cgowarn import usercache
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.parse.reader import MAX_LINE, LineCounter, line_regions, read_lines
 
@@ -61,13 +62,26 @@ def _database(kb: KnowledgeBase) -> Any:
     # Literals scan at memory speed; only the line-end pattern needs a regex (and multiline mode).
     expressions = [regex.escape(n) for n in sorted(literals)] + [LINE_END_COLON]
     flags = [0] * (len(expressions) - 1) + [_hs.HS_FLAG_MULTILINE]
-    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-    db.compile(
-        expressions=expressions,
-        ids=list(range(len(expressions))),
-        elements=len(expressions),
-        flags=flags,
-    )
+    # Compiling takes longer than scanning a small log, so the compiled database is kept in the
+    # user cache, keyed by the expressions and the library's version.
+    key = usercache.digest(_hs.__version__, repr(expressions), repr(flags))
+    db = None
+    blob = usercache.load("scanner", key)
+    if blob is not None:
+        try:
+            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+            db.scratch = _hs.Scratch(db)  # a loaded database comes without scratch space
+        except _hs.error:
+            db = None
+    if db is None:
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        db.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=flags,
+        )
+        usercache.store("scanner", key, _hs.dumpb(db))
     _DATABASES[id(kb)] = db
     return db
 
@@ -90,31 +104,33 @@ def _scan(
     db: Any, data: bytes, start: int, end: int, lines: list[int]
 ) -> Iterator[tuple[int, str]]:
     """Lines of data[start:end] (which ends with a newline) that hold a match. `lines[0]` holds
-    the number of lines before `start` and is advanced past the region, counting each newline once."""
+    the number of lines before `start` and is advanced past the region, counting each newline once.
+    The region is scanned in place, through a memoryview: no copy of the chunk is made."""
     line_no = lines[0]
-    region = data[start:end]
     ends: list[int] = []
 
     def on_match(_id: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
         ends.append(to)
 
-    db.scan(region, match_event_handler=on_match)
+    db.scan(memoryview(data)[start:end], match_event_handler=on_match)
     if not ends:
-        lines[0] = line_no + region.count(b"\n")
+        lines[0] = line_no + data.count(b"\n", start, end)
         return
     ends.sort()
-    counted = 0  # offset up to which newlines are counted into line_no
+    counted = start  # offset up to which newlines are counted into line_no
     last_start = -1
     for to in ends:
+        pos = start + to
         # A match ending right after a newline ($ in multiline mode) belongs to the line before it.
-        pos = to - 1 if to > 0 and region[to - 1 : to] == b"\n" else to
-        line_start = region.rfind(b"\n", 0, pos) + 1
+        if data[pos - 1] == 10:  # b"\n"
+            pos -= 1
+        line_start = data.rfind(b"\n", start, pos) + 1 or start
         if line_start == last_start:
             continue
         last_start = line_start
-        line_no += region.count(b"\n", counted, line_start)
+        line_no += data.count(b"\n", counted, line_start)
         counted = line_start
-        line_end = region.find(b"\n", line_start)
-        raw = region[line_start : min(line_end, line_start + MAX_LINE)]
+        line_end = data.find(b"\n", line_start, end)
+        raw = data[line_start : min(line_end, line_start + MAX_LINE)]
         yield line_no + 1, raw.decode("utf-8", "replace")
-    lines[0] = line_no + region.count(b"\n", counted)
+    lines[0] = line_no + data.count(b"\n", counted, end)

@@ -7,19 +7,17 @@ gcc -static -o app main.o      a link command echoed by make, go build -x or a C
 
 from __future__ import annotations
 
-import regex
+import re
 
 from cgowarn.parse.events import UnitStart
 
-_GO = regex.compile(
-    r"^# (?P<name>[A-Za-z0-9_.~+@/-]*[A-Za-z0-9][A-Za-z0-9_.~+@/-]*)(?: \[[^\]]+\])?$"
-)
-_CARGO = regex.compile(r"^Compiling (?P<name>[\w-]+) v\d")
-_LINK_COMMAND = regex.compile(
+_GO = re.compile(r"^# (?P<name>[A-Za-z0-9_.~+@/-]*[A-Za-z0-9][A-Za-z0-9_.~+@/-]*)(?: \[[^\]]+\])?$")
+_CARGO = re.compile(r"^Compiling (?P<name>[\w-]+) v\d")
+_LINK_COMMAND = re.compile(
     r"^(?:\S*/)?(?:[\w.+]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
 )
-_OUTPUT = regex.compile(r"\s-o\s*(?P<out>\S+)")
-_COMPILE_ONLY = regex.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
+_OUTPUT = re.compile(r"\s-o\s*(?P<out>\S+)")
+_COMPILE_ONLY = re.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
 
 
 def unit_start(line: str, line_no: int) -> UnitStart | None:

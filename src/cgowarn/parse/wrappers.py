@@ -11,11 +11,11 @@ removed repeatedly.
 
 from __future__ import annotations
 
-import regex
+import re
 
-_ANSI = regex.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PREFIX = regex.compile(
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PREFIX = re.compile(
     r"""^(?:
         \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s(?:\d\d[OEP]\+?\s)?  # GitHub Actions / GitLab
       | \#\d+\s\d+\.\d+\s                                                           # Docker BuildKit
@@ -27,7 +27,7 @@ _PREFIX = regex.compile(
       | \s*=\s(?:note|help):\s                                                      # rustc note block
       | warning:\slinker\sstd(?:err|out):\s                                        # rustc -W linker-messages
     )""",
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 
 

@@ -7,11 +7,14 @@ autoescaping is on.
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 
 import jinja2
+import jinja2.bccache
 import regex
 
+from cgowarn import usercache
 from cgowarn.resources import data_dir
 
 _BACKTICKS = regex.compile(r"`+")
@@ -56,10 +59,23 @@ def _load(name: str) -> str:
     return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """jinja2's own cache of compiled templates (keyed by a checksum of each template's source),
+    in cgowarn's cache directory; a cache it cannot write is skipped, never an error."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
+    directory = usercache.directory()
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load),
+        bytecode_cache=None
+        if directory is None
+        else _TemplateCache(str(directory), "template-%s.bin"),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
