@@ -3,9 +3,8 @@
 Start-up would otherwise parse and validate patterns/, compile the scanner's database and compile
 the templates on every run. Each entry is stored under a name that carries a digest of everything it
 was built from (the data files, the code that defines it and the versions of cgowarn, Python and
-the library that wrote it),
-so changed data is a miss, never a stale hit. The cache only saves time: a missing, unreadable,
-unwritable or corrupt cache is ignored and the work is done again.
+the library that wrote it), so changed data is a miss, never a stale hit. The cache only saves
+time: a missing, unreadable, unwritable or corrupt cache is ignored and the work is done again.
 
 The directory is $CGOWARN_CACHE_DIR, else $XDG_CACHE_HOME/cgowarn, else ~/.cache/cgowarn; it is
 created private to the user. CGOWARN_NO_CACHE=1 turns the cache off.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -144,6 +143,8 @@ def _source(name: str) -> bytes:
 
 
 def _read(sources: dict[str, bytes], name: str, model: type[M]) -> M:
+    import tomllib  # only when the cache misses
+
     try:
         raw = tomllib.loads(sources[name].decode("utf-8"))
     except UnicodeDecodeError as exc:
