@@ -11,9 +11,10 @@ sample_logs/ (GNU ld, gold, Go, rustc, localised ld, failed links) inserted at f
 it holds link warnings of every form in many link units. The same seed gives the same bytes.
 
 In one session, alternating the order, it runs `cat LOG > /dev/null`, `grep -cE PATTERN LOG` with a
-pattern equivalent to what cgowarn looks for, and `cgowarn --format json LOG`, and prints the median
-wall time and peak resident memory of each, and cgowarn's ratios to grep. It also checks that
-cgowarn's per-symbol counts equal the counts inserted.
+pattern equivalent to what cgowarn looks for (in the environment's locale and in the C locale),
+`cgowarn --format json LOG`, and the same with `--pass-through` (the log echoed to /dev/null, the
+report to a file), and prints the median wall time and peak resident memory of each, and the
+ratios to grep. It also checks that cgowarn's per-symbol counts equal the counts inserted.
 """
 
 from __future__ import annotations
@@ -242,6 +243,7 @@ def main() -> int:
     rows = []
     for size in args.sizes:
         log = args.dir / f"build-{size}MB.log"
+        report = args.dir / "report.json"
         expected = generate(log, size)
         # grep's output goes to a pipe: with stdout on /dev/null GNU grep stops at the first match.
         tools = {
@@ -255,6 +257,21 @@ def main() -> int:
                 [args.cgowarn, "--format", "json", "--fail-on", "never", str(log)],
                 subprocess.PIPE,
             ),
+            # The log echoed to standard output as it is read, the report to a file.
+            "cgowarn --format json --pass-through": (
+                [
+                    args.cgowarn,
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                    "--pass-through",
+                    "-o",
+                    str(report),
+                    str(log),
+                ],
+                subprocess.DEVNULL,
+            ),
         }
         results: dict[str, list[tuple[float, int]]] = {name: [] for name in tools}
         for run in range(args.runs):
@@ -264,7 +281,8 @@ def main() -> int:
                 wall, rss, stdout = run_once(argv, out)
                 results[name].append((wall, rss))
                 if name.startswith("cgowarn"):
-                    got = {f["symbol"]: f["count"] for f in json.loads(stdout)["findings"]}
+                    out = report.read_bytes() if "--pass-through" in name else stdout
+                    got = {f["symbol"]: f["count"] for f in json.loads(out)["findings"]}
                     if got != dict(expected):
                         print(f"MISMATCH at {size} MB: {got} != {dict(expected)}", file=sys.stderr)
                         return 1

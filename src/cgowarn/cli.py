@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -29,12 +30,14 @@ Examples:
   cgowarn --format markdown build.log > comment.md
   cgowarn --format json build.log | jq '.findings[].symbol'
   cgowarn --fail-on medium build.log || echo "static-link problems"
+  make 2>&1 | cgowarn --pass-through -o report.md    # build output on screen, report in a file
 
 \b
 Exit codes:
   0  nothing at or above --fail-on
   1  at least one finding at or above --fail-on
   2  usage error, unreadable input, or invalid knowledge base
+  141  standard output closed early (e.g. by `| head`)
 """
 
 
@@ -173,6 +176,13 @@ def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
     help="Also inspect this ELF binary (the build's output) and merge what it shows into the "
     "report: it catches what lld, mold and rust-lld do not print. Repeatable.",
 )
+@click.option(
+    "-p",
+    "--pass-through",
+    is_flag=True,
+    help="Copy the log to standard output as it is read, byte for byte, then write the report "
+    "(after the log, or to --output): the build output stays on screen in a pipe.",
+)
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @click.option(
     "--color/--no-color",
@@ -188,6 +198,7 @@ def analyze(
     targets: tuple[str, ...],
     build_glibc: str | None,
     binaries: tuple[str, ...],
+    pass_through: bool,
     color: bool | None,
 ) -> None:
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
@@ -195,14 +206,38 @@ def analyze(
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
     try:
         code = _run(
-            logs, fmt, output, fail_on, max_occurrences, targets, build_glibc, color, binaries
+            logs,
+            fmt,
+            output,
+            fail_on,
+            max_occurrences,
+            targets,
+            build_glibc,
+            color,
+            binaries,
+            echo=_stdout_echo() if pass_through else None,
         )
     except CgowarnError as exc:
         click.echo(f"cgowarn: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader of standard output has gone (`cgowarn -p build.log | head`): stop quietly,
+        # as a tool killed by SIGPIPE would, without a second error when Python flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitCode.PIPE_CLOSED)
     sys.exit(code)
+
+
+def _stdout_echo() -> Callable[[memoryview], None]:
+    out = sys.stdout.buffer
+
+    def echo(data: memoryview) -> None:
+        out.write(data)
+        out.flush()
+
+    return echo
 
 
 def _run(
@@ -216,6 +251,7 @@ def _run(
     color: bool | None,
     binaries: tuple[str, ...] = (),
     read_stdin: bool = True,
+    echo: Callable[[memoryview], None] | None = None,
 ) -> int:
     from cgowarn.output import write_output
     from cgowarn.pipeline import analyze as run_analysis
@@ -230,6 +266,7 @@ def _run(
             targets=targets,
             build_glibc=build_glibc,
             binaries=binaries,
+            echo=echo,
         )
     text = render(report, fmt, RenderOptions(color=_use_color(color, output, fmt)))
     write_output(text, output)

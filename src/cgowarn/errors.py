@@ -14,6 +14,9 @@ class ExitCode(IntEnum):
     """At least one finding at or above the --fail-on threshold."""
     USAGE = 2
     """Bad usage, unreadable input, or an invalid knowledge base."""
+    PIPE_CLOSED = 141
+    """Standard output was closed before everything was written (`| head`); 128 + SIGPIPE, as
+    the shell reports a tool that SIGPIPE stopped."""
 
 
 class CgowarnError(Exception):

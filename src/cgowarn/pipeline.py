@@ -45,7 +45,7 @@ from cgowarn.parse import (
     Warning,
     parse_numbered,
 )
-from cgowarn.parse.reader import LineCounter, read_lines
+from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
 
 if TYPE_CHECKING:
@@ -91,9 +91,12 @@ class _FindingAcc:
 
 
 class _Collector:
-    def __init__(self, kb: KnowledgeBase, max_occurrences: int, fast: bool = True) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, max_occurrences: int, fast: bool = True, echo: Echo | None = None
+    ) -> None:
         self.kb = kb
         self.fast = fast
+        self.echo = echo
         self.max_occurrences = max_occurrences
         self.units: list[_Unit] = []
         self.units_seen = 0
@@ -129,9 +132,9 @@ class _Collector:
         self.unit = _Unit(name=name, kind="log", source=name, source_line=0)
         self.context = None
         lines = (
-            interesting_lines(stream, self.kb, counter)
+            interesting_lines(stream, self.kb, counter, self.echo)
             if self.fast
-            else enumerate(read_lines(stream, counter), 1)
+            else enumerate(read_lines(stream, counter, self.echo), 1)
         )
         for event in parse_numbered(lines, self.kb):
             if isinstance(event, Warning):
@@ -432,18 +435,20 @@ def analyze(
     build_glibc: str | None = None,
     binaries: Sequence[str] = (),
     fast: bool = True,
+    echo: Echo | None = None,
 ) -> Report:
     """Read every (name, binary stream) log in order, then every ELF binary, and return one report.
 
     `fast=False` hands every line to the parser instead of only those the scanner selects; the
-    report is the same (the tests check it), only slower."""
+    report is the same (the tests check it), only slower. `echo` gets every byte of every log as
+    it is read."""
     kb = load_knowledge()
     for name in targets:
         if name not in kb.distributions:
             raise UnknownTargetError(
                 f"unknown --target {name!r}; known: {', '.join(kb.distributions)}"
             )
-    collector = _Collector(kb, max_occurrences, fast)
+    collector = _Collector(kb, max_occurrences, fast, echo)
     for name, stream in sources:
         collector.read(name, stream)
     for path in binaries:

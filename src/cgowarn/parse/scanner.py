@@ -20,7 +20,7 @@ import regex
 
 from cgowarn import usercache
 from cgowarn.knowledge import KnowledgeBase
-from cgowarn.parse.reader import MAX_LINE, LineCounter, line_regions, read_lines
+from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read_lines
 
 # What the parser reacts to besides the knowledge base's needles: one regex, and literals.
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
@@ -87,15 +87,16 @@ def _database(kb: KnowledgeBase) -> Any:
 
 
 def interesting_lines(
-    stream: IO[bytes], kb: KnowledgeBase, counter: LineCounter
+    stream: IO[bytes], kb: KnowledgeBase, counter: LineCounter, echo: Echo | None = None
 ) -> Iterator[tuple[int, str]]:
-    """(1-based line number, decoded line) for every line that can matter, in order."""
+    """(1-based line number, decoded line) for every line that can matter, in order; `echo` gets
+    every byte read."""
     if _hs is None:
-        yield from enumerate(read_lines(stream, counter), 1)
+        yield from enumerate(read_lines(stream, counter, echo), 1)
         return
     db = _database(kb)
     counted = [0]  # lines before the current region
-    for data, start, end in line_regions(stream, counter):
+    for data, start, end in line_regions(stream, counter, echo):
         yield from _scan(db, data, start, end, counted)
     counter.lines = counted[0]
 

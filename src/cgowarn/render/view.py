@@ -303,7 +303,9 @@ def build_view(report: Report) -> View:
             "warned about" if report.sources else "linked in"
         )
         if runtime:
-            title += f"; {runtime} need the host's glibc at run time"
+            title += (
+                f"; {runtime} {'needs' if runtime == 1 else 'need'} the host's glibc at run time"
+            )
     else:
         title = "No glibc link warnings found"
     if failed:
