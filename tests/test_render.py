@@ -11,7 +11,7 @@ import pytest
 import regex
 
 from cgowarn.formats import OutputFormat
-from cgowarn.render import RENDERERS, RenderOptions, render
+from cgowarn.render import RENDERERS, RenderOptions, render, renderer
 from conftest import analyze_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +29,27 @@ HOSTILE = (
 
 def test_every_format_has_exactly_one_renderer() -> None:
     assert set(RENDERERS) == set(OutputFormat)
+    assert len(set(RENDERERS.values())) == len(RENDERERS)
+    for fmt in OutputFormat:
+        assert callable(renderer(fmt))
+
+
+def test_json_and_text_do_not_load_jinja2() -> None:
+    import subprocess
+    import sys
+
+    seed = ROOT / "sample_logs" / "seed-article-go-sqlite3-centos.log"
+    for fmt, loads in (("json", False), ("text", False), ("markdown", True)):
+        code = (
+            "import sys; from cgowarn.cli import main\n"
+            f"try: main(['--format', '{fmt}', '--fail-on', 'never', '{seed}'])\n"
+            "except SystemExit: pass\n"
+            "sys.stderr.write(str('jinja2' in sys.modules))"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert proc.stderr == str(loads), fmt
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import cast
+
 from cgowarn.formats import OutputFormat
 from cgowarn.model import Report
-from cgowarn.render import html, json, markdown, text
 from cgowarn.render.interface import Renderer, RenderOptions
 
-RENDERERS: dict[OutputFormat, Renderer] = {
-    OutputFormat.TEXT: text.render,
-    OutputFormat.MARKDOWN: markdown.render,
-    OutputFormat.HTML: html.render,
-    OutputFormat.JSON: json.render,
+RENDERERS: dict[OutputFormat, str] = {
+    OutputFormat.TEXT: "cgowarn.render.text",
+    OutputFormat.MARKDOWN: "cgowarn.render.markdown",
+    OutputFormat.HTML: "cgowarn.render.html",
+    OutputFormat.JSON: "cgowarn.render.json",
 }
+"""The module that renders each format, with a `render` function. A module is imported only when
+its format is asked for: JSON and text output do not load jinja2."""
+
+
+def renderer(fmt: OutputFormat) -> Renderer:
+    """The render function of `fmt`."""
+    return cast(Renderer, import_module(RENDERERS[fmt]).render)
 
 
 def render(report: Report, fmt: OutputFormat, options: RenderOptions | None = None) -> str:
     """Render `report` in `fmt`."""
-    return RENDERERS[fmt](report, options or RenderOptions())
+    return renderer(fmt)(report, options or RenderOptions())
 
 
-__all__ = ["RENDERERS", "RenderOptions", "Renderer", "render"]
+__all__ = ["RENDERERS", "RenderOptions", "Renderer", "render", "renderer"]
