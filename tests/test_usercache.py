@@ -102,6 +102,15 @@ def test_unusable_directory_is_ignored(tmp_path: Path, monkeypatch: pytest.Monke
         usercache.directory.cache_clear()
 
 
+def test_directory_others_can_write_to_is_not_used(cache_dir: Path) -> None:
+    cache_dir.mkdir()
+    cache_dir.chmod(0o777)
+    assert usercache.directory() is None
+    usercache.directory.cache_clear()
+    cache_dir.chmod(0o700)
+    assert usercache.directory() == cache_dir
+
+
 def test_directory_of_another_user_is_not_used(cache_dir: Path) -> None:
     if os.getuid() != 0:
         pytest.skip("changing a directory's owner needs root")

@@ -34,10 +34,16 @@ Examples:
 
 \b
 Exit codes:
-  0  nothing at or above --fail-on
-  1  at least one finding at or above --fail-on
-  2  usage error, unreadable input, or invalid knowledge base
+  0    nothing at or above --fail-on
+  1    at least one finding at or above --fail-on
+  2    usage error, unreadable input, or invalid knowledge base
   141  standard output closed early (e.g. by `| head`)
+
+\b
+Environment:
+  NO_COLOR            no colour in text output
+  CGOWARN_CACHE_DIR   the start-up cache (default $XDG_CACHE_HOME/cgowarn, ~/.cache/cgowarn)
+  CGOWARN_NO_CACHE=1  do not use the cache
 """
 
 

@@ -7,7 +7,8 @@ the library that wrote it), so changed data is a miss, never a stale hit. The ca
 time: a missing, unreadable, unwritable or corrupt cache is ignored and the work is done again.
 
 The directory is $CGOWARN_CACHE_DIR, else $XDG_CACHE_HOME/cgowarn, else ~/.cache/cgowarn; it is
-created private to the user. CGOWARN_NO_CACHE=1 turns the cache off.
+created private to the user, and a directory that another user owns or can write to is not used.
+CGOWARN_NO_CACHE=1 turns the cache off.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ def directory() -> Path | None:
         st = path.stat()
     except OSError:
         return None
-    # Entries can hold pickles: use only a directory that belongs to this user.
+    # Entries can hold pickles: use only a directory that belongs to this user and that nobody
+    # else can write to.
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return None
+    if st.st_mode & 0o022:
         return None
     return path
 
