@@ -29,6 +29,7 @@ from cgowarn.model import (
     LinkStatus,
     LinkUnit,
     Occurrence,
+    Origin,
     Report,
     Severity,
     SourceInfo,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 DEFAULT_MAX_OCCURRENCES = 50
 MAX_DIAGNOSTICS = 500
 MAX_LINKS = 500
+_NO_LOCATION = Location()
 # Only meaningful when Go linked internally; a log with linker output shows it linked externally.
 INTERNAL_LINK_ONLY = {"extldflags_internal_link"}
 
@@ -113,6 +115,7 @@ class _Collector:
         self.saw_linker_output = False
         self.binaries: list[BinaryInfo] = []
         self.hints_checked: set[tuple[str | None, ...]] = set()
+        self.evidence_seen: dict[tuple[str | None, ...], Origin] = {}
         self.abi_kernels: list[str] = []
         self.unit: _Unit | None = None
         self.context: Context | None = None
@@ -165,22 +168,30 @@ class _Collector:
         self.saw_linker_output = True
         unit = self._active_unit()
         loc = w.location
-        ctx: Location = self.context.location if self.context is not None else Location()
+        ctx: Location = self.context.location if self.context is not None else _NO_LOCATION
         obj = loc.object or ctx.object
         function = loc.function or ctx.function
-        origin = attribute(
-            self.kb,
-            symbol=w.symbol,
-            object=obj,
-            function=function,
-            file=loc.file,
-            unit=unit.name if unit.kind != "log" else None,
-        )
-        if origin.id.startswith("go:") or (obj and "/go-link-" in obj):
-            self.toolchains.add("go")
-        elif origin.id.startswith("rust:") or (obj and (".rlib(" in obj or ".rcgu.o" in obj)):
-            self.toolchains.add("rust")
-        self._glibc_hints(w, obj, function)
+        unit_name = unit.name if unit.kind != "log" else None
+        # Everything below that depends only on the evidence is worked out once per distinct
+        # evidence: a log repeats the same warning from the same object in every link.
+        key = (w.symbol, w.message, obj, function, loc.file, unit_name)
+        origin = self.evidence_seen.get(key)
+        if origin is None:
+            if len(self.evidence_seen) >= 4096:
+                self.evidence_seen.clear()
+            origin = self.evidence_seen[key] = attribute(
+                self.kb,
+                symbol=w.symbol,
+                object=obj,
+                function=function,
+                file=loc.file,
+                unit=unit_name,
+            )
+            if origin.id.startswith("go:") or (obj and "/go-link-" in obj):
+                self.toolchains.add("go")
+            elif origin.id.startswith("rust:") or (obj and (".rlib(" in obj or ".rcgu.o" in obj)):
+                self.toolchains.add("rust")
+            self._glibc_hints(w, obj, function)
         acc = self.findings.get(w.symbol)
         if acc is None:
             acc = self.findings[w.symbol] = _FindingAcc(w.symbol, w.family, w.message)
