@@ -74,3 +74,42 @@ def test_line_numbers_across_chunks() -> None:
     fast, _ = both(data)
     assert fast.findings[0].occurrences[0].source_line == 300_001
     assert fast.sources[0].lines == 600_001
+
+
+def test_fast_and_slow_paths_agree_on_random_logs_with_small_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines of the real samples shuffled with noise, CI prefixes, CRLF and over-long lines, read
+    in small chunks so that lines straddle chunk boundaries everywhere."""
+    import random
+
+    from cgowarn.parse import reader
+
+    if not scanner.available():
+        pytest.skip("hyperscan not installed")
+    rng = random.Random(5)
+    pool = [
+        line
+        for sample in SAMPLE_LIST[::3]
+        for line in sample.path.read_bytes().splitlines()
+        if line.strip()
+    ]
+    noise = [b"gcc -O2 -c -o x.o x.c", b"ok  example.com/pkg 0.01s", b"#5 0.123 RUN make", b""]
+    monkeypatch.setattr(reader, "CHUNK", 4096)
+    monkeypatch.setattr(reader, "MAX_LINE", 3000)
+    monkeypatch.setattr(scanner, "MAX_LINE", 3000)
+    for _ in range(60):
+        lines = []
+        for _ in range(rng.randint(50, 400)):
+            r = rng.random()
+            if r < 0.5:
+                line = rng.choice(pool)
+            elif r < 0.8:
+                line = rng.choice(noise)
+            elif r < 0.9:
+                line = b"2026-11-26T10:00:00.1234567Z " + rng.choice(pool)
+            else:
+                line = rng.choice(pool) + b"y" * rng.randint(2900, 9000)
+            lines.append(line + (b"\r\n" if rng.random() < 0.1 else b"\n"))
+        fast, slow = both(b"".join(lines))
+        assert fast.model_dump() == slow.model_dump()

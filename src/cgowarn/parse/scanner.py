@@ -121,11 +121,11 @@ def _scan(
     counted = start  # offset up to which newlines are counted into line_no
     last_start = -1
     for to in ends:
+        # No pattern contains a newline and Hyperscan ends a multiline `$` match before the
+        # newline, so the match's last byte is on its own line.
         pos = start + to
-        # A match ending right after a newline ($ in multiline mode) belongs to the line before it.
-        if data[pos - 1] == 10:  # b"\n"
-            pos -= 1
-        line_start = data.rfind(b"\n", start, pos) + 1 or start
+        newline = data.rfind(b"\n", start, pos)
+        line_start = newline + 1 if newline >= 0 else start
         if line_start == last_start:
             continue
         last_start = line_start
