@@ -113,3 +113,54 @@ def test_fast_and_slow_paths_agree_on_random_logs_with_small_chunks(
             lines.append(line + (b"\r\n" if rng.random() < 0.1 else b"\n"))
         fast, slow = both(b"".join(lines))
         assert fast.model_dump() == slow.model_dump()
+
+
+def test_go_version_lines_beyond_the_cap_are_skipped_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `go build -x` log from Debian's Go names /usr/lib/go-1.19 on nearly every line. The first
+    MAX_VERSION_LINES of them decide the version; after that the scanner skips lines that only
+    name a version, and switches to a database without them, and the report stays that of the
+    parser reading every line."""
+    from cgowarn import parse
+    from cgowarn.parse import reader
+
+    if not scanner.available():
+        pytest.skip("hyperscan not installed")
+    monkeypatch.setattr(reader, "CHUNK", 4096)  # the database switch happens mid-log
+    tool = "/usr/lib/go-1.19/pkg/tool/linux_amd64"
+    lines = []
+    for i in range(parse.MAX_VERSION_LINES + 1500):
+        lines.append(f"{tool}/compile -o $WORK/b{i:04d}/_pkg_.a -p pkg{i}")
+        if i % 97 == 0:  # lines that name a version and matter for another reason
+            lines.append(f"{tool}/link -o $WORK/b{i:04d}/exe/a.out -extldflags -static")
+            lines.append(f"/usr/bin/ld: pkg{i}.o: in function `f{i}':")
+            lines.append(f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}")
+    for _ in range(parse.MAX_VERSION_LINES + 10):  # later versions: beyond the cap, not counted
+        lines.append("/home/u/sdk/go1.22.5/bin/go build ./...")
+    fast, slow = both("\n".join(lines).encode())
+    assert fast.model_dump() == slow.model_dump()
+    assert fast.build.go_version == "1.19"
+    assert fast.findings[0].count == len(range(0, parse.MAX_VERSION_LINES + 1500, 97))
+    assert fast.sources[0].lines == len(lines)
+
+
+def test_scanner_hands_over_version_only_lines_until_told_otherwise() -> None:
+    from cgowarn.knowledge import load_knowledge
+    from cgowarn.parse.reader import LineCounter
+
+    if not scanner.available():
+        pytest.skip("hyperscan not installed")
+    data = (
+        b"".join(
+            b"/usr/lib/go-1.19/pkg/tool/linux_amd64/compile -o $WORK/b%d/_pkg_.a\n" % i
+            for i in range(10)
+        )
+        + b"/usr/lib/go-1.19/pkg/tool/linux_amd64/link -extldflags -static\n"
+    )
+    kb = load_knowledge()
+
+    def lines(done: bool) -> list[int]:
+        got = scanner.interesting_lines(io.BytesIO(data), kb, LineCounter(), None, lambda: done)
+        return [n for n, _, _ in got]
+
+    assert lines(False) == list(range(1, 12))
+    assert lines(True) == [11]  # the link line matters for -extldflags, not for its version

@@ -40,10 +40,12 @@ from cgowarn.parse import (
     Context,
     LinkerDiagnostic,
     Location,
+    ParseState,
     SilentLinkerSeen,
     ToolVersion,
     UnitStart,
     Warning,
+    kinds,
     parse_numbered,
 )
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
@@ -134,12 +136,16 @@ class _Collector:
         counter = LineCounter()
         self.unit = _Unit(name=name, kind="log", source=name, source_line=0)
         self.context = None
+        state = ParseState()
         lines = (
-            interesting_lines(stream, self.kb, counter, self.echo)
+            interesting_lines(stream, self.kb, counter, self.echo, state.versions_done)
             if self.fast
-            else enumerate(read_lines(stream, counter, self.echo), 1)
+            else (
+                (n, line, kinds.ALL)
+                for n, line in enumerate(read_lines(stream, counter, self.echo), 1)
+            )
         )
-        for event in parse_numbered(lines, self.kb):
+        for event in parse_numbered(lines, self.kb, state):
             if isinstance(event, Warning):
                 self._warning(name, event)
             elif isinstance(event, Context):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from functools import partial
+from typing import Any
 
 from cgowarn.knowledge import KnowledgeBase, match_message
+from cgowarn.parse import kinds
 from cgowarn.parse.commands import go_command, go_version
 from cgowarn.parse.events import (
     BuildCommand,
@@ -27,11 +29,13 @@ from cgowarn.parse.units import unit_start
 from cgowarn.parse.wrappers import clean_line
 
 __all__ = [
+    "MAX_VERSION_LINES",
     "BuildCommand",
     "Context",
     "Event",
     "LinkerDiagnostic",
     "Location",
+    "ParseState",
     "SilentLinkerSeen",
     "ToolVersion",
     "UnitStart",
@@ -56,35 +60,66 @@ def _location(prefix: str) -> Location:
 
 def parse_lines(lines: Iterable[str], kb: KnowledgeBase) -> Iterator[Event]:
     """Yield an event for every line that matters; line numbers are 1-based."""
-    return parse_numbered(enumerate(lines, 1), kb)
+    return parse_numbered(((n, line, kinds.ALL) for n, line in enumerate(lines, 1)), kb)
 
 
 MEMO_SIZE = 4096
 """Distinct lines whose events are remembered; builds repeat the same warnings in every link."""
 
+MAX_VERSION_LINES = 1000
+"""Lines naming a Go version that count towards the build's Go version. A `go build -x` log from a
+distribution's Go names its GOROOT (/usr/lib/go-1.19/...) on nearly every line; the first
+thousand decide the version as well as a million would, and the scanner skips the rest."""
 
-def parse_numbered(lines: Iterable[tuple[int, str]], kb: KnowledgeBase) -> Iterator[Event]:
-    """Like parse_lines, for (line number, line) pairs: the scanner hands over only the lines that
-    can matter, with their numbers in the whole log.
 
-    A line's events depend on its text alone, so a line seen before (after CI prefixes are
+class ParseState:
+    """What the parser has counted so far; the scanner reads it to skip lines that no longer
+    matter."""
+
+    __slots__ = ("versions",)
+
+    def __init__(self) -> None:
+        self.versions = 0
+
+    def versions_done(self) -> bool:
+        return self.versions >= MAX_VERSION_LINES
+
+
+def parse_numbered(
+    lines: Iterable[tuple[int, str, int]], kb: KnowledgeBase, state: ParseState | None = None
+) -> Iterator[Event]:
+    """Like parse_lines, for (line number, line, kinds) triples: the scanner hands over only the
+    lines that can matter, with their numbers in the whole log and the kinds of needle each holds
+    (kinds.py; kinds.ALL when unknown).
+
+    A line's events depend on its text alone, so a line seen again (after CI prefixes are
     removed) reuses them with its own line number: a log that repeats a warning a million times is
     parsed once per distinct line. The memo is bounded: it is emptied when it holds MEMO_SIZE."""
-    memo: dict[str, tuple[Callable[[int], Event], ...]] = {}
-    for line_no, raw in lines:
+    state = state if state is not None else ParseState()
+    # line -> [its events, the functions that re-make them (built when the line comes again)]
+    memo: dict[str, list[Any]] = {}
+    for line_no, raw, holds in lines:
         line = clean_line(raw)
         if not line:
             continue
-        makers = memo.get(line)
-        if makers is None:
+        entry = memo.get(line)
+        if entry is None:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
-            events = tuple(_line_events(line, line_no, kb))
-            memo[line] = tuple(_maker(event) for event in events)
-            yield from events
+            events: tuple[Event, ...] = tuple(_line_events(line, line_no, kb, holds))
+            memo[line] = [events, None]
+        elif not entry[0]:
+            continue
         else:
-            for make in makers:
-                yield make(line_no)
+            if entry[1] is None:
+                entry[1] = tuple(_maker(event) for event in entry[0])
+            events = tuple(make(line_no) for make in entry[1])
+        for event in events:
+            if isinstance(event, ToolVersion):
+                if state.versions >= MAX_VERSION_LINES:
+                    continue
+                state.versions += 1
+            yield event
 
 
 def _maker(event: Event) -> Callable[[int], Event]:
@@ -93,9 +128,13 @@ def _maker(event: Event) -> Callable[[int], Event]:
     return partial(type(event), *values[:-1])
 
 
-def _line_events(line: str, line_no: int, kb: KnowledgeBase) -> Iterator[Event]:
-    """The events of one cleaned, non-empty line."""
-    if kb.message_filter.compiled.search(line):
+def _line_events(
+    line: str, line_no: int, kb: KnowledgeBase, holds: int = kinds.ALL
+) -> Iterator[Event]:
+    """The events of one cleaned, non-empty line. `holds` (kinds.py) lets the two checks that
+    cost a regular expression search be skipped when the line holds none of their needles; the
+    other checks start with a test of a character or a substring anyway."""
+    if holds & kinds.MESSAGE and kb.message_filter.compiled.search(line):
         found = match_message(kb, line)
         if found is not None:
             family, symbol, start, end = found
@@ -123,7 +162,7 @@ def _line_events(line: str, line_no: int, kb: KnowledgeBase) -> Iterator[Event]:
         for name, pattern in kb.silent_linkers:
             if pattern.search(line):
                 yield SilentLinkerSeen(name, line_no)
-    if unit is not None:
+    if unit is not None or not holds & kinds.DIAGNOSTIC:
         return
     if not kb.diagnostic_filter.compiled.search(line):
         return

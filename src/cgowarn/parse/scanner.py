@@ -3,39 +3,30 @@
 Almost every line of a CI log is noise. Hyperscan (a maintained multi-pattern matcher, SIMD, GB/s)
 scans each bounded chunk once for every pattern the parser reacts to: the knowledge base's
 message and diagnostic needles, line-end colons (ld's context lines, in any language), Go package
-headers, cargo crates, static link commands, go build commands, Go versions and silent linkers.
-The parser then sees exactly the lines it would have acted on when reading every line, with the same
-line numbers, so both paths give the same report (tests/test_scanner.py checks this on every
-sample). Where Hyperscan is not installed, every line goes to the parser.
+headers, cargo crates, static link commands, go build commands, Go versions and silent linkers
+(kinds.py). The parser then sees exactly the lines it would have acted on when reading every line,
+with the same line numbers and with the kinds of needle each holds, so that it runs only the
+checks that can match; both paths give the same report (tests/test_scanner.py checks this on
+every sample). Where Hyperscan is not installed, every line goes to the parser.
 
 Lines longer than MAX_LINE are cut there, as in reader.py, and the rest of such a line is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import regex
 
 from cgowarn import usercache
+from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge import KnowledgeBase
+from cgowarn.parse import kinds
 from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read_lines
 
-# What the parser reacts to besides the knowledge base's needles: one regex, and literals.
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
 """A line ending with ':' or '：' (before spaces and colour codes): ld's context lines, any language."""
-STRUCTURE = (
-    b"# ",  # Go package header
-    b"Compiling ",  # cargo
-    b"-static",  # static link command
-    b"go build",  # go build / go install command
-    b"go install",
-    b"go1.",  # Go version: `go version go1.22.5`, .../go1.22.5/...
-    b"go-1.",  # Go version: /usr/lib/go-1.19/...
-    b"lld",  # silent linkers
-    b"mold",
-)
 
 _hs: Any
 try:  # pragma: no cover - exercised by whichever branch this machine has
@@ -48,90 +39,145 @@ def available() -> bool:
     return _hs is not None
 
 
-_DATABASES: dict[int, Any] = {}
+class _Databases:
+    """The compiled Hyperscan databases for one knowledge base: one with every needle, and one
+    without the Go version literals, for the rest of a log once enough versions are counted
+    (built on first use). `kind_of[id]` is what the needle with that id means to the parser."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        meaning: dict[bytes, int] = {}
+        needles = [(n, kinds.MESSAGE) for n in kb.message_needles]
+        needles += [(n, kinds.DIAGNOSTIC) for diag, _ in kb.diagnostics for n in diag.needles]
+        for text, kind in needles:
+            meaning[text.encode()] = meaning.get(text.encode(), 0) | kind
+        for literal, kind in kinds.STRUCTURE.items():
+            meaning[literal] = meaning.get(literal, 0) | kind
+        literals = sorted(meaning)
+        if len(literals) >= COLON_ID:
+            raise KnowledgeBaseError(
+                f"patterns/: {len(literals)} scanner needles; the scanner handles {COLON_ID - 1}"
+            )
+        self.kind_of = [meaning[n] for n in literals] + [0] * (COLON_ID - len(literals))
+        self.kind_of.append(kinds.LINE_END_COLON)
+        numbered = list(enumerate(literals))
+        self.full = _compiled("scan-all", numbered)
+        self._late: Any = None
+        self._late_literals = [(i, n) for i, n in numbered if meaning[n] != kinds.GO_VERSION]
+
+    @property
+    def late(self) -> Any:
+        if self._late is None:
+            self._late = _compiled("scan-late", self._late_literals)
+        return self._late
 
 
-def _database(kb: KnowledgeBase) -> Any:
-    """The compiled Hyperscan database for this knowledge base (load_knowledge() returns one
-    instance per process, so its id is a stable key)."""
-    if id(kb) in _DATABASES:
-        return _DATABASES[id(kb)]
-    literals = {n.encode() for n in kb.message_needles}
-    literals |= {n.encode() for diag, _ in kb.diagnostics for n in diag.needles}
-    literals |= set(STRUCTURE)
+def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
+    """A block-mode database of (id, literal) pairs and the line-end pattern (the last id).
+
+    Compiling takes longer than scanning a small log, so the database is kept in the user cache,
+    keyed by the expressions and the library's version."""
     # Literals scan at memory speed; only the line-end pattern needs a regex (and multiline mode).
-    expressions = [regex.escape(n) for n in sorted(literals)] + [LINE_END_COLON]
-    flags = [0] * (len(expressions) - 1) + [_hs.HS_FLAG_MULTILINE]
-    # Compiling takes longer than scanning a small log, so the compiled database is kept in the
-    # user cache, keyed by the expressions and the library's version.
-    key = usercache.digest(_hs.__version__, repr(expressions), repr(flags))
-    db = None
-    blob = usercache.load("scanner", key)
+    expressions = [regex.escape(n) for _, n in literals] + [LINE_END_COLON]
+    flags = [0] * len(literals) + [_hs.HS_FLAG_MULTILINE]
+    ids = [i for i, _ in literals] + [COLON_ID]
+    key = usercache.digest(_hs.__version__, repr(expressions), repr(flags), repr(ids))
+    blob = usercache.load(name, key)
     if blob is not None:
         try:
             db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
             db.scratch = _hs.Scratch(db)  # a loaded database comes without scratch space
+            return db
         except _hs.error:
-            db = None
-    if db is None:
-        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-        db.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=flags,
-        )
-        usercache.store("scanner", key, _hs.dumpb(db))
-    _DATABASES[id(kb)] = db
+            pass
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    usercache.store(name, key, _hs.dumpb(db))
     return db
 
 
+_DATABASES: dict[int, _Databases] = {}
+
+
+def _databases(kb: KnowledgeBase) -> _Databases:
+    """The databases of this knowledge base (load_knowledge() returns one instance per process,
+    so its id is a stable key)."""
+    if id(kb) not in _DATABASES:
+        _DATABASES[id(kb)] = _Databases(kb)
+    return _DATABASES[id(kb)]
+
+
 def interesting_lines(
-    stream: IO[bytes], kb: KnowledgeBase, counter: LineCounter, echo: Echo | None = None
-) -> Iterator[tuple[int, str]]:
-    """(1-based line number, decoded line) for every line that can matter, in order; `echo` gets
-    every byte read."""
+    stream: IO[bytes],
+    kb: KnowledgeBase,
+    counter: LineCounter,
+    echo: Echo | None = None,
+    versions_done: Callable[[], bool] | None = None,
+) -> Iterator[tuple[int, str, int]]:
+    """(1-based line number, decoded line, kinds of needle in it) for every line that can matter,
+    in order; `echo` gets every byte read. Once `versions_done()` is true, a line whose only
+    needles name a Go version is skipped: the parser would draw nothing more from it."""
     if _hs is None:
-        yield from enumerate(read_lines(stream, counter, echo), 1)
+        for n, line in enumerate(read_lines(stream, counter, echo), 1):
+            yield n, line, kinds.ALL
         return
-    db = _database(kb)
+    dbs = _databases(kb)
+    done = versions_done or (lambda: False)
     counted = [0]  # lines before the current region
     for data, start, end in line_regions(stream, counter, echo):
-        yield from _scan(db, data, start, end, counted)
+        # Once versions no longer count, a database without them does not even report them.
+        db = dbs.late if done() else dbs.full
+        yield from _scan(db, data, start, end, counted, dbs.kind_of, done)
     counter.lines = counted[0]
 
 
-def _scan(
-    db: Any, data: bytes, start: int, end: int, lines: list[int]
-) -> Iterator[tuple[int, str]]:
-    """Lines of data[start:end] (which ends with a newline) that hold a match. `lines[0]` holds
-    the number of lines before `start` and is advanced past the region, counting each newline once.
-    The region is scanned in place, through a memoryview: no copy of the chunk is made."""
-    line_no = lines[0]
-    ends: list[int] = []
+_ID_BITS = 8
+"""Each match is kept as one int, `end << _ID_BITS | id`, so that sorting them is cheap."""
+COLON_ID = (1 << _ID_BITS) - 1
+"""The id of the line-end colon pattern; literals take the ids below it."""
 
-    def on_match(_id: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-        ends.append(to)
+
+def _scan(
+    db: Any,
+    data: bytes,
+    start: int,
+    end: int,
+    lines: list[int],
+    kind_of: list[int],
+    versions_done: Callable[[], bool],
+) -> Iterator[tuple[int, str, int]]:
+    """Lines of data[start:end] (which ends with a newline) that hold a match, with the kinds of
+    needle in each. `lines[0]` holds the number of lines before `start` and is advanced past the
+    region, counting each newline once. The region is scanned in place, through a memoryview: no
+    copy of the chunk is made."""
+    line_no = lines[0]
+    hits: list[int] = []
+
+    def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+        hits.append(to << _ID_BITS | ident)
 
     db.scan(memoryview(data)[start:end], match_event_handler=on_match)
-    if not ends:
+    if not hits:
         lines[0] = line_no + data.count(b"\n", start, end)
         return
-    ends.sort()
+    hits.sort()
+    mask = (1 << _ID_BITS) - 1
     counted = start  # offset up to which newlines are counted into line_no
-    last_start = -1
-    for to in ends:
+    i, n = 0, len(hits)
+    while i < n:
         # No pattern contains a newline and Hyperscan ends a multiline `$` match before the
-        # newline, so the match's last byte is on its own line.
-        pos = start + to
+        # newline, so the match's last byte is on its own line, and so is the next newline.
+        pos = start + (hits[i] >> _ID_BITS)
         newline = data.rfind(b"\n", start, pos)
         line_start = newline + 1 if newline >= 0 else start
-        if line_start == last_start:
+        line_end = data.find(b"\n", pos, end)
+        found = 0
+        while i < n and start + (hits[i] >> _ID_BITS) <= line_end:
+            found |= kind_of[hits[i] & mask]
+            i += 1
+        if found == kinds.GO_VERSION and versions_done():
             continue
-        last_start = line_start
         line_no += data.count(b"\n", counted, line_start)
         counted = line_start
-        line_end = data.find(b"\n", line_start, end)
         raw = data[line_start : min(line_end, line_start + MAX_LINE)]
-        yield line_no + 1, raw.decode("utf-8", "replace")
+        yield line_no + 1, raw.decode("utf-8", "replace"), found
     lines[0] = line_no + data.count(b"\n", counted, end)
