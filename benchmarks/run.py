@@ -6,7 +6,8 @@
 Needs GNU time (/usr/bin/time, Debian package `time`) for the peak memory of each command.
 
 Each log is mostly build noise (compile commands, compiler warnings that contain the word
-"warning", test output, CI timestamps, BuildKit prefixes) with real linker output from
+"warning" with gcc's `In function` lines, `go build -x` output naming Debian's GOROOT, test
+output, CI timestamps, BuildKit prefixes) with real linker output from
 sample_logs/ (GNU ld, gold, Go, rustc, localised ld, failed links) inserted at fixed intervals, so
 it holds link warnings of every form in many link units. The same seed gives the same bytes.
 
@@ -64,6 +65,16 @@ def _noise_lines(rng: random.Random) -> list[str]:
             f"{ts}[INFO] Downloading dependency {pkg}@v1.{i % 30}.{i % 7} (sha256:{rng.getrandbits(128):032x})",
             f"  CC       src/{pkg}/file{i}.lo",
             f"make[{i % 3 + 1}]: Entering directory '/build/src/{pkg}'",
+            # gcc's own context line before a compiler warning: it ends with a colon, as ld's do.
+            f"src/{pkg}/file{i}.c: In function \u2018handle_{i}\u2019:",
+            # `go build -x` with Debian's Go: GOROOT (/usr/lib/go-1.19) on nearly every line.
+            f"mkdir -p $WORK/b{i:04d}/",
+            f"cat >$WORK/b{i:04d}/importcfg << 'EOF' # internal",
+            f"packagefile example.com/project/{pkg}=$WORK/b{i:04d}/_pkg_.a",
+            f"/usr/lib/go-1.19/pkg/tool/linux_amd64/compile -o $WORK/b{i:04d}/_pkg_.a -trimpath "
+            f'"$WORK/b{i:04d}=>" -p example.com/project/{pkg} -lang=go1.19 -complete '
+            f"-buildid {rng.getrandbits(64):016x}/{rng.getrandbits(64):016x} -goversion go1.19.8 "
+            f"-c=2 -nolocalimports -importcfg $WORK/b{i:04d}/importcfg -pack ./file{i}.go",
         ]
     return pool
 

@@ -443,3 +443,30 @@ def test_memo_changes_nothing() -> None:
                 fresh += events
         assert list(parse.parse_lines(lines, kb)) == fresh, sample.id
     assert repeated > 20  # lines with events do repeat in the samples: the memo is exercised
+
+
+def test_compiler_in_function_lines_are_not_linker_context() -> None:
+    """gcc 12 prints `file.c: In function ‘f’:` (ASCII quotes in the C locale, colour codes with
+    -fdiagnostics-color) before its own warnings; ld quotes with a backtick."""
+    from conftest import analyze_bytes as run
+
+    warning = f"(.text+0x1): warning: {MSG.format('getpwnam')}"
+    for gcc in (
+        "misc.c: In function \u2018legacy_calls\u2019:",
+        "misc.c: In function 'legacy_calls':",
+        "misc.c: In function \u2018\x1b[01m\x1b[Klegacy_calls\x1b[m\x1b[K\u2019:",
+        "2026-11-26T10:00:00.0000001Z misc.c: In function 'legacy_calls':",
+    ):
+        for ld_context, function in (
+            ("/usr/bin/ld: a.o: in function `lookup':", "lookup"),  # binutils >= 2.32
+            ("a.o: In function `lookup':", "lookup"),  # older ld
+            (None, None),
+        ):
+            lines = [gcc, "misc.c:29:5: warning: 'x' is deprecated [-Wdeprecated-declarations]"]
+            lines += [ld_context] if ld_context else []
+            lines += [warning]
+            data = "\n".join(lines).encode()
+            fast = run(data)
+            assert fast.model_dump() == run(data, fast=False).model_dump()
+            (occ,) = fast.findings[0].occurrences
+            assert occ.function == function, (gcc, ld_context)

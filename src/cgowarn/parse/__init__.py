@@ -102,6 +102,8 @@ def parse_numbered(
         line = clean_line(raw)
         if not line:
             continue
+        if holds == kinds.GO_HEADER and line[0] != "#" and line[-1] not in ":：":
+            continue  # `# ` inside a line (a heredoc in `go build -x`): nothing to parse
         entry = memo.get(line)
         if entry is None:
             if len(memo) >= MEMO_SIZE:

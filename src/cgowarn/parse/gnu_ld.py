@@ -35,6 +35,16 @@ _CONTEXT = re.compile(
     rf"[{_QUOTE_OPEN}](?P<func>.+?)[{_QUOTE_CLOSE}]\s*[^\W\d_]*\s*[:：]\s*$"
 )
 
+# gcc's line before its own warnings, `misc.c: In function ‘f’:` (gcc 12; ASCII quotes in the C
+# locale). It is the compiler's context, never the linker's: ld's English message quotes with a
+# backtick, `%pB: in function `%pT':` (binutils ld/ldmisc.c; `In function` before 2.32). The
+# scanner drops these lines with the bytes pattern; the parser ignores them with the str one,
+# which accepts everything the bytes pattern does once clean_line has run.
+COMPILER_CONTEXT = (
+    rb"[:\xef\xbc\x9a][ \t]+In function (?:\xe2\x80\x98|')[^\n\r]*(?:\xe2\x80\x99|'):[ \t\r]*$"
+)
+_COMPILER_CONTEXT = re.compile(r"[:：]\s+In function [‘'].*[’']:$")
+
 _SECTION = r"\((?P<sec>[^\s()]+)\)"
 _FORMS = (
     re.compile(rf"^(?P<file>.+?)[:：](?P<line>\d+)(?:[:：]{_SECTION})?$"),
@@ -63,7 +73,7 @@ def location_text(prefix: str) -> str:
 
 def parse_context(line: str) -> Location | None:
     """Parse ld's `OBJ: in function `F':` line (any language); None if `line` is not one."""
-    if not line or line[-1] not in ":：":
+    if not line or line[-1] not in ":：" or _COMPILER_CONTEXT.search(line):
         return None
     m = _CONTEXT.match(strip_program(line))
     if m is None:

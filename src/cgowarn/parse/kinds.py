@@ -18,7 +18,10 @@ GO_VERSION = 1 << 5
 CARGO = 1 << 6
 STATIC = 1 << 7
 SILENT_LINKER = 1 << 8
-ALL = (1 << 9) - 1
+COMPILER_CONTEXT = 1 << 9
+"""gcc's `file.c: In function ‘f’:` (not a check: a line holding only this and a line-end colon
+is the compiler's, and the scanner drops it; see gnu_ld.COMPILER_CONTEXT)."""
+ALL = (1 << 10) - 1
 
 STRUCTURE: dict[bytes, int] = {
     b"# ": GO_HEADER,  # `# example.com/cmd/app`

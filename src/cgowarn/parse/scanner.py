@@ -23,6 +23,7 @@ from cgowarn import usercache
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.parse import kinds
+from cgowarn.parse.gnu_ld import COMPILER_CONTEXT
 from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read_lines
 
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
@@ -53,12 +54,12 @@ class _Databases:
         for literal, kind in kinds.STRUCTURE.items():
             meaning[literal] = meaning.get(literal, 0) | kind
         literals = sorted(meaning)
-        if len(literals) >= COLON_ID:
+        if len(literals) >= COMPILER_ID:
             raise KnowledgeBaseError(
-                f"patterns/: {len(literals)} scanner needles; the scanner handles {COLON_ID - 1}"
+                f"patterns/: {len(literals)} scanner needles; the scanner handles {COMPILER_ID}"
             )
-        self.kind_of = [meaning[n] for n in literals] + [0] * (COLON_ID - len(literals))
-        self.kind_of.append(kinds.LINE_END_COLON)
+        self.kind_of = [meaning[n] for n in literals] + [0] * (COMPILER_ID - len(literals))
+        self.kind_of += [kinds.COMPILER_CONTEXT, kinds.LINE_END_COLON]
         numbered = list(enumerate(literals))
         self.full = _compiled("scan-all", numbered)
         self._late: Any = None
@@ -77,9 +78,9 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     Compiling takes longer than scanning a small log, so the database is kept in the user cache,
     keyed by the expressions and the library's version."""
     # Literals scan at memory speed; only the line-end pattern needs a regex (and multiline mode).
-    expressions = [regex.escape(n) for _, n in literals] + [LINE_END_COLON]
-    flags = [0] * len(literals) + [_hs.HS_FLAG_MULTILINE]
-    ids = [i for i, _ in literals] + [COLON_ID]
+    expressions = [regex.escape(n) for _, n in literals] + [LINE_END_COLON, COMPILER_CONTEXT]
+    flags = [0] * len(literals) + [_hs.HS_FLAG_MULTILINE] * 2
+    ids = [i for i, _ in literals] + [COLON_ID, COMPILER_ID]
     key = usercache.digest(_hs.__version__, repr(expressions), repr(flags), repr(ids))
     blob = usercache.load(name, key)
     if blob is not None:
@@ -133,7 +134,11 @@ def interesting_lines(
 _ID_BITS = 8
 """Each match is kept as one int, `end << _ID_BITS | id`, so that sorting them is cheap."""
 COLON_ID = (1 << _ID_BITS) - 1
-"""The id of the line-end colon pattern; literals take the ids below it."""
+"""The id of the line-end colon pattern; literals take the ids below COMPILER_ID."""
+COMPILER_ID = COLON_ID - 1
+"""The id of gnu_ld.COMPILER_CONTEXT."""
+COMPILER_ONLY = kinds.LINE_END_COLON | kinds.COMPILER_CONTEXT
+"""A line holding nothing but gcc's `In function ‘f’:`: the parser would draw nothing from it."""
 
 
 def _scan(
@@ -174,7 +179,7 @@ def _scan(
         while i < n and start + (hits[i] >> _ID_BITS) <= line_end:
             found |= kind_of[hits[i] & mask]
             i += 1
-        if found == kinds.GO_VERSION and versions_done():
+        if found == COMPILER_ONLY or (found == kinds.GO_VERSION and versions_done()):
             continue
         line_no += data.count(b"\n", counted, line_start)
         counted = line_start
