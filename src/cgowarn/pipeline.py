@@ -36,11 +36,11 @@ from cgowarn.model import (
     Summary,
 )
 from cgowarn.parse import (
+    MAX_VERSION_LINES,
     BuildCommand,
     Context,
     LinkerDiagnostic,
     Location,
-    ParseState,
     SilentLinkerSeen,
     ToolVersion,
     UnitStart,
@@ -117,6 +117,7 @@ class _Collector:
         self.saw_linker_output = False
         self.binaries: list[BinaryInfo] = []
         self.hints_checked: set[tuple[str | None, ...]] = set()
+        self.version_lines = 0
         self.evidence_seen: dict[tuple[str | None, ...], Origin] = {}
         self.abi_kernels: list[str] = []
         self.unit: _Unit | None = None
@@ -136,16 +137,16 @@ class _Collector:
         counter = LineCounter()
         self.unit = _Unit(name=name, kind="log", source=name, source_line=0)
         self.context = None
-        state = ParseState()
+        self.version_lines = 0
         lines = (
-            interesting_lines(stream, self.kb, counter, self.echo, state.versions_done)
+            interesting_lines(stream, self.kb, counter, self.echo, self._versions_done)
             if self.fast
             else (
                 (n, line, kinds.ALL)
                 for n, line in enumerate(read_lines(stream, counter, self.echo), 1)
             )
         )
-        for event in parse_numbered(lines, self.kb, state):
+        for event in parse_numbered(lines, self.kb):
             if isinstance(event, Warning):
                 self._warning(name, event)
             elif isinstance(event, Context):
@@ -166,9 +167,14 @@ class _Collector:
                 self.toolchains.add(event.tool)
                 if self.go_command is None:
                     self.go_command = event.text
-            elif isinstance(event, ToolVersion):
+            elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
+                self.version_lines += 1
                 self.go_versions[event.version] += 1
         self.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
+
+    def _versions_done(self) -> bool:
+        """Whether this log has shown MAX_VERSION_LINES Go versions: the rest do not count."""
+        return self.version_lines >= MAX_VERSION_LINES
 
     def _warning(self, source: str, w: Warning) -> None:
         self.saw_linker_output = True

@@ -35,7 +35,6 @@ __all__ = [
     "Event",
     "LinkerDiagnostic",
     "Location",
-    "ParseState",
     "SilentLinkerSeen",
     "ToolVersion",
     "UnitStart",
@@ -67,27 +66,12 @@ MEMO_SIZE = 4096
 """Distinct lines whose events are remembered; builds repeat the same warnings in every link."""
 
 MAX_VERSION_LINES = 1000
-"""Lines naming a Go version that count towards the build's Go version. A `go build -x` log from a
-distribution's Go names its GOROOT (/usr/lib/go-1.19/...) on nearly every line; the first
-thousand decide the version as well as a million would, and the scanner skips the rest."""
+"""Lines naming a Go version that count towards the build's Go version (per log). A `go build -x`
+log from a distribution's Go names its GOROOT (/usr/lib/go-1.19/...) on nearly every line; the
+first thousand decide the version as well as a million would, and the scanner skips the rest."""
 
 
-class ParseState:
-    """What the parser has counted so far; the scanner reads it to skip lines that no longer
-    matter."""
-
-    __slots__ = ("versions",)
-
-    def __init__(self) -> None:
-        self.versions = 0
-
-    def versions_done(self) -> bool:
-        return self.versions >= MAX_VERSION_LINES
-
-
-def parse_numbered(
-    lines: Iterable[tuple[int, str, int]], kb: KnowledgeBase, state: ParseState | None = None
-) -> Iterator[Event]:
+def parse_numbered(lines: Iterable[tuple[int, str, int]], kb: KnowledgeBase) -> Iterator[Event]:
     """Like parse_lines, for (line number, line, kinds) triples: the scanner hands over only the
     lines that can matter, with their numbers in the whole log and the kinds of needle each holds
     (kinds.py; kinds.ALL when unknown).
@@ -95,33 +79,28 @@ def parse_numbered(
     A line's events depend on its text alone, so a line seen again (after CI prefixes are
     removed) reuses them with its own line number: a log that repeats a warning a million times is
     parsed once per distinct line. The memo is bounded: it is emptied when it holds MEMO_SIZE."""
-    state = state if state is not None else ParseState()
     # line -> [its events, the functions that re-make them (built when the line comes again)]
     memo: dict[str, list[Any]] = {}
+    go_header = kinds.GO_HEADER
     for line_no, raw, holds in lines:
         line = clean_line(raw)
         if not line:
             continue
-        if holds == kinds.GO_HEADER and line[0] != "#" and line[-1] not in ":：":
+        if holds == go_header and line[0] != "#" and line[-1] not in ":：":
             continue  # `# ` inside a line (a heredoc in `go build -x`): nothing to parse
         entry = memo.get(line)
         if entry is None:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
-            events: tuple[Event, ...] = tuple(_line_events(line, line_no, kb, holds))
+            events = list(_line_events(line, line_no, kb, holds))
             memo[line] = [events, None]
-        elif not entry[0]:
-            continue
-        else:
-            if entry[1] is None:
-                entry[1] = tuple(_maker(event) for event in entry[0])
-            events = tuple(make(line_no) for make in entry[1])
-        for event in events:
-            if isinstance(event, ToolVersion):
-                if state.versions >= MAX_VERSION_LINES:
-                    continue
-                state.versions += 1
-            yield event
+            yield from events
+        elif entry[0]:
+            makers = entry[1]
+            if makers is None:
+                makers = entry[1] = [_maker(event) for event in entry[0]]
+            for make in makers:
+                yield make(line_no)
 
 
 def _maker(event: Event) -> Callable[[int], Event]:

@@ -165,21 +165,23 @@ def _scan(
         lines[0] = line_no + data.count(b"\n", start, end)
         return
     hits.sort()
-    mask = (1 << _ID_BITS) - 1
+    shift, mask = _ID_BITS, (1 << _ID_BITS) - 1
+    compiler_only, version_only = COMPILER_ONLY, kinds.GO_VERSION
     counted = start  # offset up to which newlines are counted into line_no
     i, n = 0, len(hits)
     while i < n:
         # No pattern contains a newline and Hyperscan ends a multiline `$` match before the
         # newline, so the match's last byte is on its own line, and so is the next newline.
-        pos = start + (hits[i] >> _ID_BITS)
+        pos = start + (hits[i] >> shift)
         newline = data.rfind(b"\n", start, pos)
         line_start = newline + 1 if newline >= 0 else start
         line_end = data.find(b"\n", pos, end)
+        limit = (line_end - start + 1) << shift  # every hit of this line sorts below it
         found = 0
-        while i < n and start + (hits[i] >> _ID_BITS) <= line_end:
+        while i < n and hits[i] < limit:
             found |= kind_of[hits[i] & mask]
             i += 1
-        if found == COMPILER_ONLY or (found == kinds.GO_VERSION and versions_done()):
+        if found == compiler_only or (found == version_only and versions_done()):
             continue
         line_no += data.count(b"\n", counted, line_start)
         counted = line_start
