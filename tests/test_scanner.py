@@ -164,3 +164,31 @@ def test_scanner_hands_over_version_only_lines_until_told_otherwise() -> None:
 
     assert lines(False) == list(range(1, 12))
     assert lines(True) == [11]  # the link line matters for -extldflags, not for its version
+
+
+def test_go_headers_reach_the_parser_and_heredocs_do_not() -> None:
+    from cgowarn.knowledge import load_knowledge
+    from cgowarn.parse.reader import LineCounter
+
+    if not scanner.available():
+        pytest.skip("hyperscan not installed")
+    headers = [
+        "# example.com/cmd/app",
+        "2026-11-26T10:00:00.1234567Z # example.com/cmd/app",  # GitHub Actions
+        "#12 3.456 # example.com/cmd/app",  # BuildKit
+        "app_1  | # example.com/cmd/app",  # docker compose
+        "\x1b[1m# example.com/cmd/app\x1b[0m",
+        "   # example.com/cmd/app",
+    ]
+    heredoc = "cat >$WORK/b001/importcfg << 'EOF' # internal"
+    warning = f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}"
+    lines = [line for header in headers for line in (heredoc, header, warning)]
+    data = "\n".join(lines).encode()
+    got = [
+        n
+        for n, _, _ in scanner.interesting_lines(io.BytesIO(data), load_knowledge(), LineCounter())
+    ]
+    assert got == [n for n in range(1, len(lines) + 1) if n % 3 != 1]
+    fast, slow = both(data)
+    assert fast.model_dump() == slow.model_dump()
+    assert [link.name for link in fast.links] == ["example.com/cmd/app"] * len(headers)

@@ -29,6 +29,15 @@ from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
 """A line ending with ':' or '：' (before spaces and colour codes): ld's context lines, any language."""
 
+GO_HEADER = rb"(?:^|[^\n ]|[^'\n] )# "
+"""Where `# ` can start a Go package header once clean_line has removed CI prefixes, colour codes
+and spaces: anywhere but right after a quote and a space, which no prefix ends with. That leaves
+out the heredocs of `go build -x` (`cat >$WORK/b001/importcfg << 'EOF' # internal`), one per
+package, which would otherwise all reach the parser."""
+
+_EXPRESSIONS = {b"# ": GO_HEADER}
+"""Needles found with a pattern instead of as a literal."""
+
 _hs: Any
 try:  # pragma: no cover - exercised by whichever branch this machine has
     import hyperscan as _hs
@@ -77,9 +86,12 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
 
     Compiling takes longer than scanning a small log, so the database is kept in the user cache,
     keyed by the expressions and the library's version."""
-    # Literals scan at memory speed; only the line-end pattern needs a regex (and multiline mode).
-    expressions = [regex.escape(n) for _, n in literals] + [LINE_END_COLON, COMPILER_CONTEXT]
-    flags = [0] * len(literals) + [_hs.HS_FLAG_MULTILINE] * 2
+    # Literals scan at memory speed; the line-end patterns and the Go header need a regex (and
+    # multiline mode).
+    expressions = [_EXPRESSIONS.get(n, regex.escape(n)) for _, n in literals]
+    expressions += [LINE_END_COLON, COMPILER_CONTEXT]
+    flags = [_hs.HS_FLAG_MULTILINE if n in _EXPRESSIONS else 0 for _, n in literals]
+    flags += [_hs.HS_FLAG_MULTILINE] * 2
     ids = [i for i, _ in literals] + [COLON_ID, COMPILER_ID]
     key = usercache.digest(_hs.__version__, repr(expressions), repr(flags), repr(ids))
     blob = usercache.load(name, key)
