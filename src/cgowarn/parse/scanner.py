@@ -82,12 +82,13 @@ class _Databases:
 
 
 def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
-    """A block-mode database of (id, literal) pairs and the line-end pattern (the last id).
+    """A block-mode database of the (id, needle) pairs, the line-end colon (COLON_ID) and gcc's
+    context line (COMPILER_ID).
 
     Compiling takes longer than scanning a small log, so the database is kept in the user cache,
     keyed by the expressions and the library's version."""
-    # Literals scan at memory speed; the line-end patterns and the Go header need a regex (and
-    # multiline mode).
+    # Literals scan at memory speed; the Go header and the two line-end patterns need a regex
+    # (and multiline mode).
     expressions = [_EXPRESSIONS.get(n, regex.escape(n)) for _, n in literals]
     expressions += [LINE_END_COLON, COMPILER_CONTEXT]
     flags = [_hs.HS_FLAG_MULTILINE if n in _EXPRESSIONS else 0 for _, n in literals]
