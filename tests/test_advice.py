@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from click.testing import CliRunner
 
 from cgowarn.cli import main
 from cgowarn.knowledge.advice import with_tags
+from cgowarn.model import Recommendation, Report
 from cgowarn.pipeline import analyze
 from conftest import SAMPLES, analyze_text
 
@@ -13,17 +17,17 @@ MSG = "Using '{}' in statically linked applications requires at runtime the shar
 OS_USER = {"getgrgid_r", "getgrnam_r", "getgrouplist", "getpwnam_r", "getpwuid_r"}
 
 
-def report_for(sample: str, **kwargs):  # type: ignore[no-untyped-def]
+def report_for(sample: str, **kwargs: Any) -> Report:
     path = SAMPLES / f"{sample}.log"
     with path.open("rb") as fh:
         return analyze([(path.name, fh)], max_occurrences=10_000, **kwargs)
 
 
-def origins(report) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+def origins(report: Report) -> dict[str, set[str]]:
     return {f.symbol: {o.origin.id for o in f.occurrences} for f in report.findings}
 
 
-def rec(report, rec_id: str):  # type: ignore[no-untyped-def]
+def rec(report: Report, rec_id: str) -> Recommendation | None:
     return next((r for r in report.recommendations if r.id == rec_id), None)
 
 
@@ -237,7 +241,7 @@ def test_unknown_build_glibc_gives_unknown_verdict_and_says_how_to_fix_it() -> N
     assert verdict.starts == "unknown" and "--build-glibc" in verdict.reason
 
 
-def test_target_cli(cli) -> None:  # type: ignore[no-untyped-def]
+def test_target_cli(cli: CliRunner) -> None:
     seed = str(SAMPLES / "seed-article-go-sqlite3-centos.log")
     result = cli.invoke(main, ["--target", "centos6", seed])
     assert result.exit_code == 1 and "On CentOS 6 / RHEL 6" in result.stdout
@@ -255,7 +259,7 @@ def test_target_cli(cli) -> None:  # type: ignore[no-untyped-def]
     assert "### On your targets" in md and "**no**" in md
 
 
-def test_explain(cli) -> None:  # type: ignore[no-untyped-def]
+def test_explain(cli: CliRunner) -> None:
     out = cli.invoke(main, ["explain", "getaddrinfo"])
     assert out.exit_code == 0
     for text in (

@@ -1,54 +1,59 @@
-"""Golden files: each (sample log x format) renders to exactly the committed bytes.
+"""Golden files: each (sample log x format) renders to exactly the committed bytes, the tool version
+scrubbed.
 
-A mismatch writes `<golden>.actual` beside the golden for review. To regenerate after a reviewed
-change: `CGOWARN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`, then read the diff.
+A mismatch writes `<golden>.actual` beside the golden and fails with a unified diff. To regenerate
+after a reviewed change: `python tests/update_golden.py`, then read `git diff tests/golden`.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import difflib
 
 import pytest
 
+from cgowarn import __version__
 from cgowarn.formats import OutputFormat
-from cgowarn.pipeline import analyze
-from cgowarn.render import render
-from conftest import SAMPLES
+from golden_cases import CASES, VERSION_PLACEHOLDER, golden_path, rendered, scrub
 
-GOLDEN = Path(__file__).parent / "golden"
-EXT = {
-    OutputFormat.TEXT: "txt",
-    OutputFormat.MARKDOWN: "md",
-    OutputFormat.HTML: "html",
-    OutputFormat.JSON: "json",
-}
-CASES = [
-    "seed-article-go-sqlite3-centos",
-    "go-static-bfd-two-packages",
-    "c-nss-static-gold",
-    "c-misc-static-bfd",
-    "rust-static-bfd-link-failed",
-    "c-undef-static-lld",
-    "excerpts/zh_supervisord_274",
-]
+MAX_DIFF_LINES = 80
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.value)
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case: str, fmt: OutputFormat) -> None:
-    log = SAMPLES / f"{case}.log"
-    with log.open("rb") as fh:
-        out = render(analyze([(log.name, fh)]), fmt)
-    golden = GOLDEN / f"{case.replace('/', '__')}.{EXT[fmt]}"
+    golden = golden_path(case, fmt)
+    out = rendered(case, fmt)
     actual = golden.with_name(golden.name + ".actual")
-    if os.environ.get("CGOWARN_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(out, encoding="utf-8")
-        actual.unlink(missing_ok=True)
-        return
     expected = golden.read_text(encoding="utf-8")
     if out != expected:
         actual.write_text(out, encoding="utf-8")
-        pytest.fail(f"{golden.name} differs; review {actual} (regenerate: CGOWARN_UPDATE_GOLDEN=1)")
+        diff = list(
+            difflib.unified_diff(
+                expected.splitlines(), out.splitlines(), str(golden), str(actual), lineterm=""
+            )
+        )
+        shown = "\n".join(diff[:MAX_DIFF_LINES])
+        more = (
+            f"\n... {len(diff) - MAX_DIFF_LINES} more diff lines"
+            if len(diff) > MAX_DIFF_LINES
+            else ""
+        )
+        pytest.fail(
+            f"{golden.name} differs; review {actual} (regenerate after review: "
+            f"python tests/update_golden.py)\n{shown}{more}"
+        )
     actual.unlink(missing_ok=True)
+
+
+def test_goldens_carry_no_tool_version() -> None:
+    """Every golden names the placeholder, never a real version: a release changes no golden."""
+    for case in CASES:
+        for fmt in (OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.HTML):
+            text = golden_path(case, fmt).read_text(encoding="utf-8")
+            assert VERSION_PLACEHOLDER in text, (case, fmt)
+
+
+def test_scrub_replaces_only_the_version() -> None:
+    assert scrub(f'"tool_version": "{__version__}",') == f'"tool_version": "{VERSION_PLACEHOLDER}",'
+    assert scrub(f"<sub>cgowarn {__version__}</sub>") == f"<sub>cgowarn {VERSION_PLACEHOLDER}</sub>"
+    assert scrub(f"glibc {__version__}") == f"glibc {__version__}"

@@ -8,12 +8,16 @@ import random
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from cgowarn.cli import main
 from cgowarn.knowledge import load_knowledge
+from cgowarn.model import Report
 from cgowarn.pipeline import analyze
 from conftest import SAMPLES, require_tool
 
@@ -54,11 +58,11 @@ def bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
-def inspect(path: Path, **kwargs):  # type: ignore[no-untyped-def]
+def inspect(path: Path, **kwargs: Any) -> Report:
     return analyze([], binaries=[str(path)], **kwargs)
 
 
-def symbols(report) -> set[str]:  # type: ignore[no-untyped-def]
+def symbols(report: Report) -> set[str]:
     return {f.symbol for f in report.findings}
 
 
@@ -110,7 +114,7 @@ def test_stripped_bfd_binary_shows_the_nss_footprint_from_strings(bins: Path) ->
     found = symbols(report)
     assert "NSS modules (libnss_*.so)" in found
     nss = next(f for f in report.findings if f.symbol == "NSS modules (libnss_*.so)")
-    assert nss.severity.value == "high" and "libnss" in nss.occurrences[0].section
+    assert nss.severity.value == "high" and "libnss" in (nss.occurrences[0].section or "")
 
 
 def test_static_pie(bins: Path) -> None:
@@ -210,7 +214,7 @@ def test_rust_crt_static_binary(tmp_path: Path) -> None:
     assert {"getaddrinfo", "getpwuid_r"} <= symbols(report)
 
 
-def test_log_and_binary_merge_without_double_counting(bins: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_log_and_binary_merge_without_double_counting(bins: Path, cli: CliRunner) -> None:
     log = bins / "build.log"
     log.write_text(sh(f"gcc -static -fuse-ld=bfd -o merged {OBJS} 2>&1", bins))
     report = analyze([(log.name, log.open("rb"))], binaries=[str(bins / "merged")])
@@ -222,7 +226,7 @@ def test_log_and_binary_merge_without_double_counting(bins: Path, cli) -> None: 
     assert result.exit_code == 1 and '"binaries"' in result.stdout
 
 
-def test_inspect_cli_and_target(bins: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_inspect_cli_and_target(bins: Path, cli: CliRunner) -> None:
     result = cli.invoke(main, ["inspect", "--target", "centos6", str(bins / "static-lld")])
     assert result.exit_code == 1, result.output
     assert "Minimum kernel: 3.2.0" in result.stdout
@@ -245,7 +249,9 @@ def _write(path: Path, data: bytes) -> Path:
         (lambda d: _write(d / "empty", b""), "not an ELF file"),
     ],
 )
-def test_bad_inputs_one_line_exit_2(tmp_path: Path, cli, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_inputs_one_line_exit_2(
+    tmp_path: Path, cli: CliRunner, make: Callable[[Path], Path], message: str
+) -> None:
     path = make(tmp_path)
     result = cli.invoke(main, ["inspect", str(path)])
     assert result.exit_code == 2
@@ -253,7 +259,7 @@ def test_bad_inputs_one_line_exit_2(tmp_path: Path, cli, make, message: str) -> 
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_hostile_elf_files_never_raise(bins: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_elf_files_never_raise(bins: Path, tmp_path: Path, cli: CliRunner) -> None:
     """Truncated headers, bogus offsets and random corruption: a partial report or exit 2."""
     original = (bins / "static-bfd").read_bytes()
     rng = random.Random(20261126)
@@ -273,15 +279,15 @@ def test_hostile_elf_files_never_raise(bins: Path, tmp_path: Path, cli) -> None:
     header[0x12:0x14] = (183).to_bytes(2, "little")  # claims AArch64
     cases.append(bytes(header))
     for _ in range(60):
-        data = bytearray(original)
+        mutated = bytearray(original)
         for _ in range(rng.randint(1, 40)):
             pos = (
-                rng.randrange(0, min(len(data), 8192))
+                rng.randrange(0, min(len(mutated), 8192))
                 if rng.random() < 0.7
-                else rng.randrange(len(data))
+                else rng.randrange(len(mutated))
             )
-            data[pos] = rng.randrange(256)
-        cases.append(bytes(data))
+            mutated[pos] = rng.randrange(256)
+        cases.append(bytes(mutated))
     for i, data in enumerate(cases):
         path = tmp_path / f"hostile-{i}"
         path.write_bytes(data)
@@ -296,3 +302,16 @@ def test_hostile_elf_files_never_raise(bins: Path, tmp_path: Path, cli) -> None:
     # The AArch64-patched file still reports what could be read.
     aarch = cli.invoke(main, ["inspect", "-f", "json", str(tmp_path / "hostile-12")])
     assert "AArch64" in aarch.stdout
+
+
+def test_the_binary_go_version_beats_the_log(go_bins: Path) -> None:
+    """A log that names another Go release many times does not outweigh the binary's own build
+    information."""
+    import io
+
+    log = b"go version go1.27.3 linux/amd64\n" * 50
+    report = analyze([("build.log", io.BytesIO(log))], binaries=[str(go_bins / "nocgo")])
+    (info,) = report.binaries
+    assert info.go is not None and info.go.go_version.startswith("go1.19")
+    assert report.build.go_version == "1.19"
+    assert analyze([("build.log", io.BytesIO(log))]).build.go_version == "1.27"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cgowarn.errors import KnowledgeBaseError
-from cgowarn.knowledge import load_knowledge, match_message
+from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge import loader as loader_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +22,9 @@ def test_every_symbol_has_category_source_and_matching_message() -> None:
         assert sym.category in kb.categories
         assert sym.source.startswith("https://")
         for text in sym.messages:
-            found = match_message(kb, f"a.c:(.text+0x1): warning: {text}")
+            found = kb.parse.match_message(f"a.c:(.text+0x1): warning: {text}")
             assert found is not None, text
-            assert found[1] in {sym.name, sym.name.removeprefix("__").removesuffix("_chk")}
+            assert found.symbol in {sym.name, sym.name.removeprefix("__").removesuffix("_chk")}
 
 
 def test_categories_required_by_design_exist() -> None:
@@ -60,7 +61,7 @@ def test_every_group_cites_sources() -> None:
 
 
 @pytest.fixture
-def broken_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def broken_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     target = tmp_path / "patterns"
     shutil.copytree(ROOT / "patterns", target)
     monkeypatch.setattr(loader_module, "data_dir", lambda name: tmp_path / name)
@@ -112,3 +113,106 @@ def test_invalid_toml_is_named(broken_patterns: Path) -> None:
     (broken_patterns / "messages.toml").write_text("[[family]\n")
     with pytest.raises(KnowledgeBaseError, match=r"patterns/messages.toml: not valid TOML"):
         load_knowledge()
+
+
+def test_duplicate_symbol_is_named(broken_patterns: Path) -> None:
+    path = broken_patterns / "symbols.toml"
+    text = path.read_text()
+    first = text.index("[[symbol]]")
+    second = text.index("[[symbol]]", first + 1)
+    path.write_text(text + "\n" + text[first:second])
+    with pytest.raises(KnowledgeBaseError, match=r"symbols.toml: entry 'dlmopen': listed twice"):
+        load_knowledge()
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("fixes.toml", 'id = "dynamic"', 'id = "musl"', r"fixes.toml: entry 'musl': listed twice"),
+        (
+            "platforms.toml",
+            'id = "centos7"',
+            'id = "centos6"',
+            r"platforms.toml: entry 'centos6': listed twice",
+        ),
+        (
+            "diagnostics.toml",
+            'id = "collect2"',
+            'id = "undefined_reference"',
+            r"diagnostics.toml: entry 'undefined_reference': listed twice",
+        ),
+    ],
+)
+def test_duplicate_ids_are_named(
+    broken_patterns: Path, file: str, old: str, new: str, message: str
+) -> None:
+    path = broken_patterns / file
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(KnowledgeBaseError, match=message):
+        load_knowledge()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('glibc = "2.20"\nkernel = "2.6.32"', 'glibc = "2.16"\nkernel = "2.6.32"'),  # out of order
+        ('go = "1.24"', 'go = "1.18"'),  # repeated release
+    ],
+)
+def test_unsorted_floor_rows_are_rejected(broken_patterns: Path, old: str, new: str) -> None:
+    path = broken_patterns / "platforms.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(
+        KnowledgeBaseError, match=r"_floor rows must be in strictly ascending order"
+    ):
+        load_knowledge()
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("platforms.toml", 'kernel = "4.18.0"', 'kernel = "4.18.O"'),
+        ("platforms.toml", 'removed_in = "2.36"', 'removed_in = "2.36-rc1"'),
+        ("symbols.toml", 'since = "2.3.4"', 'since = "2,3,4"'),
+    ],
+)
+def test_versions_are_checked_when_the_data_loads(
+    broken_patterns: Path, file: str, old: str, new: str
+) -> None:
+    path = broken_patterns / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(
+        KnowledgeBaseError, match=rf"patterns/{file}: invalid entry .*is not a version"
+    ):
+        load_knowledge()
+
+
+def test_binary_origin_must_name_a_known_origin(broken_patterns: Path) -> None:
+    path = broken_patterns / "origins.toml"
+    path.write_text(path.read_text().replace('origin = "go:net"', 'origin = "go:nett"', 1))
+    with pytest.raises(KnowledgeBaseError, match=r"binary_origin 'go:nett': no \[\[origin\]\]"):
+        load_knowledge()
+
+
+def test_no_fact_is_written_twice_in_the_code() -> None:
+    """Versions, distribution names and category ids live in patterns/; the code asks the data."""
+    import re
+
+    src = ROOT / "src" / "cgowarn"
+    facts = re.compile(
+        r"""["'](?:\d+\.\d+(?:\.\d+)?|centos\d|rhel\d|debian\d+|ubuntu[\d.]+|alpine|nss-\w+|dynamic-loading|gconv|locales)["']"""
+        r"|\(\d+, \d+\)"
+    )
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in src.rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if facts.search(line)
+        and not line.lstrip().startswith("#")
+        and not line.startswith(("__version__ =", "FORMAT_VERSION ="))  # cgowarn's own versions
+    ]
+    assert found == [], "\n".join(found)

@@ -69,4 +69,4 @@ def test_libc_a_warnings_are_all_in_patterns(tmp_path: Path) -> None:
     assert not missing, "\n".join(missing)
     # And the knowledge base's own claim of what glibc 2.36's libc.a carries holds on such a machine.
     if platform.libc_ver()[1] == "2.36":
-        assert {s.name for s in kb.symbols.values() if s.in_libc_a_2_36} == set(warnings)
+        assert {s.name for s in kb.symbols.values() if s.in_reference_libc} == set(warnings)

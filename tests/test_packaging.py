@@ -47,8 +47,10 @@ def test_wheel_contains_patterns_and_templates(wheel: Path) -> None:
         "patterns/diagnostics.toml",
         "templates/report.md.j2",
         "templates/report.html.j2",
+        "py.typed",
     ):
         assert f"cgowarn/{rel}" in names, rel
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
 
 
 @pytest.mark.slow

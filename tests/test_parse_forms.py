@@ -3,14 +3,17 @@ the fields a user reads. Real captured logs are tested in test_samples.py."""
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 
+from cgowarn.model import Finding, Occurrence, Report
 from conftest import analyze_bytes, analyze_text, counts
 
 MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
 
 
-def one(report):  # type: ignore[no-untyped-def]
+def one(report: Report) -> tuple[Finding, Occurrence]:
     (finding,) = report.findings
     (occ,) = finding.occurrences
     return finding, occ
@@ -420,14 +423,14 @@ def test_memo_changes_nothing() -> None:
     """Remembered lines give the events that parsing every line afresh gives, on every sample."""
     from dataclasses import fields
 
-    from cgowarn import parse
     from cgowarn.knowledge import load_knowledge
+    from cgowarn.parse import parser
     from cgowarn.parse.events import Event
     from cgowarn.parse.wrappers import clean_line
     from conftest import SAMPLE_LIST
 
     kb = load_knowledge()
-    for cls in Event.__args__:  # type: ignore[attr-defined]
+    for cls in typing.get_args(Event):
         assert fields(cls)[-1].name == "line_no", cls  # what re-numbering a remembered event needs
     repeated = 0
     for sample in SAMPLE_LIST:
@@ -437,11 +440,11 @@ def test_memo_changes_nothing() -> None:
         seen = set()
         for n, line in enumerate(cleaned, 1):
             if line:
-                events = list(parse._line_events(line, n, kb))
+                events = list(parser._line_events(line, n, kb.parse))
                 repeated += bool(events) and line in seen
                 seen.add(line)
                 fresh += events
-        assert list(parse.parse_lines(lines, kb)) == fresh, sample.id
+        assert list(parser.parse_lines(lines, kb.parse)) == fresh, sample.id
     assert repeated > 20  # lines with events do repeat in the samples: the memo is exercised
 
 

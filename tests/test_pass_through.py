@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from cgowarn.pipeline import analyze
 from conftest import SAMPLES
 
@@ -109,3 +111,27 @@ def test_closed_stdout_stops_quietly_with_141() -> None:
     _, err = proc.communicate(big, timeout=60)
     assert proc.returncode == 141
     assert err == b""
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html"])
+def test_report_to_a_closed_stdout_exits_141_in_every_format(fmt: str) -> None:
+    """Without --pass-through too: the report itself (3,000 functions, far more than a pipe
+    holds in every format) hits the closed pipe."""
+    log = "".join(
+        f"/usr/bin/ld: obj{i}.o: in function `f{i}':\n"
+        f"a{i}.c:(.text+0x1): warning: Using 'lookup{i}' in statically linked applications "
+        "requires at runtime the shared libraries from the glibc version used for linking\n"
+        for i in range(3000)
+    )
+    proc = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"{sys.executable} -m cgowarn --max-occurrences 3000 --format {fmt} "
+            "| head -c 10 > /dev/null; exit ${PIPESTATUS[0]}",
+        ],
+        input=log.encode(),
+        capture_output=True,
+    )
+    assert proc.returncode == 141, proc.stderr
+    assert proc.stderr == b""

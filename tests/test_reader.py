@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ class ShortReads(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[no-untyped-def, override]
+    def readinto(self, b: Any) -> int:
         n = min(len(b), self.rng.randint(1, 9), len(self.data) - self.pos)
         b[:n] = self.data[self.pos : self.pos + n]
         self.pos += n

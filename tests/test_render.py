@@ -74,7 +74,7 @@ def test_html_escapes_log_text_and_is_self_contained() -> None:
 def _outside_code(md: str) -> str:
     """The Markdown with fenced blocks and code spans removed: what GitHub would interpret."""
     md = regex.sub(r"(?ms)^(\s*)(`{3,})[^\n]*\n.*?^\1\2\s*$", "", md)
-    return regex.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md)
+    return str(regex.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", md))
 
 
 def test_markdown_keeps_log_text_in_code() -> None:
@@ -117,3 +117,74 @@ def test_json_contract_field_names() -> None:
     assert {"symbol", "count", "category", "severity", "occurrences"} <= set(finding)
     assert {"object", "function", "file", "line"} <= set(finding["occurrences"][0])
     assert {"kind", "severity", "message"} <= set(doc["diagnostics"][0])
+
+
+# --- escaping, tested on its own ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "a`b", "``x``", "`start", "end`", "a|b", "<script>x</script>", "line\nbreak", " "],
+)
+def test_md_code_holds_any_text_literally(text: str) -> None:
+    from cgowarn.render.templating import md_code
+
+    span = md_code(text)
+    fence = regex.match(r"`+", span).group()
+    assert span.endswith(fence)
+    inner = span[len(fence) : -len(fence)]
+    assert "`" * len(fence) not in inner  # no backtick run as long as the fence inside
+    assert inner.strip() == " ".join(text.splitlines()).strip()
+    assert "\n" not in span
+
+
+def test_md_cell_code_escapes_pipes_and_md_text_escapes_markup() -> None:
+    from cgowarn.render.templating import md_cell_code, md_text
+
+    assert "\\|" in md_cell_code("a|b") and "|b" not in md_cell_code("a|b").replace("\\|", "")
+    escaped = md_text("<b>*x*</b> [l](u) `c` @here & _u_ ~s~ !i")
+    for ch in "<>*[]`&_~!":
+        assert f"\\{ch}" in escaped, ch
+    assert md_text("a\nb") == "a b"
+
+
+def test_md_fence_is_longer_than_any_backtick_run() -> None:
+    from cgowarn.render.templating import md_fence
+
+    block = md_fence(["```", "````x"])
+    assert block.startswith("`````text\n") and block.endswith("\n`````")
+
+
+def _hostile_binary(tmp_path: Path) -> Path:
+    """A real ELF file (this Python interpreter) under a name full of markup and terminal escapes."""
+    import shutil
+    import sys
+
+    # The directory separator closes the tag: .../alert(1)</script>|`x`...
+    directory = tmp_path / "app\x1b]52;c;aGk=\x07<script>alert(1)<"
+    directory.mkdir()
+    path = directory / "script>|`x`\x1b[2J"
+    shutil.copy(sys.executable, path)
+    return path
+
+
+def test_text_guards_binary_text_too(tmp_path: Path) -> None:
+    """Text from a binary (its path, what it could not read) passes the same terminal guard as
+    log lines."""
+    from cgowarn.pipeline import analyze
+
+    report = analyze([], binaries=[str(_hostile_binary(tmp_path))])
+    out = render(report, OutputFormat.TEXT, RenderOptions(color=False))
+    assert "\x1b" not in out and "\x07" not in out
+    assert "app?]52;c;aGk=?<script>" in out
+
+
+def test_html_and_markdown_escape_binary_paths(tmp_path: Path) -> None:
+    from cgowarn.pipeline import analyze
+
+    report = analyze([], binaries=[str(_hostile_binary(tmp_path))])
+    html = render(report, OutputFormat.HTML)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    md = render(report, OutputFormat.MARKDOWN)
+    assert "<script" not in _outside_code(md)

@@ -7,14 +7,15 @@ import io
 
 import pytest
 
+from cgowarn.model import Report
 from cgowarn.parse import scanner
 from cgowarn.pipeline import analyze
-from conftest import IN_CI, SAMPLE_LIST
+from conftest import IN_CI, SAMPLE_LIST, Sample
 
 MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
 
 
-def both(data: bytes, name: str = "x.log"):  # type: ignore[no-untyped-def]
+def both(data: bytes, name: str = "x.log") -> tuple[Report, Report]:
     fast = analyze([(name, io.BytesIO(data))], max_occurrences=10_000)
     slow = analyze([(name, io.BytesIO(data))], max_occurrences=10_000, fast=False)
     return fast, slow
@@ -28,7 +29,7 @@ def test_hyperscan_is_installed_where_ci_runs() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLE_LIST, ids=lambda s: s.id)
-def test_fast_and_slow_paths_agree_on_every_sample(sample) -> None:  # type: ignore[no-untyped-def]
+def test_fast_and_slow_paths_agree_on_every_sample(sample: Sample) -> None:
     fast, slow = both(sample.path.read_bytes(), sample.path.name)
     assert fast.model_dump() == slow.model_dump()
 
@@ -159,7 +160,9 @@ def test_scanner_hands_over_version_only_lines_until_told_otherwise() -> None:
     kb = load_knowledge()
 
     def lines(done: bool) -> list[int]:
-        got = scanner.interesting_lines(io.BytesIO(data), kb, LineCounter(), None, lambda: done)
+        got = scanner.interesting_lines(
+            io.BytesIO(data), kb.parse, LineCounter(), None, lambda: done
+        )
         return [n for n, _, _ in got]
 
     assert lines(False) == list(range(1, 12))
@@ -186,7 +189,9 @@ def test_go_headers_reach_the_parser_and_heredocs_do_not() -> None:
     data = "\n".join(lines).encode()
     got = [
         n
-        for n, _, _ in scanner.interesting_lines(io.BytesIO(data), load_knowledge(), LineCounter())
+        for n, _, _ in scanner.interesting_lines(
+            io.BytesIO(data), load_knowledge().parse, LineCounter()
+        )
     ]
     assert got == [n for n in range(1, len(lines) + 1) if n % 3 != 1]
     fast, slow = both(data)

@@ -50,9 +50,9 @@ def test_second_load_comes_from_the_cache(cache_dir: Path, monkeypatch: pytest.M
     assert warm.fixes == cold.fixes
     assert [o.rule for o in warm.origins] == [o.rule for o in cold.origins]
     # Patterns come back uncompiled and compile to the same thing on first use.
-    fam = warm.family_patterns[0][2]
+    fam = warm.parse.families[0].pattern
     assert fam._compiled is None
-    assert fam.compiled.pattern == cold.family_patterns[0][2].compiled.pattern
+    assert fam.compiled.pattern == cold.parse.families[0].pattern.compiled.pattern
     assert entries(cache_dir, "knowledge") == [entry]
 
 
@@ -67,11 +67,14 @@ def test_changed_patterns_are_a_miss(cache_dir: Path, monkeypatch: pytest.Monkey
         return data + b"\n# edited\n" if name == "symbols.toml" else data
 
     monkeypatch.setattr(loader, "_source", edited)
-    calls = []
+    calls: list[int] = []
     validate = loader.validate_knowledge
-    monkeypatch.setattr(
-        loader, "validate_knowledge", lambda sources: calls.append(1) or validate(sources)
-    )
+
+    def counting(sources: dict[str, bytes]) -> loader.KnowledgeBase:
+        calls.append(1)
+        return validate(sources)
+
+    monkeypatch.setattr(loader, "validate_knowledge", counting)
     loader.load_knowledge()
     assert calls == [1]
     (new,) = entries(cache_dir, "knowledge")  # the stale entry was replaced, not kept
@@ -151,3 +154,30 @@ def test_cold_warm_and_no_cache_runs_print_the_same(tmp_path: Path) -> None:
     assert damaged.returncode == 0, damaged.stderr
     assert damaged.stdout == cold.stdout
     assert damaged.stderr == ""
+
+
+def test_one_clear_empties_every_memo(cache_dir: Path) -> None:
+    """The knowledge base owns every memo (the parser's, the scanner's, the origins'), before and
+    after a round trip through the cache."""
+    import io
+
+    from cgowarn.pipeline import analyze
+
+    loader.load_knowledge.cache_clear()
+    for _ in range(2):  # a cold load, then one from the cache
+        kb = loader.load_knowledge()
+        assert kb.parse.memos is kb.memos
+        analyze(
+            [
+                (
+                    "a.log",
+                    io.BytesIO(
+                        b"/usr/bin/ld: a.o: in function `f':\na.c:(.text+0x1): warning: Using 'getpwnam' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n"
+                    ),
+                )
+            ]
+        )
+        assert kb.memos.bounded("origins") and kb.memos.bounded("parsed-lines")
+        kb.memos.clear()
+        assert not kb.memos.bounded("origins") and not kb.memos.bounded("parsed-lines")
+        loader.load_knowledge.cache_clear()

@@ -1,28 +1,55 @@
 """Command line: read options, call the pipeline, write the output, return an exit code.
 
-Only click is imported at start-up; the pipeline, pydantic and jinja2 are imported when a command
-runs, so that --help and --version stay fast.
+Only click and the light modules (enums, formats, errors) are imported at start-up; the pipeline,
+pydantic and jinja2 are imported when a command runs, so that --help and --version stay fast.
+Every command runs inside one error boundary (`_boundary`), which turns every way a run can end
+into a documented exit code and one line on standard error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cgowarn import __version__
+from cgowarn.enums import Severity
 from cgowarn.errors import CgowarnError, ExitCode, InputError
 from cgowarn.formats import EXTENSIONS, OutputFormat
 
-SEVERITIES = ("low", "medium", "high")
-FAIL_ON_DEFAULT = "high"
+if TYPE_CHECKING:
+    from cgowarn.model import Report
+    from cgowarn.pipeline import AnalysisOptions
 
-EPILOG = """\b
+F = TypeVar("F", bound=Callable[..., Any])
+
+NEVER = "never"
+FAIL_ON_CHOICES = (*(s.value for s in Severity), NEVER)
+FAIL_ON_DEFAULT = Severity.HIGH.value
+BUG_REPORTS = "https://github.com/cgowarn/cgowarn/issues"
+
+EXIT_CODES = f"""\b
+Exit codes:
+  {ExitCode.OK:<4} nothing at or above --fail-on
+  {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on
+  {ExitCode.USAGE:<4} usage error, unreadable input, or invalid knowledge base
+  {ExitCode.OUTPUT:<4} the report could not be written
+  {ExitCode.INTERNAL:<4} internal error (a bug: please report it)
+  {ExitCode.INTERRUPTED:<4} interrupted (Ctrl-C)
+  {ExitCode.PIPE_CLOSED:<4} standard output closed early (e.g. by `| head`)
+"""
+
+EPILOG = (
+    """\b
 Examples:
   go build -ldflags '-linkmode external -extldflags "-static"' 2>&1 | cgowarn
   cgowarn build.log
@@ -32,19 +59,75 @@ Examples:
   cgowarn --fail-on medium build.log || echo "static-link problems"
   make 2>&1 | cgowarn --pass-through -o report.md    # build output on screen, report in a file
 
-\b
-Exit codes:
-  0    nothing at or above --fail-on
-  1    at least one finding at or above --fail-on
-  2    usage error, unreadable input, or invalid knowledge base
-  141  standard output closed early (e.g. by `| head`)
-
+"""
+    + EXIT_CODES
+    + """
 \b
 Environment:
   NO_COLOR            no colour in text output
   CGOWARN_CACHE_DIR   the start-up cache (default $XDG_CACHE_HOME/cgowarn, ~/.cache/cgowarn)
   CGOWARN_NO_CACHE=1  do not use the cache
 """
+)
+
+
+# --- the error boundary ---------------------------------------------------------------------------
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _boundary(fn: F) -> F:
+    """Run a command and map how it ends to an exit code: its own return value, a CgowarnError
+    (its code, one line), a closed pipe (141), Ctrl-C (130), a failed write to standard output
+    (3), or anything else, which is a bug (4, one line asking for a report; --debug shows the
+    traceback)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> None:
+        debug = bool(kwargs.pop("debug", False))
+        try:
+            code = fn(*args, **kwargs)
+        except CgowarnError as exc:
+            _fail(f"error: {exc}", exc.exit_code, debug)
+        except BrokenPipeError:
+            # The reader of standard output has gone (`cgowarn -p build.log | head`): stop
+            # quietly, as a tool killed by SIGPIPE would.
+            _silence_stdout()
+            sys.exit(ExitCode.PIPE_CLOSED)
+        except KeyboardInterrupt:
+            _fail("interrupted", ExitCode.INTERRUPTED, debug)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # the one place where anything unexpected ends up
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}. This is a bug in cgowarn "
+                f"{__version__}; please report it at {BUG_REPORTS} (run again with --debug "
+                "for the traceback).",
+                ExitCode.INTERNAL,
+                debug,
+            )
+        sys.exit(code or ExitCode.OK)
+
+    return run  # type: ignore[return-value]
+
+
+def _fail(message: str, code: ExitCode, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    with contextlib.suppress(OSError):
+        click.echo(f"cgowarn: {message}", err=True)
+    if code is ExitCode.OUTPUT:
+        _silence_stdout()
+    sys.exit(code)
+
+
+# --- the command group ----------------------------------------------------------------------------
 
 
 class DefaultGroup(click.Group):
@@ -53,11 +136,26 @@ class DefaultGroup(click.Group):
     default_command = "analyze"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (
+        implied = not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
-        ):
+        )
+        ctx.meta["cgowarn.implied"] = implied
+        if implied:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            # `cgowarn --bogus` is a mistake in `cgowarn`, not in a subcommand the user never
+            # typed: show cgowarn's usage and point at `cgowarn --help`.
+            if ctx.meta.get("cgowarn.implied") and exc.ctx is not None and exc.ctx.parent is ctx:
+                command = self.commands[self.default_command]
+                exc.ctx = click.Context(
+                    command, info_name=ctx.info_name, help_option_names=["-h", "--help"]
+                )
+            raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         command = self.commands[self.default_command]
@@ -79,6 +177,135 @@ class DefaultGroup(click.Group):
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 def main() -> None:
     """Explain glibc static-link warnings in build logs."""
+
+
+# --- options shared by analyze and inspect --------------------------------------------------------
+
+
+def distribution_ids() -> list[str]:
+    """The --target names, read from patterns/platforms.toml (cheaply: no validation, no pydantic;
+    a broken file is reported when a command loads the knowledge base)."""
+    import tomllib
+
+    from cgowarn.resources import data_dir
+
+    try:
+        data = tomllib.loads(data_dir("patterns").joinpath("platforms.toml").read_text("utf-8"))
+        return [str(d["id"]) for d in data.get("distribution", ())]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+class TargetOption(click.Option):
+    """--target, whose help lists the distributions the knowledge base knows, read only when the
+    help is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = (
+            "Also say whether a binary from this build starts and works on NAME, and which fix "
+            f"fits there: {', '.join(distribution_ids())}. Repeatable."
+        )
+        return super().get_help_record(ctx)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a command presents and judges its report."""
+
+    fmt: OutputFormat
+    output: str
+    """'-' for standard output, else a path."""
+    fail_on: str
+    """A severity, or 'never'."""
+    color: bool
+
+    @classmethod
+    def from_cli(
+        cls, fmt: str | None, output: str, fail_on: str, color: bool | None
+    ) -> ReportOptions:
+        chosen = _choose_format(fmt, output)
+        return cls(chosen, output, fail_on, _use_color(color, output, chosen))
+
+    def exit_code(self, report: Report) -> ExitCode:
+        """FINDINGS when a finding is at or above --fail-on, else OK."""
+        if self.fail_on == NEVER:
+            return ExitCode.OK
+        threshold = Severity(self.fail_on).rank
+        failing = any(f.severity.rank >= threshold for f in report.findings)
+        return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def report_options(fn: F) -> F:
+    """The options analyze and inspect share: --format, --output, --fail-on, --target, --color,
+    --debug."""
+    decorators = [
+        click.option(
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice([f.value for f in OutputFormat]),
+            help="Report format. Default: from the --output extension (.md, .html, .json, .txt), "
+            "else text.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            default="-",
+            show_default=True,
+            metavar="PATH",
+            help="Write the report here; '-' is standard output. A file is replaced only when "
+            "complete.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON_CHOICES),
+            default=FAIL_ON_DEFAULT,
+            show_default=True,
+            help="Exit with 1 when a finding has this severity or higher. high: run-time "
+            "dependencies on the host's glibc (NSS, dlopen); medium: also unsafe and stub "
+            "functions; low: everything.",
+        ),
+        click.option("--target", "targets", multiple=True, metavar="NAME", cls=TargetOption),
+        click.option(
+            "--color/--no-color",
+            default=None,
+            help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
+        ),
+        click.option(
+            "--debug",
+            is_flag=True,
+            help="On an internal error, print the traceback.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def _choose_format(fmt: str | None, output: str) -> OutputFormat:
+    if fmt:
+        return OutputFormat(fmt)
+    if output != "-":
+        return EXTENSIONS.get(Path(output).suffix.lower(), OutputFormat.TEXT)
+    return OutputFormat.TEXT
+
+
+def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
+    if fmt is not OutputFormat.TEXT or output != "-":
+        return False
+    if choice is not None:
+        return choice
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _check_version(value: str | None) -> str | None:
+    parts = value.split(".") if value is not None else []
+    if value is not None and (len(parts) != 2 or not all(p.isdigit() for p in parts)):
+        raise click.BadParameter(f"{value!r} is not a glibc version such as 2.17 or 2.36")
+    return value
+
+
+# --- running a report -----------------------------------------------------------------------------
 
 
 def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[bytes]]]:
@@ -110,62 +337,39 @@ def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[
     return opened
 
 
-def _choose_format(fmt: str | None, output: str) -> OutputFormat:
-    if fmt:
-        return OutputFormat(fmt)
-    if output != "-":
-        return EXTENSIONS.get(Path(output).suffix.lower(), OutputFormat.TEXT)
-    return OutputFormat.TEXT
+def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: ReportOptions) -> int:
+    """Analyse, render, write; the exit code. `logs` None: no log at all (inspect)."""
+    from cgowarn.output import write_output
+    from cgowarn.pipeline import analyze as run_analysis
+    from cgowarn.render import RenderOptions, render
+
+    with ExitStack() as stack:
+        sources = _open_inputs(stack, logs) if logs is not None else []
+        report = run_analysis(sources, analysis)
+    text = render(report, options.fmt, RenderOptions(color=options.color))
+    write_output(text, options.output, for_terminal=options.fmt is OutputFormat.TEXT)
+    return options.exit_code(report)
 
 
-def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
-    if fmt is not OutputFormat.TEXT or output != "-":
-        return False
-    if choice is not None:
-        return choice
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+def _stdout_echo() -> Callable[[memoryview], None]:
+    out = sys.stdout.buffer
+
+    def echo(data: memoryview) -> None:
+        out.write(data)
+        out.flush()
+
+    return echo
 
 
 @main.command(epilog=EPILOG)
 @click.argument("logs", nargs=-1, metavar="[LOG]...")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice([f.value for f in OutputFormat]),
-    help="Report format. Default: from the --output extension (.md, .html, .json), else text.",
-)
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    metavar="PATH",
-    help="Write the report here; '-' is standard output. A file is replaced only when complete.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice([*SEVERITIES, "never"]),
-    default=FAIL_ON_DEFAULT,
-    show_default=True,
-    help="Exit with 1 when a finding has this severity or higher. high: run-time dependencies on "
-    "the host's glibc (NSS, dlopen); medium: also unsafe and stub functions; low: everything.",
-)
+@report_options
 @click.option(
     "--max-occurrences",
     type=click.IntRange(1, 100_000),
     default=50,
     show_default=True,
     help="Occurrences kept per function in the report; counts stay exact.",
-)
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="NAME",
-    help="Also say whether a static glibc binary from this build starts and works on NAME, and "
-    "which fix fits there: centos6, centos7, rhel8, rhel9, debian10..debian13, ubuntu18.04, "
-    "ubuntu20.04, ubuntu22.04, ubuntu24.04, amazonlinux2, amazonlinux2023, alpine. Repeatable.",
 )
 @click.option(
     "--build-glibc",
@@ -190,108 +394,32 @@ def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
     "(after the log, or to --output): the build output stays on screen in a pipe.",
 )
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
-)
+@_boundary
 def analyze(
     logs: tuple[str, ...],
     fmt: str | None,
     output: str,
     fail_on: str,
-    max_occurrences: int,
     targets: tuple[str, ...],
+    color: bool | None,
+    max_occurrences: int,
     build_glibc: str | None,
     binaries: tuple[str, ...],
     pass_through: bool,
-    color: bool | None,
-) -> None:
+) -> int:
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
     is given), group them by libc function, say what breaks at run time in a static binary and
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
-    try:
-        code = _run(
-            logs,
-            fmt,
-            output,
-            fail_on,
-            max_occurrences,
-            targets,
-            build_glibc,
-            color,
-            binaries,
-            echo=_stdout_echo() if pass_through else None,
-        )
-    except CgowarnError as exc:
-        click.echo(f"cgowarn: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader of standard output has gone (`cgowarn -p build.log | head`): stop quietly,
-        # as a tool killed by SIGPIPE would, without a second error when Python flushes at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(ExitCode.PIPE_CLOSED)
-    sys.exit(code)
+    from cgowarn.pipeline import AnalysisOptions
 
-
-def _stdout_echo() -> Callable[[memoryview], None]:
-    out = sys.stdout.buffer
-
-    def echo(data: memoryview) -> None:
-        out.write(data)
-        out.flush()
-
-    return echo
-
-
-def _run(
-    logs: tuple[str, ...],
-    fmt_name: str | None,
-    output: str,
-    fail_on: str,
-    max_occurrences: int,
-    targets: tuple[str, ...],
-    build_glibc: str | None,
-    color: bool | None,
-    binaries: tuple[str, ...] = (),
-    read_stdin: bool = True,
-    echo: Callable[[memoryview], None] | None = None,
-) -> int:
-    from cgowarn.output import write_output
-    from cgowarn.pipeline import analyze as run_analysis
-    from cgowarn.render import RenderOptions, render
-
-    fmt = _choose_format(fmt_name, output)
-    with ExitStack() as stack:
-        sources = _open_inputs(stack, logs) if logs or read_stdin else []
-        report = run_analysis(
-            sources,
-            max_occurrences=max_occurrences,
-            targets=targets,
-            build_glibc=build_glibc,
-            binaries=binaries,
-            echo=echo,
-        )
-    text = render(report, fmt, RenderOptions(color=_use_color(color, output, fmt)))
-    write_output(text, output)
-    return _exit_code(report, fail_on)
-
-
-def _check_version(value: str | None) -> str | None:
-    parts = value.split(".") if value is not None else []
-    if value is not None and (len(parts) != 2 or not all(p.isdigit() for p in parts)):
-        raise click.BadParameter(f"{value!r} is not a glibc version such as 2.17 or 2.36")
-    return value
-
-
-def _exit_code(report: Any, fail_on: str) -> int:
-    if fail_on == "never":
-        return ExitCode.OK
-    threshold = SEVERITIES.index(fail_on)
-    worst = [SEVERITIES.index(f.severity.value) for f in report.findings]
-    return ExitCode.FINDINGS if worst and max(worst) >= threshold else ExitCode.OK
+    analysis = AnalysisOptions(
+        max_occurrences=max_occurrences,
+        targets=targets,
+        build_glibc=build_glibc,
+        binaries=binaries,
+        echo=_stdout_echo() if pass_through else None,
+    )
+    return _report(logs, analysis, ReportOptions.from_cli(fmt, output, fail_on, color))
 
 
 @main.command(
@@ -300,43 +428,13 @@ Examples:
   cgowarn inspect ./app
   cgowarn inspect --target centos7 --format markdown ./app ./worker
   cgowarn build.log --binary ./app      # one report from the log and the binary
+
 """
+    + EXIT_CODES
 )
 @click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice([f.value for f in OutputFormat]),
-    help="Report format. Default: from the --output extension, else text.",
-)
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    metavar="PATH",
-    help="Write the report here; '-' is standard output.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice([*SEVERITIES, "never"]),
-    default=FAIL_ON_DEFAULT,
-    show_default=True,
-    help="Exit with 1 when a finding has this severity or higher.",
-)
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="NAME",
-    help="Say whether the binary starts and works on NAME (see cgowarn --help). Repeatable.",
-)
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
-)
+@report_options
+@_boundary
 def inspect(
     binaries: tuple[str, ...],
     fmt: str | None,
@@ -344,22 +442,22 @@ def inspect(
     fail_on: str,
     targets: tuple[str, ...],
     color: bool | None,
-) -> None:
+) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
     kernel (.note.ABI-tag, the cause of "FATAL: kernel too old"), the highest GLIBC_x.y a dynamic
     binary needs, the run-time footprint of a static glibc (NSS, dlopen, iconv, locales) and Go's
     embedded build settings."""
-    try:
-        code = _run((), fmt, output, fail_on, 50, targets, None, color, binaries, read_stdin=False)
-    except CgowarnError as exc:
-        click.echo(f"cgowarn: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    sys.exit(code)
+    from cgowarn.pipeline import AnalysisOptions
+
+    analysis = AnalysisOptions(targets=targets, binaries=binaries)
+    return _report(None, analysis, ReportOptions.from_cli(fmt, output, fail_on, color))
 
 
 @main.command()
 @click.argument("symbol", required=False)
-def explain(symbol: str | None) -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@_boundary
+def explain(symbol: str | None) -> int:
     """Explain one glibc function's link warning (what breaks, why, where it comes from, how to fix
     it), or list every function cgowarn knows when no SYMBOL is given.
 
@@ -369,21 +467,23 @@ def explain(symbol: str | None) -> None:
       cgowarn explain
     """
     from cgowarn.knowledge import load_knowledge
+    from cgowarn.output import write_output
     from cgowarn.render.explain import explain_symbol, list_symbols
 
-    try:
-        kb = load_knowledge()
-        click.echo(explain_symbol(kb, symbol) if symbol else list_symbols(kb), nl=False)
-    except CgowarnError as exc:
-        click.echo(f"cgowarn: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    kb = load_knowledge()
+    write_output(explain_symbol(kb, symbol) if symbol else list_symbols(kb), "-", for_terminal=True)
+    return ExitCode.OK
 
 
 @main.command()
-def schema() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@_boundary
+def schema() -> int:
     """Print the JSON Schema of the --format json report."""
     import json
 
     from cgowarn.model import Report
+    from cgowarn.output import write_output
 
-    click.echo(json.dumps(Report.model_json_schema(), indent=2, sort_keys=True))
+    write_output(json.dumps(Report.model_json_schema(), indent=2, sort_keys=True) + "\n", "-")
+    return ExitCode.OK

@@ -1,4 +1,9 @@
-"""The one exception family of cgowarn and the exit codes the CLI maps it to."""
+"""The one exception family of cgowarn and the exit codes the CLI maps it to.
+
+Every error a user can cause or meet is a CgowarnError subclass defined here, with the exit code it
+maps to; the CLI's error boundary (cli.py) turns it into one line on standard error. Anything else
+that escapes is a bug and exits with INTERNAL.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes, documented in the README."""
+    """Process exit codes, documented in the README and in `cgowarn --help`."""
 
     OK = 0
     """Nothing at or above the --fail-on threshold."""
@@ -14,6 +19,12 @@ class ExitCode(IntEnum):
     """At least one finding at or above the --fail-on threshold."""
     USAGE = 2
     """Bad usage, unreadable input, or an invalid knowledge base."""
+    OUTPUT = 3
+    """The report could not be written (disk full, permission denied, missing directory)."""
+    INTERNAL = 4
+    """A bug in cgowarn: an unexpected exception. The message asks for a bug report."""
+    INTERRUPTED = 130
+    """Interrupted by Ctrl-C (SIGINT); 128 + SIGINT, as the shell reports it."""
     PIPE_CLOSED = 141
     """Standard output was closed before everything was written (`| head`); 128 + SIGPIPE, as
     the shell reports a tool that SIGPIPE stopped."""
@@ -29,9 +40,28 @@ class InputError(CgowarnError):
     """A log or binary could not be read."""
 
 
+class UsageError(CgowarnError):
+    """An option value cgowarn cannot use (an unknown --target, an unknown symbol to explain)."""
+
+
+class UnknownTargetError(UsageError):
+    """--target names no distribution in patterns/platforms.toml."""
+
+
+class UnknownSymbolError(UsageError):
+    """`cgowarn explain NAME` for a name the knowledge base does not list."""
+
+
 class KnowledgeBaseError(CgowarnError):
     """A file in patterns/ is missing or invalid; the message names the file and the entry."""
 
 
 class OutputError(CgowarnError):
     """The report could not be written."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class GoInfoError(ValueError):
+    """A Go binary's build information is not in a format the reader understands. Not a
+    CgowarnError: the binary's report says what could not be read, and the run goes on."""

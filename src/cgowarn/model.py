@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cgowarn.enums import DiagnosticSeverity, LinkStatus, Severity, Toolchain
+
 FORMAT_VERSION = "1.0"
-
-
-class Severity(StrEnum):
-    """How much a finding matters. Ordered: low < medium < high."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
-
-
-class DiagnosticSeverity(StrEnum):
-    """Severity of a linker message that is not a libc finding."""
-
-    WARNING = "warning"
-    ERROR = "error"
-
-
-class LinkStatus(StrEnum):
-    """Whether the log shows the link failing."""
-
-    OK = "ok"
-    """No link error was found in the log."""
-    FAILED = "failed"
-    """The log holds at least one link error (undefined reference, collect2, ...)."""
 
 
 class _Frozen(BaseModel):
@@ -60,6 +30,9 @@ class Origin(_Frozen):
     )
     harmless: bool = Field(
         False, description="True when the reference does not matter at run time."
+    )
+    toolchain: Toolchain | None = Field(
+        None, description="The toolchain whose link the evidence shows (go, rust), when it does."
     )
 
 
@@ -201,7 +174,7 @@ class GlibcEvidence(_Frozen):
 class BuildInfo(_Frozen):
     """What the log (and the options) reveal about the build."""
 
-    toolchains: tuple[str, ...] = Field(description="Toolchains the log shows: go, rust, c.")
+    toolchains: tuple[Toolchain, ...] = Field(description="Toolchains the log shows: go, rust, c.")
     go_command: str | None = Field(
         None, description="The first go build/install command the log shows."
     )
@@ -248,6 +221,19 @@ class GoBuildInfo(_Frozen):
         description="Build settings: -tags, CGO_ENABLED, -ldflags, GOOS, ..."
     )
     deps: tuple[str, ...] = Field(description="Dependency modules as path@version.")
+
+    @property
+    def release(self) -> str:
+        """`go1.19.8` -> `1.19`; `devel ...` and other forms as given."""
+        parts = self.go_version.removeprefix("go").split(".")
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+            return ".".join(parts[:2])
+        return self.go_version
+
+    @property
+    def tags(self) -> set[str]:
+        """The build tags of the -tags setting (comma- or space-separated)."""
+        return {t for t in self.settings.get("-tags", "").replace(" ", ",").split(",") if t}
 
 
 class BinaryInfo(_Frozen):

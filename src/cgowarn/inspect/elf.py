@@ -18,15 +18,16 @@ from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
 from elftools.elf.sections import NoteSection, SymbolTableSection
 from elftools.elf.segments import InterpSegment
 
-from cgowarn.errors import InputError
-from cgowarn.inspect.goinfo import GoInfoError, parse_buildinfo
+from cgowarn.errors import GoInfoError, InputError
+from cgowarn.inspect.goinfo import parse_buildinfo
 from cgowarn.inspect.scan import find_strings
-from cgowarn.knowledge import KnowledgeBase, match_message
-from cgowarn.knowledge.loader import version_tuple
+from cgowarn.knowledge import KnowledgeBase
 from cgowarn.model import BinaryInfo, GlibcEvidence, GoBuildInfo
+from cgowarn.versions import version_tuple
 
 ELF_MAGIC = b"\x7fELF"
-# What a malformed file can make pyelftools raise.
+# What a malformed file can make pyelftools raise. AttributeError and TypeError are not here: they
+# are bugs in cgowarn, and the error boundary reports them as such.
 MALFORMED = (
     ELFError,
     ConstructError,
@@ -34,8 +35,6 @@ MALFORMED = (
     ValueError,
     KeyError,
     IndexError,
-    AttributeError,
-    TypeError,
     UnicodeDecodeError,
     OverflowError,
     MemoryError,
@@ -186,7 +185,7 @@ class _Reader:
                 # Only symbols that carry a warning in Linux's libc.a (not generic or Hurd ones).
                 if (
                     entry
-                    and entry.in_libc_a_2_36
+                    and entry.in_reference_libc
                     and name not in seen
                     and sym["st_shndx"] != "SHN_UNDEF"
                     and sym["st_info"]["type"] in ("STT_FUNC", "STT_GNU_IFUNC", "STT_OBJECT")
@@ -219,10 +218,10 @@ class _Reader:
                 continue
             # mold merges them all into one .gnu.warning section.
             for part in text.split("\0"):
-                found = match_message(self.kb, part) if part else None
+                found = self.kb.parse.match_message(part) if part else None
                 if found is not None:
                     self.hits.append(
-                        BinaryHit(found[1], f"section {name}", part[found[2] : found[3]])
+                        BinaryHit(found.symbol, f"section {name}", part[found.start : found.end])
                     )
 
     def _go(self, elf: ELFFile) -> None:
@@ -300,17 +299,15 @@ class _Reader:
     def _footprint(self, strings: set[str]) -> None:
         """Stripped or not, strings show what the static glibc may load at run time; skip what the
         symbol table or warning sections already showed precisely."""
-        categories = {
-            self.kb.symbols[h.symbol].category for h in self.hits if h.symbol in self.kb.symbols
+        kb = self.kb
+        groups = {
+            kb.group_of(kb.symbols[h.symbol].category).id
+            for h in self.hits
+            if h.symbol in kb.symbols
         }
-        groups = {self.kb.categories[c].group for c in categories}
-        for fp in self.kb.binary.footprint:
+        for fp in kb.binary.footprint:
             present = [s for s in fp.strings if s in strings]
-            if not present:
-                continue
-            if fp.category == "nss-modules" and "nss" in groups:
-                continue
-            if fp.category == "dynamic-loading" and "dynamic-loading" in categories:
+            if not present or fp.redundant_with_group in groups:
                 continue
             self.hits.append(BinaryHit(fp.symbol, f"string {present[0]!r}", category=fp.category))
 

@@ -9,15 +9,12 @@ Older binaries store pointers instead; they are reported as unparsed.
 
 from __future__ import annotations
 
+from cgowarn.errors import GoInfoError
 from cgowarn.model import GoBuildInfo
 
 MAGIC = b"\xff Go buildinf:"
 HEADER = 32
 FLAG_INLINE = 0x2
-
-
-class GoInfoError(ValueError):
-    """The section is not in a format this reader understands."""
 
 
 def _uvarint(data: bytes, pos: int) -> tuple[int, int]:

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import regex
 
-from cgowarn.knowledge.loader import TOOLCHAINS, KnowledgeBase
+from cgowarn.enums import Toolchain
+from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.models import Fix
 from cgowarn.model import Finding, Recommendation
 
@@ -38,7 +39,9 @@ def _removed_by_origins(origins: Mapping[str, set[str]], covered: set[str]) -> l
     return [symbol for symbol, ids in origins.items() if ids <= covered]
 
 
-def _applies(fix: Fix, toolchains: Sequence[str], all_origins: set[str]) -> bool:
+def fix_applies(fix: Fix, toolchains: Sequence[Toolchain], all_origins: set[str]) -> bool:
+    """Whether `fix` is offered for a build with these toolchains whose occurrences come from
+    `all_origins` (fixes.toml: toolchains, requires_origins, only_origins)."""
     if fix.toolchains and not set(fix.toolchains) & set(toolchains):
         return False
     if fix.requires_origins and not set(fix.requires_origins) & all_origins:
@@ -46,8 +49,26 @@ def _applies(fix: Fix, toolchains: Sequence[str], all_origins: set[str]) -> bool
     return not (fix.only_origins and not all_origins <= set(fix.only_origins))
 
 
-def _commands(fix: Fix, toolchains: Sequence[str]) -> tuple[str, ...]:
-    shown = [t for t in TOOLCHAINS if t in toolchains] or list(TOOLCHAINS)
+def fixes_for_symbol(kb: KnowledgeBase, symbol: str) -> list[tuple[Fix, tuple[str, ...]]]:
+    """Every fix that can remove `symbol`'s warning, for `cgowarn explain`: with () when it
+    removes it whatever its origin, else with the known origins (origins.toml `symbols`) for
+    which it would be offered and would remove it."""
+    group = kb.group_of(kb.symbols[symbol].category).id
+    origins = sorted(oid for oid, symbols in kb.origin_symbols.items() if symbol in symbols)
+    out: list[tuple[Fix, tuple[str, ...]]] = []
+    for fix in kb.fixes:
+        if group in fix.categories_group:
+            out.append((fix, ()))
+            continue
+        toolchains = fix.toolchains or tuple(Toolchain)
+        scope = tuple(o for o in origins if o in fix.origins and fix_applies(fix, toolchains, {o}))
+        if scope:
+            out.append((fix, scope))
+    return out
+
+
+def _commands(fix: Fix, toolchains: Sequence[Toolchain]) -> tuple[str, ...]:
+    shown = [t for t in Toolchain if t in toolchains] or list(Toolchain)
     return tuple(cmd for tool in shown for cmd in fix.commands.get(tool, ()))
 
 
@@ -55,7 +76,7 @@ def recommend(
     kb: KnowledgeBase,
     findings: Sequence[Finding],
     origins: Mapping[str, set[str]],
-    toolchains: Sequence[str],
+    toolchains: Sequence[Toolchain],
     go_command: str | None,
 ) -> tuple[Recommendation, ...]:
     """Ranked recommendations. `origins` maps each symbol to the ids of all its occurrences'
@@ -67,7 +88,7 @@ def recommend(
     tag_fixes = [
         f
         for f in kb.fixes
-        if f.go_tag and set(f.origins) & all_origins and _applies(f, toolchains, all_origins)
+        if f.go_tag and set(f.origins) & all_origins and fix_applies(f, toolchains, all_origins)
     ]
     if tag_fixes:
         covered = {o for f in tag_fixes for o in f.origins}
@@ -95,7 +116,7 @@ def recommend(
         )
 
     for fix in kb.fixes:
-        if fix.go_tag or not _applies(fix, toolchains, all_origins):
+        if fix.go_tag or not fix_applies(fix, toolchains, all_origins):
             continue
         removed: set[str] = (
             set(_removed_by_origins(origins, set(fix.origins))) if fix.origins else set()

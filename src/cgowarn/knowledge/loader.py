@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pickle
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
@@ -13,12 +11,15 @@ import regex
 from pydantic import BaseModel, ValidationError
 from pydantic.version import VERSION as PYDANTIC_VERSION
 
+from cgowarn import enums as enums_module
+from cgowarn import memo as memo_module
 from cgowarn import model as report_model
 from cgowarn import usercache
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge import models
 from cgowarn.knowledge.models import (
     BinaryFile,
+    BinaryOrigin,
     CategoriesFile,
     Category,
     DiagnosticPattern,
@@ -37,12 +38,13 @@ from cgowarn.knowledge.models import (
     Symbol,
     SymbolsFile,
 )
+from cgowarn.memo import Memos
+from cgowarn.parse import tables as tables_module
+from cgowarn.parse.tables import DiagnosticRule, FamilyPattern, ParseTables, Pattern
 from cgowarn.resources import data_dir
+from cgowarn.versions import version_tuple
 
 M = TypeVar("M", bound=BaseModel)
-
-TOOLCHAINS = ("go", "rust", "c")
-"""Toolchains cgowarn recognises in a log; fixes give commands per toolchain."""
 
 FILES = (
     "messages.toml",
@@ -57,40 +59,6 @@ FILES = (
 """The knowledge base: every file in patterns/."""
 
 
-def version_tuple(text: str) -> tuple[int, ...]:
-    """`2.6.32` -> (2, 6, 32); compares numerically, so 2.36 > 2.4."""
-    return tuple(int(part) for part in text.split("."))
-
-
-class Pattern:
-    """A regular expression from patterns/, compiled on first use.
-
-    It pickles as its source, so a knowledge base loaded from the cache compiles only the patterns
-    a log needs (most logs need few of the diagnostics and origins). Patterns are `regex` syntax;
-    `stdlib` marks an alternation of escaped literals, which the standard library's `re` scans
-    several times faster than `regex` does."""
-
-    __slots__ = ("_compiled", "source", "stdlib")
-
-    def __init__(self, source: str, stdlib: bool = False) -> None:
-        self.source = source
-        self.stdlib = stdlib
-        self._compiled: Any = None
-
-    @property
-    def compiled(self) -> Any:
-        """The compiled pattern."""
-        if self._compiled is None:
-            self._compiled = (re if self.stdlib else regex).compile(self.source)
-        return self._compiled
-
-    def search(self, text: str) -> Any:
-        return self.compiled.search(text)
-
-    def __reduce__(self) -> tuple[type[Pattern], tuple[str, bool]]:
-        return (Pattern, (self.source, self.stdlib))
-
-
 @dataclass(frozen=True)
 class CompiledOrigin:
     rule: OriginRule
@@ -102,30 +70,32 @@ class CompiledOrigin:
 class KnowledgeBase:
     """The validated knowledge base, with its patterns."""
 
+    parse: ParseTables
+    """What the parser and the scanner match lines against."""
     families: dict[str, MessageFamily]
-    family_order: tuple[str, ...]
-    family_patterns: tuple[tuple[str, tuple[str, ...], Pattern], ...]
-    """(family id, needles, pattern) in file order."""
-    message_needles: tuple[str, ...]
-    """Literal strings; every glibc message contains one of them."""
-    message_filter: Pattern
-    """Compiled alternation of the message needles: a line holds a glibc message only if it matches."""
     groups: dict[str, Group]
     categories: dict[str, Category]
     symbols: dict[str, Symbol]
+    reference_libc: str
+    """The libc.a that Symbol.in_reference_libc refers to."""
     origins: tuple[CompiledOrigin, ...]
+    origin_symbols: dict[str, frozenset[str]]
+    """Origin id -> the libc functions its rules list as pulled in."""
+    binary_origins: tuple[BinaryOrigin, ...]
     fixes: tuple[Fix, ...]
     go_tags: GoTags
-    diagnostics: tuple[tuple[DiagnosticPattern, Pattern], ...]
-    """(pattern entry, its pattern); try only when the line contains one of entry.needles."""
+    diagnostics: dict[str, DiagnosticPattern]
     platforms: PlatformsFile
     binary: BinaryFile
     glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Pattern], ...]], ...]
     """Each hint with (field, pattern) for every field it sets."""
     distributions: dict[str, Distribution]
-    diagnostic_filter: Pattern
-    """Alternation of every diagnostic's needles: lines that do not match are not tried."""
-    silent_linkers: tuple[tuple[str, Pattern], ...]
+    memos: Memos = field(default_factory=Memos, compare=False, repr=False)
+    """Memos of what the knowledge stage works out from this data (memo.py)."""
+
+    def group_of(self, category: str) -> Group:
+        """The group of a category."""
+        return self.groups[self.categories[category].group]
 
     def category_of(self, symbol: str, family: str) -> tuple[Category, bool]:
         """The category for `symbol` warned about in `family`; the bool says whether it is known."""
@@ -184,6 +154,17 @@ def _compile(file: str, entry: str, source: str) -> Pattern:
     return pattern
 
 
+def _index(file: str, items: tuple[M, ...], key: str) -> dict[str, M]:
+    """The entries by their `key` field; an id listed twice is a load error."""
+    out: dict[str, M] = {}
+    for item in items:
+        ident = getattr(item, key)
+        if ident in out:
+            raise KnowledgeBaseError(f"patterns/{file}: entry {ident!r}: listed twice")
+        out[ident] = item
+    return out
+
+
 def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]) -> None:
     if value not in known:
         raise KnowledgeBaseError(f"patterns/{file}: entry {entry!r}: unknown {what} {value!r}")
@@ -197,7 +178,14 @@ def load_knowledge() -> KnowledgeBase:
     key = usercache.digest(
         PYDANTIC_VERSION,
         regex.__version__,
-        *usercache.code(__file__, models.__file__, report_model.__file__),
+        *usercache.code(
+            __file__,
+            models.__file__,
+            report_model.__file__,
+            tables_module.__file__,
+            memo_module.__file__,
+            enums_module.__file__,
+        ),
         *(part for item in sources.items() for part in item),
     )
     blob = usercache.load("knowledge", key)
@@ -222,18 +210,15 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
     fixes = _read(sources, "fixes.toml", FixesFile)
     diags = _read(sources, "diagnostics.toml", DiagnosticsFile)
 
-    groups = {g.id: g for g in cats.group}
-    categories = {c.id: c for c in cats.category}
+    groups = _index("categories.toml", cats.group, "id")
+    categories = _index("categories.toml", cats.category, "id")
     for c in cats.category:
         _require("categories.toml", c.id, "group", c.group, groups)
-    symbols: dict[str, Symbol] = {}
+    symbols = _index("symbols.toml", syms.symbol, "name")
     for s in syms.symbol:
         _require("symbols.toml", s.name, "category", s.category, categories)
-        if s.name in symbols:
-            raise KnowledgeBaseError(f"patterns/symbols.toml: entry {s.name!r}: listed twice")
-        symbols[s.name] = s
 
-    families = {f.id: f for f in messages.family}
+    families = _index("messages.toml", messages.family, "id")
     branches = []
     for i, fam in enumerate(messages.family):
         _require("messages.toml", fam.id, "category", fam.unknown_category, categories)
@@ -259,7 +244,9 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
                 )
 
     compiled_origins = []
+    origin_symbols: dict[str, set[str]] = {}
     for o in origins.origin:
+        origin_symbols.setdefault(o.id, set()).update(o.symbols)
         fields = tuple(
             (name, _compile("origins.toml", o.id, pat))
             for name in ("object", "function", "file", "unit", "symbol")
@@ -271,6 +258,12 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
             )
         compiled_origins.append(CompiledOrigin(o, fields))
     origin_ids = {o.id for o in origins.origin}
+    for b in origins.binary_origin:
+        if b.origin not in origin_ids:
+            raise KnowledgeBaseError(
+                f"patterns/origins.toml: binary_origin {b.origin!r}: no [[origin]] has this id"
+            )
+    _index("fixes.toml", fixes.fix, "id")
     for f in fixes.fix:
         for oid in (*f.origins, *f.requires_origins, *f.only_origins):
             if oid not in origin_ids:
@@ -279,46 +272,54 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
                 )
         for gid in f.categories_group:
             _require("fixes.toml", f.id, "group", gid, groups)
-        for tool in (*f.toolchains, *f.commands):
-            if tool not in TOOLCHAINS:
-                raise KnowledgeBaseError(
-                    f"patterns/fixes.toml: entry {f.id!r}: unknown toolchain {tool!r}"
-                )
 
     platforms = _read(sources, "platforms.toml", PlatformsFile)
     binary = _read(sources, "binary.toml", BinaryFile)
     for fp in binary.footprint:
         _require("binary.toml", fp.symbol, "category", fp.category, categories)
+        if fp.redundant_with_group is not None:
+            _require("binary.toml", fp.symbol, "group", fp.redundant_with_group, groups)
     for rows, key in ((platforms.glibc_floor, "glibc"), (platforms.go_floor, "go")):
         versions = [version_tuple(getattr(r, key)) for r in rows]
-        if versions != sorted(versions):
+        if versions != sorted(set(versions)):
             raise KnowledgeBaseError(
-                f"patterns/platforms.toml: {key}_floor rows must be in ascending order"
+                f"patterns/platforms.toml: {key}_floor rows must be in strictly ascending order"
             )
+    distributions = _index("platforms.toml", platforms.distribution, "id")
     for d in platforms.distribution:
         if d.libc == "glibc" and not (d.glibc and d.kernel):
             raise KnowledgeBaseError(
                 f"patterns/platforms.toml: entry {d.id!r}: a glibc distribution needs glibc and kernel"
             )
 
-    diagnostics = tuple(
-        (d, _compile("diagnostics.toml", d.id, d.pattern)) for d in diags.diagnostic
-    )
-    silent = tuple(
-        (s.name, _compile("diagnostics.toml", s.name, s.pattern)) for s in diags.silent_linker
+    diagnostics = _index("diagnostics.toml", diags.diagnostic, "id")
+    memos = Memos()
+    tables = ParseTables.build(
+        families=tuple(
+            FamilyPattern(f.id, f.needles, _compile("messages.toml", f.id, f.pattern))
+            for f in messages.family
+        ),
+        diagnostics=tuple(
+            DiagnosticRule(
+                d.id, d.needles, _compile("diagnostics.toml", d.id, d.pattern), d.command
+            )
+            for d in diags.diagnostic
+        ),
+        silent_linkers=tuple(
+            (s.name, _compile("diagnostics.toml", s.name, s.pattern)) for s in diags.silent_linker
+        ),
+        memos=memos,
     )
     return KnowledgeBase(
+        parse=tables,
         families=families,
-        family_order=tuple(f.id for f in messages.family),
-        family_patterns=tuple(
-            (f.id, f.needles, _compile("messages.toml", f.id, f.pattern)) for f in messages.family
-        ),
-        message_needles=tuple(sorted({n for f in messages.family for n in f.needles})),
-        message_filter=_needle_filter(n for f in messages.family for n in f.needles),
         groups=groups,
         categories=categories,
         symbols=symbols,
+        reference_libc=syms.reference_libc,
         origins=tuple(compiled_origins),
+        origin_symbols={k: frozenset(v) for k, v in origin_symbols.items()},
+        binary_origins=origins.binary_origin,
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,
         diagnostics=diagnostics,
@@ -335,15 +336,9 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
             )
             for h in platforms.glibc_hint
         ),
-        distributions={d.id: d for d in platforms.distribution},
-        diagnostic_filter=_needle_filter(n for d in diags.diagnostic for n in d.needles),
-        silent_linkers=silent,
+        distributions=distributions,
+        memos=memos,
     )
-
-
-def _needle_filter(needles: Iterable[str]) -> Pattern:
-    """One alternation of literal strings: a single C-level scan instead of a Python loop."""
-    return Pattern("|".join(re.escape(n) for n in sorted(set(needles))), stdlib=True)
 
 
 def _unfortified(name: str) -> str:
@@ -359,18 +354,3 @@ def _family_index(match: Any, n: int) -> int:
 
 def _symbol_of(match: Any, n: int) -> str:
     return str(match.group(f"s{_family_index(match, n)}"))
-
-
-def match_message(kb: KnowledgeBase, text: str) -> tuple[str, str, int, int] | None:
-    """Find glibc's message in `text`: (family id, symbol, start, end) or None.
-
-    Only the families whose needles occur are searched, each with its own pattern (one alternation
-    of all of them is several times slower); the leftmost match wins, as it would in one search."""
-    best: tuple[str, str, int, int] | None = None
-    for family, needles, pattern in kb.family_patterns:
-        if not any(n in text for n in needles):
-            continue
-        m = pattern.compiled.search(text)
-        if m is not None and (best is None or m.start() < best[2]):
-            best = (family, str(m.group("symbol")), m.start(), m.end())
-    return best

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from cgowarn.model import DiagnosticSeverity, Severity
+from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
+from cgowarn.versions import is_version
+
+
+def _check_version(value: str) -> str:
+    if not is_version(value):
+        raise ValueError(f"{value!r} is not a version such as 2.36 or 3.2.0")
+    return value
+
+
+Version = Annotated[str, AfterValidator(_check_version)]
+"""A dotted release number, checked when the data loads (a typo such as 4.18.O is a load error)."""
+
+
+class Runtime(StrEnum):
+    """What a group's findings need from the host at run time; the target verdicts weigh it."""
+
+    NSS = "nss"
+    """NSS modules (libnss_*.so.2) loaded from the host."""
+    DLOPEN = "dlopen"
+    """The host's libc.so.6 and ld.so loaded into the process."""
+    HOST_DATA = "host-data"
+    """gconv modules and locale files read from the host."""
 
 
 class _Entry(BaseModel):
@@ -34,6 +57,9 @@ class Group(_Entry):
     title: str
     why: str = Field(description="Why the feature breaks; shared by the group's categories.")
     sources: tuple[str, ...]
+    runtime: Runtime | None = Field(
+        None, description="What the group's findings need from the host at run time."
+    )
 
 
 class Category(_Entry):
@@ -57,9 +83,9 @@ class Symbol(_Entry):
     messages: tuple[str, ...] = Field(
         description="Every wording glibc has used for this symbol's warning."
     )
-    since: str | None = Field(None, description="First glibc version with the warning.")
-    in_libc_a_2_36: bool = Field(
-        description="Present with this warning in Debian 12's libc.a (glibc 2.36)."
+    since: Version | None = Field(None, description="First glibc version with the warning.")
+    in_reference_libc: bool = Field(
+        description="Present with this warning in the reference libc.a (SymbolsFile.reference_libc)."
     )
     confirmed: bool = Field(
         description="Checked against a real archive or release, not only inferred from source."
@@ -83,8 +109,22 @@ class OriginRule(_Entry):
     symbols: tuple[str, ...] = Field(
         (), description="libc functions this origin is known to pull in."
     )
+    toolchain: Toolchain | None = Field(
+        None, description="The toolchain whose link this evidence shows."
+    )
     harmless: bool = Field(False, description="The reference does not matter at run time.")
     note: str | None = Field(None, description="What to know about this origin.")
+    source: str
+
+
+class BinaryOrigin(_Entry):
+    """How a Go binary's build information attributes a glibc function to an origin."""
+
+    origin: str = Field(description="Origin id; its [[origin]] rules list the symbols it covers.")
+    module: str | None = Field(None, description="Applies only when this module is linked in.")
+    with_tag: str | None = Field(None, description="Applies only when built with this tag.")
+    unless_tag: str | None = Field(None, description="Applies only when built without this tag.")
+    note: str | None = None
     source: str
 
 
@@ -102,7 +142,7 @@ class Fix(_Entry):
     categories_group: tuple[str, ...] = Field(
         (), description="Category groups whose findings the fix removes."
     )
-    toolchains: tuple[str, ...] = Field(
+    toolchains: tuple[Toolchain, ...] = Field(
         (), description="Offered only when the log shows one of these toolchains."
     )
     requires_origins: tuple[str, ...] = Field(
@@ -111,7 +151,7 @@ class Fix(_Entry):
     only_origins: tuple[str, ...] = Field(
         (), description="Offered only when every occurrence comes from these."
     )
-    commands: dict[str, tuple[str, ...]] = Field(
+    commands: dict[Toolchain, tuple[str, ...]] = Field(
         default_factory=dict, description="Commands per toolchain."
     )
 
@@ -128,23 +168,31 @@ class GoTags(_Entry):
 class GlibcFloor(_Entry):
     """From this glibc release on (until the next row), its default minimum kernel on x86-64."""
 
-    glibc: str
-    kernel: str
+    glibc: Version
+    kernel: Version
     source: str
 
 
 class GoFloor(_Entry):
     """From this Go release on, the oldest kernel the Go runtime supports."""
 
-    go: str
-    kernel: str
+    go: Version
+    kernel: Version
     source: str
 
 
 class KernelCheck(_Entry):
     """glibc's start-up check ("FATAL: kernel too old") and the release that removed it."""
 
-    removed_in: str
+    removed_in: Version
+    source: str
+
+
+class NssFacts(_Entry):
+    """The NSS sources glibc builds into libc, and from which release."""
+
+    builtin: tuple[str, ...]
+    builtin_since: Version
     source: str
 
 
@@ -154,8 +202,8 @@ class Distribution(_Entry):
     id: str
     name: str
     libc: Literal["glibc", "musl"]
-    glibc: str | None = None
-    kernel: str | None = None
+    glibc: Version | None = None
+    kernel: Version | None = None
     sources: tuple[str, ...]
 
 
@@ -166,14 +214,15 @@ class GlibcHint(_Entry):
     object: str | None = None
     function: str | None = None
     symbol: str | None = None
-    min: str | None = None
-    max: str | None = None
+    min: Version | None = None
+    max: Version | None = None
     reason: str
     source: str
 
 
 class PlatformsFile(_Entry):
     check: KernelCheck
+    nss: NssFacts
     glibc_hint: tuple[GlibcHint, ...]
     glibc_floor: tuple[GlibcFloor, ...]
     go_floor: tuple[GoFloor, ...]
@@ -192,8 +241,8 @@ class GlibcStringHint(_Entry):
     """A string in a static glibc binary that bounds its glibc version."""
 
     string: str
-    min: str | None = None
-    max: str | None = None
+    min: Version | None = None
+    max: Version | None = None
     reason: str
     source: str
 
@@ -204,6 +253,9 @@ class Footprint(_Entry):
     symbol: str
     category: str
     strings: tuple[str, ...]
+    redundant_with_group: str | None = Field(
+        None, description="Not reported when findings of this group are already known precisely."
+    )
     source: str
 
 
@@ -228,6 +280,13 @@ class DiagnosticPattern(_Entry):
     command: bool = Field(
         False, description="Checks a build command; tried even after another pattern matched."
     )
+    toolchain: Toolchain | None = Field(
+        None, description="The toolchain whose link the message shows."
+    )
+    internal_link_only: bool = Field(
+        False,
+        description="Matters only when Go linked internally; dropped when the log shows linker output.",
+    )
 
 
 class MessagesFile(_Entry):
@@ -240,11 +299,13 @@ class CategoriesFile(_Entry):
 
 
 class SymbolsFile(_Entry):
+    reference_libc: str = Field(description="The libc.a that in_reference_libc refers to.")
     symbol: tuple[Symbol, ...]
 
 
 class OriginsFile(_Entry):
     origin: tuple[OriginRule, ...]
+    binary_origin: tuple[BinaryOrigin, ...]
 
 
 class FixesFile(_Entry):

@@ -1,8 +1,10 @@
-"""Attribute an occurrence to the code that pulled the libc function in, from the log's evidence."""
+"""Attribute an occurrence to the code that pulled the libc function in, from the evidence a log
+or a binary gives (patterns/origins.toml)."""
 
 from __future__ import annotations
 
 from cgowarn.knowledge.loader import KnowledgeBase
+from cgowarn.knowledge.models import BinaryOrigin
 from cgowarn.model import GoBuildInfo, Origin
 
 UNATTRIBUTED = "unattributed"
@@ -18,20 +20,16 @@ def attribute(
     file: str | None,
     unit: str | None,
 ) -> Origin:
-    """The first rule in patterns/origins.toml whose every field matches, else unattributed."""
-    key = (id(kb), symbol, object, function, file, unit)
-    origin = _CACHE.get(key)
+    """The first [[origin]] rule whose every field matches, else unattributed. A log repeats the
+    same evidence (one object and function for every warning of a function), so each distinct
+    evidence is attributed once."""
+    key = (symbol, object, function, file, unit)
+    memo = kb.memos.bounded("origins")
+    origin: Origin | None = memo.get(key)
     if origin is None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        origin = _CACHE[key] = _attribute(kb, symbol, object, function, file, unit)
+        origin = _attribute(kb, symbol, object, function, file, unit)
+        memo.put(key, origin)
     return origin
-
-
-# A log repeats the same evidence (one object and function for every warning of a function);
-# attributing it once keeps the cost per warning line low. Bounded, so memory stays flat.
-_CACHE: dict[tuple[object, ...], Origin] = {}
-_CACHE_SIZE = 4096
 
 
 def _attribute(
@@ -68,6 +66,7 @@ def _attribute(
                 evidence="; ".join(used),
                 note=rule.note,
                 harmless=rule.harmless,
+                toolchain=rule.toolchain,
             )
     for field in ("object", "file", "function"):
         if evidence[field]:
@@ -81,37 +80,47 @@ def _attribute(
     )
 
 
-OS_USER_SYMBOLS = frozenset(
-    {"getpwnam_r", "getpwuid_r", "getgrnam_r", "getgrgid_r", "getgrouplist"}
-)
-
-
 def _known(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
     rule = next(c.rule for c in kb.origins if c.rule.id == origin_id)
     return Origin(
-        id=origin_id, name=rule.name, evidence=evidence, note=rule.note, harmless=rule.harmless
+        id=origin_id,
+        name=rule.name,
+        evidence=evidence,
+        note=rule.note,
+        harmless=rule.harmless,
+        toolchain=rule.toolchain,
+    )
+
+
+def _applies(
+    kb: KnowledgeBase, rule: BinaryOrigin, symbol: str, tags: set[str], modules: set[str]
+) -> bool:
+    return (
+        symbol in kb.origin_symbols.get(rule.origin, frozenset())
+        and (rule.module is None or rule.module in modules)
+        and (rule.with_tag is None or rule.with_tag in tags)
+        and (rule.unless_tag is None or rule.unless_tag not in tags)
     )
 
 
 def attribute_binary(kb: KnowledgeBase, symbol: str, how: str, go: GoBuildInfo | None) -> Origin:
     """A binary names no referencing function; a Go binary's build information still tells which
-    standard packages used cgo: os/user without -tags osusergo, net without -tags netgo."""
+    code used cgo ([[binary_origin]] in patterns/origins.toml)."""
     if go is not None and go.settings.get("CGO_ENABLED") == "1":
-        tags = {t for t in go.settings.get("-tags", "").replace(" ", ",").split(",") if t}
+        tags = go.tags
+        modules = {d.partition("@")[0] for d in go.deps}
         said = f"Go build info: CGO_ENABLED=1, -tags={','.join(sorted(tags)) or '(none)'}"
-        if symbol in OS_USER_SYMBOLS and "osusergo" not in tags:
-            return _known(kb, "go:os/user", f"{said}: built without osusergo")
-        if symbol == "getaddrinfo" and "netgo" not in tags:
-            return _known(kb, "go:net", f"{said}: built without netgo")
-        if symbol == "dlopen" and any(
-            d.startswith("github.com/mattn/go-sqlite3@") for d in go.deps
-        ):
-            if "libsqlite3" in tags:
-                return _known(kb, "lib:sqlite3", f"{said}: go-sqlite3 with the libsqlite3 tag")
-            if "sqlite_omit_load_extension" not in tags:
-                return _known(
-                    kb,
-                    "go:github.com/mattn/go-sqlite3",
-                    f"{said}: go-sqlite3 without sqlite_omit_load_extension (its bundled SQLite, unless a distribution patched it to link the system library)",
+        for rule in kb.binary_origins:
+            if _applies(kb, rule, symbol, tags, modules):
+                detail = ", ".join(
+                    part
+                    for part in (
+                        rule.module and f"{rule.module} linked in",
+                        rule.with_tag and f"built with {rule.with_tag}",
+                        rule.unless_tag and f"built without {rule.unless_tag}",
+                    )
+                    if part
                 )
+                note = f" ({rule.note})" if rule.note else ""
+                return _known(kb, rule.origin, f"{said}: {detail}{note}")
     return Origin(id=UNATTRIBUTED, name=UNATTRIBUTED_NAME, evidence=f"binary: {how}")

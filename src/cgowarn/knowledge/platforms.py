@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cgowarn.knowledge.loader import KnowledgeBase, version_tuple
-from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor
+from cgowarn.enums import Toolchain
+from cgowarn.knowledge.loader import KnowledgeBase
+from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor, Runtime
 from cgowarn.model import BuildInfo, Finding, GlibcEvidence, TargetVerdict
+from cgowarn.versions import describe_range, version_tuple
 
 
 def _floor(rows: Sequence[GlibcFloor | GoFloor], version: str) -> str:
@@ -28,6 +30,15 @@ def glibc_floor(kb: KnowledgeBase, glibc: str) -> str:
 def go_floor(kb: KnowledgeBase, go: str) -> str:
     """Oldest kernel the runtime of this Go release supports."""
     return _floor(kb.platforms.go_floor, go)
+
+
+def go_too_new(kb: KnowledgeBase, kernel: str) -> GoFloor | None:
+    """The first Go release whose runtime no longer supports `kernel`, if any: every release
+    before it does."""
+    return next(
+        (r for r in kb.platforms.go_floor if version_tuple(r.kernel) > version_tuple(kernel)),
+        None,
+    )
 
 
 def build_info(
@@ -52,7 +63,7 @@ def build_info(
     elif build_glibc:
         floor, evidence_text = glibc_floor(kb, build_glibc), f"glibc {build_glibc}'s default"
     elif lo and hi and glibc_floor(kb, lo) == glibc_floor(kb, hi):
-        floor, evidence_text = glibc_floor(kb, lo), f"the default of glibc {_describe(lo, hi)}"
+        floor, evidence_text = glibc_floor(kb, lo), f"the default of glibc {describe_range(lo, hi)}"
     return BuildInfo(
         toolchains=tuple(toolchains),
         go_command=go_command,
@@ -88,7 +99,7 @@ def evaluate(
     lo, hi = _glibc_range(build)
     runtime = [f for f in findings if f.static_only]
     starts, reason = _starts(kb, target, build, lo, hi)
-    breaks = _breaks(target, runtime, lo, hi)
+    breaks = _breaks(kb, target, runtime, lo, hi)
     fix = _fix(kb, target, build, starts, runtime)
     return TargetVerdict(
         target=target.id,
@@ -108,16 +119,21 @@ def _starts(
     kb: KnowledgeBase, target: Distribution, build: BuildInfo, lo: str | None, hi: str | None
 ) -> tuple[str, str]:
     go_note = ""
-    if "go" in build.toolchains and target.kernel:
+    too_new = go_too_new(kb, target.kernel) if target.kernel else None
+    if Toolchain.GO in build.toolchains and target.kernel:
         if build.go_version:
             need = go_floor(kb, build.go_version)
             if version_tuple(target.kernel) < version_tuple(need):
+                older = f"a Go release older than {too_new.go}" if too_new else "an older Go"
                 return "no", (
                     f"Go {build.go_version} itself needs kernel {need}; {target.name} runs {target.kernel}. "
-                    "No C library choice changes that: build with Go 1.23 or older."
+                    f"No C library choice changes that: build with {older}."
                 )
-        elif version_tuple(target.kernel) < (3, 2):
-            go_note = " Go 1.24 and newer themselves need kernel 3.2; the log does not show the Go version."
+        elif too_new is not None:
+            go_note = (
+                f" Go {too_new.go} and newer themselves need kernel {too_new.kernel}; "
+                "the log does not show the Go version."
+            )
     lo_floor = glibc_floor(kb, lo) if lo else None
     hi_floor = glibc_floor(kb, hi) if hi else None
     if build.kernel_floor and build.kernel_floor_evidence:
@@ -140,18 +156,19 @@ def _starts(
     if lo_floor is None and hi_floor is None:
         return "unknown", (
             "The log does not show the build host's glibc version, which decides the minimum kernel "
-            f"compiled into the binary; pass --build-glibc VERSION (e.g. 2.36).{go_note}"
+            "compiled into the binary; pass --build-glibc VERSION (`ldd --version` on the build "
+            f"host prints it).{go_note}"
         )
     checked = " (glibc's default for that release; a distribution may configure a higher one: `file BINARY` shows it)"
     # The floor only rises with the glibc version: the newest possible build glibc bounds it.
     if hi_floor and version_tuple(target.kernel) >= version_tuple(hi_floor):
         return "yes", (
-            f"A build glibc of {_describe(lo, hi)} needs kernel {hi_floor} at most{checked}; "
+            f"A build glibc of {describe_range(lo, hi)} needs kernel {hi_floor} at most{checked}; "
             f"{target.name} runs {target.kernel}.{go_note}"
         )
     if lo_floor is None or version_tuple(target.kernel) >= version_tuple(lo_floor):
         return "unknown", (
-            f"The build glibc is {_describe(lo, hi)}; its minimum kernel may exceed {target.kernel}. "
+            f"The build glibc is {describe_range(lo, hi)}; its minimum kernel may exceed {target.kernel}. "
             f"Pass --build-glibc VERSION for a verdict.{go_note}"
         )
     return "no", (
@@ -161,8 +178,8 @@ def _starts(
 
 
 def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | None) -> str:
-    """How a static glibc binary fails on a kernel below its floor: before glibc 2.36 at start-up,
-    since then later, on missing system calls."""
+    """How a static glibc binary fails on a kernel below its floor: at start-up until the release
+    that removed glibc's kernel check, since then later, on missing system calls."""
     removed = kb.platforms.check.removed_in
     if hi and version_tuple(hi) < version_tuple(removed):
         return 'glibc\'s start-up check aborts with "FATAL: kernel too old"'
@@ -171,25 +188,27 @@ def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | 
             f"glibc {removed} and newer no longer check at start-up, but system calls newer than "
             f"{target.kernel} fail with ENOSYS or crash"
         )
-    return 'it aborts with "FATAL: kernel too old" (glibc before 2.36) or fails later on missing system calls'
-
-
-def _describe(lo: str | None, hi: str | None) -> str:
-    if lo and hi:
-        return f"between {lo} and {hi}"
-    if lo:
-        return f"{lo} or newer"
-    return f"{hi} or older"
+    return (
+        f'it aborts with "FATAL: kernel too old" (glibc before {removed}) or fails later on '
+        "missing system calls"
+    )
 
 
 def _breaks(
-    target: Distribution, runtime: Sequence[Finding], lo: str | None, hi: str | None
+    kb: KnowledgeBase,
+    target: Distribution,
+    runtime: Sequence[Finding],
+    lo: str | None,
+    hi: str | None,
 ) -> tuple[str, ...]:
     if not runtime:
         return ()
-    features = sorted({f.feature for f in runtime if f.category.startswith("nss-")})
-    dl = any(f.category == "dynamic-loading" for f in runtime)
-    silent = sorted({f.feature for f in runtime if f.category in ("gconv", "locales")})
+    needs = {f.symbol: kb.group_of(f.category).runtime for f in runtime}
+    features = sorted({f.feature for f in runtime if needs[f.symbol] is Runtime.NSS})
+    dl = any(needs[f.symbol] is Runtime.DLOPEN for f in runtime)
+    silent = sorted({f.feature for f in runtime if needs[f.symbol] is Runtime.HOST_DATA})
+    nss = kb.platforms.nss
+    builtin = " and ".join(nss.builtin)
     out: list[str] = []
     if silent:
         host = (
@@ -202,15 +221,18 @@ def _breaks(
         )
     if target.libc == "musl":
         if features:
-            if lo and version_tuple(lo) >= (2, 34):
+            if lo and version_tuple(lo) >= version_tuple(nss.builtin_since):
                 out.append(
-                    f"{', '.join(features)}: the host has no glibc NSS modules; the files and dns sources "
-                    "built into glibc 2.34+ still work, every other nsswitch source is unavailable."
+                    f"{', '.join(features)}: the host has no glibc NSS modules; the {builtin} sources "
+                    f"built into glibc {nss.builtin_since} and newer still work, every other nsswitch "
+                    "source is unavailable."
                 )
             else:
                 out.append(
-                    f"{', '.join(features)}: the host has no glibc NSS modules, and a build glibc older than "
-                    "2.34 needs libnss_files.so.2 even for /etc/passwd and /etc/hosts: lookups fail."
+                    f"{', '.join(features)}: the host has no glibc NSS modules, and a build glibc older "
+                    f"than {nss.builtin_since} needs the host's "
+                    f"{' and '.join(f'libnss_{s}.so.2' for s in nss.builtin)} even for {builtin}: "
+                    "lookups fail."
                 )
         if dl:
             out.append(
@@ -225,7 +247,7 @@ def _breaks(
         hi and target.glibc and version_tuple(hi) < version_tuple(target.glibc)
     )
     if differs:
-        built = f"glibc {lo}" if lo == hi else f"a build glibc of {_describe(lo, hi)}"
+        built = f"glibc {lo}" if lo == hi else f"a build glibc of {describe_range(lo, hi)}"
         verdict = f"not {built}: unsupported"
     else:
         verdict = (
@@ -233,7 +255,7 @@ def _breaks(
         )
     if features:
         out.append(
-            f"{', '.join(features)}: NSS modules (every nsswitch source except files and dns) come from "
+            f"{', '.join(features)}: NSS modules (every nsswitch source except {builtin}) come from "
             f"the host's glibc {target.glibc}; {verdict}; lookups can fail or crash."
         )
     if dl:
@@ -250,7 +272,7 @@ def _fix(
     starts: str,
     runtime: Sequence[Finding],
 ) -> str:
-    go = "go" in build.toolchains
+    go = Toolchain.GO in build.toolchains
     if target.libc == "musl":
         return "Build with musl (Alpine, musl-gcc or zig cc -target x86_64-linux-musl); Go code can also drop cgo (CGO_ENABLED=0)."
     if starts == "no" and target.kernel:
@@ -260,12 +282,12 @@ def _fix(
             if image
             else ""
         )
-        go_hint = " with Go 1.23 or older" if go and version_tuple(target.kernel) < (3, 2) else ""
+        too_new = go_too_new(kb, target.kernel)
+        go_hint = f" with a Go release older than {too_new.go}" if go and too_new else ""
         return f"Link musl (no kernel check){older}{go_hint}. Tags do not help here."
     if runtime:
         dynamic = f" or a dynamic build from a host with glibc {target.glibc} or older"
-        tags = (
-            "Go build tags (netgo, osusergo, ...) where the origin is Go's own code, " if go else ""
-        )
+        names = ", ".join(sorted(f.go_tag for f in kb.fixes if f.go_tag))
+        tags = f"Go build tags ({names}) where the origin is Go's own code, " if go else ""
         return f"{tags}musl{dynamic}."
     return "Nothing needed for the functions in this log."

@@ -22,6 +22,8 @@ class UnitStart:
 
     name: str
     kind: str
+    toolchain: str | None
+    """The toolchain the header belongs to (go, rust), when the header shows it."""
     line_no: int
 
 
@@ -35,8 +37,8 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
-    """A glibc warning line."""
+class LibcWarning:
+    """A line holding one of glibc's link-time warnings."""
 
     family: str
     symbol: str
@@ -83,5 +85,11 @@ class ToolVersion:
 
 
 Event = (
-    UnitStart | Context | Warning | LinkerDiagnostic | SilentLinkerSeen | BuildCommand | ToolVersion
+    UnitStart
+    | Context
+    | LibcWarning
+    | LinkerDiagnostic
+    | SilentLinkerSeen
+    | BuildCommand
+    | ToolVersion
 )

@@ -21,10 +21,10 @@ import regex
 
 from cgowarn import usercache
 from cgowarn.errors import KnowledgeBaseError
-from cgowarn.knowledge import KnowledgeBase
 from cgowarn.parse import kinds
 from cgowarn.parse.gnu_ld import COMPILER_CONTEXT
 from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read_lines
+from cgowarn.parse.tables import ParseTables
 
 LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
 """A line ending with ':' or '：' (before spaces and colour codes): ld's context lines, any language."""
@@ -50,14 +50,14 @@ def available() -> bool:
 
 
 class _Databases:
-    """The compiled Hyperscan databases for one knowledge base: one with every needle, and one
+    """The compiled Hyperscan databases for one set of parse tables: one with every needle, and one
     without the Go version literals, for the rest of a log once enough versions are counted
     (built on first use). `kind_of[id]` is what the needle with that id means to the parser."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, tables: ParseTables) -> None:
         meaning: dict[bytes, int] = {}
-        needles = [(n, kinds.MESSAGE) for n in kb.message_needles]
-        needles += [(n, kinds.DIAGNOSTIC) for diag, _ in kb.diagnostics for n in diag.needles]
+        needles = [(n, kinds.MESSAGE) for n in tables.message_needles]
+        needles += [(n, kinds.DIAGNOSTIC) for rule in tables.diagnostics for n in rule.needles]
         for text, kind in needles:
             meaning[text.encode()] = meaning.get(text.encode(), 0) | kind
         for literal, kind in kinds.STRUCTURE.items():
@@ -109,20 +109,14 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     return db
 
 
-_DATABASES: dict[int, _Databases] = {}
-
-
-def _databases(kb: KnowledgeBase) -> _Databases:
-    """The databases of this knowledge base (load_knowledge() returns one instance per process,
-    so its id is a stable key)."""
-    if id(kb) not in _DATABASES:
-        _DATABASES[id(kb)] = _Databases(kb)
-    return _DATABASES[id(kb)]
+def _databases(tables: ParseTables) -> _Databases:
+    """The databases of these tables, built once and kept with them."""
+    return tables.memos.value("scanner-databases", lambda: _Databases(tables))
 
 
 def interesting_lines(
     stream: IO[bytes],
-    kb: KnowledgeBase,
+    tables: ParseTables,
     counter: LineCounter,
     echo: Echo | None = None,
     versions_done: Callable[[], bool] | None = None,
@@ -134,7 +128,7 @@ def interesting_lines(
         for n, line in enumerate(read_lines(stream, counter, echo), 1):
             yield n, line, kinds.ALL
         return
-    dbs = _databases(kb)
+    dbs = _databases(tables)
     done = versions_done or (lambda: False)
     counted = [0]  # lines before the current region
     for data, start, end in line_regions(stream, counter, echo):

@@ -25,12 +25,12 @@ def unit_start(line: str, line_no: int) -> UnitStart | None:
     first = line[:1]
     if first == "#":
         m = _GO.match(line)
-        return UnitStart(m.group("name"), "go-package", line_no) if m else None
+        return UnitStart(m.group("name"), "go-package", "go", line_no) if m else None
     if first == "C":
         m = _CARGO.match(line)
-        return UnitStart(m.group("name"), "cargo-crate", line_no) if m else None
+        return UnitStart(m.group("name"), "cargo-crate", "rust", line_no) if m else None
     if "-static" in line and _LINK_COMMAND.match(line) and not _COMPILE_ONLY.search(line):
         out = _OUTPUT.search(line)
         if out is not None:
-            return UnitStart(out.group("out").strip("'\""), "command", line_no)
+            return UnitStart(out.group("out").strip("'\""), "command", None, line_no)
     return None

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from cgowarn.errors import CgowarnError
+from cgowarn.errors import UnknownSymbolError
 from cgowarn.knowledge import KnowledgeBase
-
-
-class UnknownSymbolError(CgowarnError):
-    """`cgowarn explain NAME` for a name the knowledge base does not list."""
+from cgowarn.knowledge.advice import fixes_for_symbol
 
 
 def explain_symbol(kb: KnowledgeBase, name: str) -> str:
@@ -27,7 +24,7 @@ def explain_symbol(kb: KnowledgeBase, name: str) -> str:
     out = [
         f"{sym.name}: {cat.feature}",
         f"  severity {cat.severity.value}; warned about in {scope}; glibc {sym.since or '?'} and newer"
-        + ("" if sym.in_libc_a_2_36 else " (not in glibc 2.36's libc.a)"),
+        + ("" if sym.in_reference_libc else f" (not in {kb.reference_libc})"),
         "",
         "glibc says:",
         *(f"  {m}" for m in sym.messages),
@@ -50,27 +47,14 @@ def explain_symbol(kb: KnowledgeBase, name: str) -> str:
         out += ["", "Known origins:"]
         for oid, texts in origins.items():
             out += [f"  - [{oid}] {text}" for text in texts]
-    fixes = [
-        f
-        for f in kb.fixes
-        if (
-            set(f.origins) & set(origins)
-            and (not f.requires_origins or set(f.requires_origins) & set(origins))
-        )
-        or cat.group in f.categories_group
-    ]
+    fixes = fixes_for_symbol(kb, name)
     if fixes:
         out += ["", "Fixes:"]
-        for f in fixes:
-            scope_ids = sorted(set(f.requires_origins or f.origins) & set(origins))
-            when = (
-                f" (when it comes from {', '.join(scope_ids)})"
-                if scope_ids and not f.categories_group
-                else ""
-            )
-            out.append(f"  - {f.title}{when}")
-            out.append(f"    cost: {f.cost}")
-            out.append(f"    minimum kernel: {f.kernel}")
+        for fix, needs in fixes:
+            when = f" (when it comes from {', '.join(needs)})" if needs else ""
+            out.append(f"  - {fix.title}{when}")
+            out.append(f"    cost: {fix.cost}")
+            out.append(f"    minimum kernel: {fix.kernel}")
     elif not cat.static_only:
         out += [
             "",

@@ -38,10 +38,8 @@ def render(report: Report, options: RenderOptions) -> str:
         for f in v.findings:
             sev = _paint(f"{f.severity:<6}", _COLORS[f.severity], c)
             origin = f"  [{_safe(f.origins)}]" if f.origins else ""
-            unknown = " (not in knowledge base)" if not f.known else ""
             out.append(
-                f"  {sev} {_safe(f.symbol):<{width}} {f.shown_count + ('x' if f.count else ''):>7}  "
-                f"{f.feature}{unknown}{origin}"
+                f"  {sev} {_safe(f.symbol):<{width}} {f.count_label:>7}  {f.feature}{origin}"
             )
         out.append("")
         notes = [(f.symbol, n) for f in v.findings for n in f.notes]
@@ -73,10 +71,7 @@ def render(report: Report, options: RenderOptions) -> str:
         out += [f"  {line}" for line in v.build]
         out.append("")
     for target in v.targets:
-        verdict = {"yes": "starts", "no": "does NOT start", "unknown": "may or may not start"}[
-            target.starts
-        ]
-        head = f"On {target.name} ({target.platform}): {verdict}."
+        head = f"On {target.name} ({target.platform}): {target.verdict}."
         out.append(_paint(head, "1;31", c) if target.starts == "no" else head)
         out.append(f"  {target.reason}")
         out += [f"  breaks: {b}" for b in target.breaks]

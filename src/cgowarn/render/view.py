@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cgowarn.enums import LinkStatus
 from cgowarn.model import (
     BinaryInfo,
     Diagnostic,
     Finding,
-    LinkStatus,
     Occurrence,
     Recommendation,
     Report,
 )
+from cgowarn.versions import describe_range
 
 SILENT_NOTE = (
     "lld, mold and rust-lld print none of glibc's link warnings, although they link the same "
@@ -30,8 +31,6 @@ class OccurrenceRow:
     function: str
     object: str
     origin: str
-    origin_id: str
-    link: str
     log: str
     """`build.log:12`: where in the input the warning line is."""
     lines: tuple[str, ...]
@@ -43,10 +42,14 @@ class FindingRow:
     count: int
     shown_count: str
     """`3` warning lines, or `binary` when only a binary shows it."""
+    count_label: str
+    """`3x`, or `binary`: the count as the text table shows it."""
+    lines_label: str
+    """`3 lines`, `1 line`, or `seen in a binary`."""
     severity: str
     feature: str
+    """The feature that breaks, with "(not in knowledge base)" for unknown functions."""
     known: bool
-    static_only: bool
     message: str
     breaks: str
     why: str
@@ -72,10 +75,8 @@ class RecommendationRow:
 @dataclass(frozen=True)
 class DiagnosticRow:
     severity: str
-    title: str
     message: str
     advice: str
-    link: str
     log: str
 
 
@@ -86,15 +87,6 @@ class FeatureRow:
     breaks: str
     symbols: tuple[str, ...]
     count: int
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    name: str
-    kind: str
-    status: str
-    warning_lines: int
-    symbols: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -111,6 +103,9 @@ class TargetRow:
     platform: str
     """e.g. `glibc 2.12, kernel 2.6.32`."""
     starts: str
+    """yes, no or unknown."""
+    verdict: str
+    """The same, as words: starts, does NOT start, may or may not start."""
     reason: str
     breaks: tuple[str, ...]
     fix: str
@@ -128,7 +123,6 @@ class View:
     recommendations: tuple[RecommendationRow, ...]
     diagnostics: tuple[DiagnosticRow, ...]
     diagnostics_omitted: int
-    links: tuple[LinkRow, ...]
     notes: tuple[str, ...]
     build: tuple[str, ...]
     """What the log reveals about the build, one sentence each."""
@@ -154,41 +148,38 @@ def _where(o: Occurrence) -> str:
     return base or "(no location given)"
 
 
-def _link_name(report: Report, link_id: int) -> str:
-    for unit in report.links:
-        if unit.id == link_id:
-            return unit.name
-    return str(link_id)
+VERDICTS = {"yes": "starts", "no": "does NOT start", "unknown": "may or may not start"}
+UNKNOWN_FUNCTION = " (not in knowledge base)"
 
 
-def _occurrence(report: Report, o: Occurrence) -> OccurrenceRow:
+def _occurrence(o: Occurrence) -> OccurrenceRow:
     return OccurrenceRow(
         where=_where(o),
         function=o.function or "",
         object=o.object or "",
         origin=o.origin.name,
-        origin_id=o.origin.id,
-        link=_link_name(report, o.link),
         log=f"{o.source}:{o.source_line}",
         lines=o.lines,
     )
 
 
-def _finding(report: Report, f: Finding) -> FindingRow:
+def _finding(f: Finding) -> FindingRow:
     names = dict.fromkeys(o.origin.name for o in f.occurrences)
+    binary_only = not f.count and "binary" in f.evidence
     return FindingRow(
         symbol=f.symbol,
         count=f.count,
-        shown_count=str(f.count) if f.count or "binary" not in f.evidence else "binary",
+        shown_count="binary" if binary_only else str(f.count),
+        count_label="binary" if binary_only else f"{f.count}x",
+        lines_label="seen in a binary" if binary_only else _plural(f.count, "line"),
         severity=f.severity.value,
-        feature=f.feature,
+        feature=f.feature + ("" if f.known else UNKNOWN_FUNCTION),
         known=f.known,
-        static_only=f.static_only,
         message=f.message,
         breaks=f.breaks,
         why=f.why,
         origins=", ".join(names),
-        occurrences=tuple(_occurrence(report, o) for o in f.occurrences),
+        occurrences=tuple(_occurrence(o) for o in f.occurrences),
         omitted=f.occurrences_omitted,
         sources=f.sources,
         notes=f.notes,
@@ -201,13 +192,11 @@ def _recommendation(r: Recommendation) -> RecommendationRow:
     )
 
 
-def _diagnostic(report: Report, d: Diagnostic) -> DiagnosticRow:
+def _diagnostic(d: Diagnostic) -> DiagnosticRow:
     return DiagnosticRow(
         severity=d.severity.value,
-        title=d.title,
         message=d.message,
         advice=d.advice,
-        link=_link_name(report, d.link),
         log=f"{d.source}:{d.source_line}",
     )
 
@@ -227,7 +216,10 @@ def _binary(b: BinaryInfo) -> BinaryRow:
         if b.linkage == "dynamic":
             kernel = f"{b.abi_kernel} (.note.ABI-tag; a dynamic binary runs on whatever the host's glibc supports)"
         else:
-            kernel = f'{b.abi_kernel} (.note.ABI-tag: compiled in with the static glibc; below it glibc < 2.36 aborts with "FATAL: kernel too old")'
+            kernel = (
+                f"{b.abi_kernel} (.note.ABI-tag: compiled in with the static glibc; on an older "
+                'kernel it aborts with "FATAL: kernel too old" or fails on missing system calls)'
+            )
         facts.append(("Minimum kernel", kernel))
     if b.glibc_required:
         shown = ", ".join(b.glibc_required_symbols[:8]) + (
@@ -242,9 +234,7 @@ def _binary(b: BinaryInfo) -> BinaryRow:
             )
         )
     if b.glibc_min or b.glibc_max:
-        span = " to ".join(v for v in (b.glibc_min, b.glibc_max) if v)
-        if not (b.glibc_min and b.glibc_max):
-            span = f"{b.glibc_min} or newer" if b.glibc_min else f"{b.glibc_max} or older"
+        span = describe_range(b.glibc_min, b.glibc_max)
         facts.append(("glibc inside", f"{span}: " + "; ".join(e.reason for e in b.glibc_evidence)))
     if b.stripped is not None:
         facts.append(("Symbols", "stripped" if b.stripped else "symbol table present"))
@@ -280,10 +270,7 @@ def _build_lines(report: Report) -> tuple[str, ...]:
     if b.glibc:
         lines.append(f"Build glibc {b.glibc} (given).")
     elif b.glibc_min or b.glibc_max:
-        if b.glibc_min and b.glibc_max:
-            span = f"between {b.glibc_min} and {b.glibc_max}"
-        else:
-            span = f"{b.glibc_min} or newer" if b.glibc_min else f"{b.glibc_max} or older"
+        span = describe_range(b.glibc_min, b.glibc_max)
         why = "; ".join(e.reason for e in b.glibc_evidence)
         lines.append(f"Build glibc {span}: {why}.")
     if b.kernel_floor:
@@ -347,6 +334,7 @@ def build_view(report: Report) -> View:
                 if x.libc == "glibc"
                 else "musl, the host's kernel",
                 starts=x.starts,
+                verdict=VERDICTS[x.starts],
                 reason=x.reason,
                 breaks=x.breaks,
                 fix=x.fix,
@@ -357,18 +345,14 @@ def build_view(report: Report) -> View:
         link_line=link_line,
         failed=failed,
         counts_line=counts_line,
-        findings=tuple(_finding(report, f) for f in report.findings),
+        findings=tuple(_finding(f) for f in report.findings),
         features=tuple(
             FeatureRow(x.feature, x.severity.value, x.breaks, x.symbols, x.count)
             for x in report.features
         ),
         recommendations=tuple(_recommendation(r) for r in report.recommendations),
-        diagnostics=tuple(_diagnostic(report, d) for d in report.diagnostics),
+        diagnostics=tuple(_diagnostic(d) for d in report.diagnostics),
         diagnostics_omitted=s.diagnostics_omitted,
-        links=tuple(
-            LinkRow(u.name, u.kind, u.status.value, u.warning_lines, u.symbols)
-            for u in report.links
-        ),
         notes=tuple(notes),
         sources=", ".join(src.name for src in report.sources),
         version=report.tool_version,

@@ -1,0 +1,43 @@
+"""The report's vocabularies, as enums. Free of heavy imports, so that the command line can build
+its choices from them without loading pydantic."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How much a finding matters. Ordered: low < medium < high."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """1 for low, 2 for medium, 3 for high: the order of the members."""
+        return list(Severity).index(self) + 1
+
+
+class Toolchain(StrEnum):
+    """A toolchain cgowarn recognises in a log or binary; fixes give commands per toolchain."""
+
+    GO = "go"
+    RUST = "rust"
+    C = "c"
+
+
+class DiagnosticSeverity(StrEnum):
+    """Severity of a linker message that is not a libc finding."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LinkStatus(StrEnum):
+    """Whether the log shows the link failing."""
+
+    OK = "ok"
+    """No link error was found in the log."""
+    FAILED = "failed"
+    """The log holds at least one link error (undefined reference, collect2, ...)."""

@@ -1,0 +1,89 @@
+"""What reading the logs and binaries established, before the knowledge stage explains it.
+
+Plain accumulators, filled by fold.py and read by knowledge/report.py. Their size does not grow
+with the input beyond the bounded samples they keep (documented with each bound), so a log of any
+size folds into the same few kilobytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cgowarn.enums import Toolchain
+from cgowarn.model import BinaryInfo, Diagnostic, GlibcEvidence, Occurrence, SourceInfo
+
+MAX_DIAGNOSTICS = 500
+"""Diagnostics kept; the rest are counted (Summary.diagnostics_omitted)."""
+MAX_LINKS = 500
+"""Link units kept; the rest are counted (Summary.links_omitted)."""
+DEFAULT_MAX_OCCURRENCES = 50
+"""Occurrences kept per finding unless --max-occurrences says otherwise; counts stay exact."""
+
+
+@dataclass
+class UnitFacts:
+    """One link unit: a Go package header, a cargo crate, a link command, a binary, or a whole log."""
+
+    name: str
+    kind: str
+    source: str
+    source_line: int
+    id: int = 0
+    """1-based, given when the unit is first used (0: not yet)."""
+    failed: bool = False
+    warning_lines: int = 0
+    symbols: set[str] = field(default_factory=set)
+
+
+@dataclass
+class FindingFacts:
+    """Everything seen about one libc symbol."""
+
+    symbol: str
+    family: str
+    message: str
+    count: int = 0
+    """Warning lines in the logs (a binary adds none)."""
+    occurrences: list[Occurrence] = field(default_factory=list)
+    """The first max_occurrences of them."""
+    origins: Counter[str] = field(default_factory=Counter)
+    """Origin id -> occurrences attributed to it, over all occurrences, kept or not."""
+    harmless: bool = True
+    """Every occurrence's origin is harmless."""
+    notes: dict[str, None] = field(default_factory=dict)
+    links: set[int] = field(default_factory=set)
+    evidence: set[str] = field(default_factory=set)
+    """"log", "binary" or both."""
+    category: str | None = None
+    """Set for binary footprint items that are not glibc symbols."""
+
+
+@dataclass
+class Facts:
+    """What the logs and binaries showed, folded."""
+
+    max_occurrences: int = DEFAULT_MAX_OCCURRENCES
+    units: list[UnitFacts] = field(default_factory=list)
+    """The first MAX_LINKS units; units_seen counts them all."""
+    units_seen: int = 0
+    findings: dict[str, FindingFacts] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """The first MAX_DIAGNOSTICS; diagnostics_seen counts them all."""
+    diagnostics_seen: int = 0
+    errors: int = 0
+    """Error diagnostics, all of them."""
+    silent_linkers: set[str] = field(default_factory=set)
+    sources: list[SourceInfo] = field(default_factory=list)
+    toolchains: set[Toolchain] = field(default_factory=set)
+    go_command: str | None = None
+    """The first go build/install command a log shows."""
+    go_versions: Counter[str] = field(default_factory=Counter)
+    """Go release -> weight (lines naming it; a binary's build info weighs more)."""
+    glibc_evidence: dict[str, GlibcEvidence] = field(default_factory=dict)
+    """Reason -> what bounds the build glibc."""
+    saw_linker_output: bool = False
+    """A log holds linker output (a warning, a context line, a non-command diagnostic)."""
+    binaries: list[BinaryInfo] = field(default_factory=list)
+    abi_kernels: list[str] = field(default_factory=list)
+    """Minimum kernels read from static glibc binaries' ABI tags."""

@@ -1,0 +1,276 @@
+"""Fold the parser's events, and what inspected binaries show, into Facts (facts.py).
+
+Each warning is attributed to its origin as it is folded, since only a bounded sample of
+occurrences is kept while the origins of all of them count. Everything that depends only on a
+warning's evidence is worked out once per distinct evidence (the knowledge base's memos).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING
+
+from cgowarn.enums import DiagnosticSeverity, Toolchain
+from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS, Facts, FindingFacts, UnitFacts
+from cgowarn.knowledge import KnowledgeBase
+from cgowarn.knowledge.origins import attribute, attribute_binary
+from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin, SourceInfo
+from cgowarn.parse import (
+    MAX_VERSION_LINES,
+    BuildCommand,
+    Context,
+    LibcWarning,
+    LinkerDiagnostic,
+    Location,
+    SilentLinkerSeen,
+    ToolVersion,
+    UnitStart,
+    kinds,
+    parse_numbered,
+)
+from cgowarn.parse.reader import Echo, LineCounter, read_lines
+from cgowarn.parse.scanner import interesting_lines
+
+if TYPE_CHECKING:
+    from cgowarn.inspect import BinaryHit
+
+_NO_LOCATION = Location()
+BINARY_VERSION_WEIGHT = 1_000
+"""A binary's embedded Go version outweighs this many log lines naming another."""
+
+
+class Folder:
+    """Reads logs and binaries, one after the other, into one Facts."""
+
+    def __init__(self, kb: KnowledgeBase, facts: Facts) -> None:
+        self.kb = kb
+        self.facts = facts
+        self.unit: UnitFacts | None = None
+        self.context: Context | None = None
+        self.version_lines = 0
+
+    # --- link units ---------------------------------------------------------------------------
+
+    def _start_unit(self, name: str, kind: str, source: str, line: int) -> None:
+        self.unit = UnitFacts(name=name, kind=kind, source=source, source_line=line)
+        self.context = None
+
+    def _active_unit(self) -> UnitFacts:
+        """The current unit, numbered (and kept, up to MAX_LINKS) when first used."""
+        unit = self.unit
+        assert unit is not None, "a unit is started before anything is folded"
+        if unit.id == 0:
+            self.facts.units_seen += 1
+            unit.id = self.facts.units_seen
+            if len(self.facts.units) < MAX_LINKS:
+                self.facts.units.append(unit)
+        return unit
+
+    # --- logs ---------------------------------------------------------------------------------
+
+    def read_log(
+        self, name: str, stream: IO[bytes], *, fast: bool = True, echo: Echo | None = None
+    ) -> None:
+        """Fold one log. `fast=False` hands every line to the parser instead of only those the
+        scanner selects (the same report, slower); `echo` gets every byte as it is read."""
+        counter = LineCounter()
+        self._start_unit(name, "log", name, 0)
+        self.version_lines = 0
+        tables = self.kb.parse
+        lines = (
+            interesting_lines(stream, tables, counter, echo, self._versions_done)
+            if fast
+            else (
+                (n, line, kinds.ALL) for n, line in enumerate(read_lines(stream, counter, echo), 1)
+            )
+        )
+        facts = self.facts
+        for event in parse_numbered(lines, tables):
+            if isinstance(event, LibcWarning):
+                self._warning(name, event)
+            elif isinstance(event, Context):
+                self.context = event
+                facts.saw_linker_output = True
+            elif isinstance(event, UnitStart):
+                self._start_unit(event.name, event.kind, name, event.line_no)
+                if event.toolchain:
+                    facts.toolchains.add(Toolchain(event.toolchain))
+            elif isinstance(event, LinkerDiagnostic):
+                self._diagnostic(name, event)
+            elif isinstance(event, SilentLinkerSeen):
+                facts.silent_linkers.add(event.name)
+            elif isinstance(event, BuildCommand):
+                facts.toolchains.add(Toolchain(event.tool))
+                if facts.go_command is None:
+                    facts.go_command = event.text
+            elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
+                self.version_lines += 1
+                facts.go_versions[event.version] += 1
+        facts.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
+
+    def _versions_done(self) -> bool:
+        """Whether this log has shown MAX_VERSION_LINES Go versions: the rest do not count."""
+        return self.version_lines >= MAX_VERSION_LINES
+
+    def _warning(self, source: str, w: LibcWarning) -> None:
+        self.facts.saw_linker_output = True
+        unit = self._active_unit()
+        loc = w.location
+        context = self.context
+        ctx: Location = context.location if context is not None else _NO_LOCATION
+        obj = loc.object or ctx.object
+        function = loc.function or ctx.function
+        origin = attribute(
+            self.kb,
+            symbol=w.symbol,
+            object=obj,
+            function=function,
+            file=loc.file,
+            unit=unit.name if unit.kind != "log" else None,
+        )
+        if origin.toolchain:
+            self.facts.toolchains.add(origin.toolchain)
+        self._glibc_hints(w, obj, function)
+        finding = self._finding(w.symbol, w.family, w.message)
+        finding.count += 1
+        unit.warning_lines += 1
+
+        def occurrence() -> Occurrence:
+            return Occurrence(
+                link=unit.id,
+                source=source,
+                source_line=w.line_no,
+                object=obj,
+                function=function,
+                file=loc.file,
+                line=loc.line,
+                section=loc.section or ctx.section,
+                origin=origin,
+                lines=(context.raw, w.raw) if context is not None else (w.raw,),
+            )
+
+        self._add_occurrence(finding, unit, origin, "log", occurrence)
+
+    def _finding(
+        self, symbol: str, family: str, message: str, category: str | None = None
+    ) -> FindingFacts:
+        finding = self.facts.findings.get(symbol)
+        if finding is None:
+            finding = self.facts.findings[symbol] = FindingFacts(
+                symbol, family, message, category=category
+            )
+        return finding
+
+    def _add_occurrence(
+        self,
+        finding: FindingFacts,
+        unit: UnitFacts,
+        origin: Origin,
+        evidence: str,
+        make: Callable[[], Occurrence],
+    ) -> None:
+        """Count one occurrence of `finding` in `unit`, from a log or a binary; keep it (made by
+        `make`, only when kept) while fewer than max_occurrences are kept."""
+        finding.evidence.add(evidence)
+        finding.origins[origin.id] += 1
+        finding.harmless = finding.harmless and origin.harmless
+        if origin.note:
+            finding.notes[origin.note] = None
+        finding.links.add(unit.id)
+        unit.symbols.add(finding.symbol)
+        if len(finding.occurrences) < self.facts.max_occurrences:
+            finding.occurrences.append(make())
+
+    def _glibc_hints(self, w: LibcWarning, obj: str | None, function: str | None) -> None:
+        """Record what this warning's evidence reveals about the build glibc. Which hints match
+        depends on the evidence alone, so it is worked out once per distinct evidence."""
+        memo = self.kb.memos.bounded("glibc-hints")
+        key = (w.message, obj, function, w.symbol)
+        matched: tuple[GlibcEvidence, ...] | None = memo.get(key)
+        if matched is None:
+            values = {"message": w.message, "object": obj, "function": function, "symbol": w.symbol}
+            matched = tuple(
+                GlibcEvidence(min=hint.min, max=hint.max, reason=hint.reason, source=hint.source)
+                for hint, fields in self.kb.glibc_hints
+                if all(
+                    (value := values[name]) and pattern.search(value) for name, pattern in fields
+                )
+            )
+            memo.put(key, matched)
+        for e in matched:
+            self.facts.glibc_evidence.setdefault(e.reason, e)
+
+    def _diagnostic(self, source: str, d: LinkerDiagnostic) -> None:
+        facts = self.facts
+        unit = self._active_unit()
+        entry = self.kb.diagnostics[d.kind]
+        if entry.severity is DiagnosticSeverity.ERROR:
+            unit.failed = True
+            facts.errors += 1
+        if entry.toolchain:
+            facts.toolchains.add(entry.toolchain)
+        if not entry.command:
+            facts.saw_linker_output = True
+        facts.diagnostics_seen += 1
+        if len(facts.diagnostics) < MAX_DIAGNOSTICS:
+            facts.diagnostics.append(
+                Diagnostic(
+                    kind=d.kind,
+                    severity=entry.severity,
+                    title=entry.title,
+                    subject=d.subject,
+                    message=d.message,
+                    advice=entry.advice,
+                    link=unit.id,
+                    source=source,
+                    source_line=d.line_no,
+                )
+            )
+
+    # --- binaries -----------------------------------------------------------------------------
+
+    def read_binary(self, path: str) -> None:
+        """Fold what one binary shows: its facts, and its footprint as findings with evidence
+        "binary" (merged by symbol with the logs' findings, never counted twice)."""
+        from cgowarn.inspect import inspect_binary
+
+        info, hits, go = inspect_binary(self.kb, path)
+        facts = self.facts
+        facts.binaries.append(info)
+        self._start_unit(path, "binary", path, 0)
+        unit = self._active_unit()
+        if go is not None:
+            facts.toolchains.add(Toolchain.GO)
+            facts.go_versions[go.release] += BINARY_VERSION_WEIGHT
+        elif info.libc != "none" and hits:
+            facts.toolchains.add(Toolchain.C)
+        for e in info.glibc_evidence:
+            facts.glibc_evidence.setdefault(e.reason, e)
+        if info.abi_kernel and info.libc == "glibc" and info.linkage != "dynamic":
+            facts.abi_kernels.append(info.abi_kernel)
+        best: dict[str, BinaryHit] = {}
+        for hit in hits:
+            if hit.symbol not in best or hit.how.startswith("section"):
+                best[hit.symbol] = hit
+        for symbol, hit in best.items():
+            family = "binary"
+            if hit.message:
+                found = self.kb.parse.match_message(hit.message)
+                family = found.family if found else family
+            finding = self._finding(symbol, family, hit.message or "", hit.category)
+            origin = attribute_binary(self.kb, symbol, hit.how, go)
+            line = f"{path}: {hit.how}" + (f": {hit.message}" if hit.message else "")
+
+            def occurrence(
+                how: str = hit.how, origin: Origin = origin, line: str = line
+            ) -> Occurrence:
+                return Occurrence(
+                    link=unit.id,
+                    source=path,
+                    source_line=0,
+                    section=how,
+                    origin=origin,
+                    lines=(line,),
+                )
+
+            self._add_occurrence(finding, unit, origin, "binary", occurrence)

@@ -1,0 +1,139 @@
+"""Turn the folded facts into the report: each finding explained from the knowledge base, grouped
+by feature, with recommendations, what the build reveals and the per-target verdicts. Pure: the
+same facts and knowledge base give the same report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from cgowarn import __version__
+from cgowarn.enums import LinkStatus, Severity, Toolchain
+from cgowarn.facts import Facts, FindingFacts
+from cgowarn.knowledge.advice import recommend
+from cgowarn.knowledge.loader import KnowledgeBase
+from cgowarn.knowledge.platforms import build_info, evaluate
+from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
+from cgowarn.versions import version_tuple
+
+
+def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
+    """One finding, with its category, what breaks and why, from the knowledge base."""
+    if acc.category is not None:
+        category, known = kb.categories[acc.category], True
+    elif acc.family == "binary" and acc.symbol in kb.symbols:
+        category, known = kb.categories[kb.symbols[acc.symbol].category], True
+    else:
+        category, known = kb.category_of(acc.symbol, acc.family)
+    group = kb.groups[category.group]
+    entry = kb.symbols.get(acc.symbol)
+    sources = (entry.source, *group.sources) if entry else group.sources
+    return Finding(
+        symbol=acc.symbol,
+        count=acc.count,
+        category=category.id,
+        feature=category.feature,
+        severity=Severity.LOW if acc.harmless else category.severity,
+        family=acc.family,
+        known=known,
+        evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
+        static_only=category.static_only,
+        message=acc.message or (entry.messages[-1] if entry else ""),
+        breaks=category.breaks,
+        why=group.why,
+        sources=tuple(dict.fromkeys(sources)),
+        origins=tuple(sorted(acc.origins)),
+        links=tuple(sorted(acc.links)),
+        occurrences=tuple(acc.occurrences),
+        notes=tuple(acc.notes),
+        occurrences_omitted=max(0, acc.count - sum(1 for o in acc.occurrences if o.source_line)),
+    )
+
+
+def _features(kb: KnowledgeBase, findings: Sequence[Finding]) -> tuple[FeatureSummary, ...]:
+    by_cat: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_cat.setdefault(f.category, []).append(f)
+    rows = []
+    for cat_id, items in by_cat.items():
+        cat = kb.categories[cat_id]
+        rows.append(
+            FeatureSummary(
+                category=cat_id,
+                feature=cat.feature,
+                severity=max((f.severity for f in items), key=lambda s: s.rank),
+                breaks=cat.breaks,
+                symbols=tuple(sorted(f.symbol for f in items)),
+                count=sum(f.count for f in items),
+            )
+        )
+    rows.sort(key=lambda r: (-r.severity.rank, r.feature))
+    return tuple(rows)
+
+
+def build_report(
+    facts: Facts, kb: KnowledgeBase, targets: Sequence[str], build_glibc: str | None
+) -> Report:
+    """The report of everything folded into `facts`, with verdicts for `targets` (ids of
+    kb.distributions) and `build_glibc` when the user gave it."""
+    findings = sorted(
+        (explain_finding(kb, a) for a in facts.findings.values()),
+        key=lambda f: (-f.severity.rank, f.symbol),
+    )
+    diagnostics = facts.diagnostics
+    if facts.saw_linker_output:
+        diagnostics = [d for d in diagnostics if not kb.diagnostics[d.kind].internal_link_only]
+    toolchains = [t for t in Toolchain if t in facts.toolchains]
+    if findings and not toolchains:
+        toolchains = [Toolchain.C]
+    versions = facts.go_versions
+    go_version = max(versions, key=lambda v: (versions[v], version_tuple(v)), default=None)
+    build = build_info(
+        kb,
+        toolchains=toolchains,
+        go_command=facts.go_command,
+        go_version=go_version,
+        evidence=sorted(facts.glibc_evidence.values(), key=lambda e: e.reason),
+        build_glibc=build_glibc,
+        abi_kernel=max(facts.abi_kernels, key=version_tuple) if facts.abi_kernels else None,
+    )
+    verdicts = [evaluate(kb, kb.distributions[name], build, findings) for name in targets]
+    links = tuple(
+        LinkUnit(
+            id=u.id,
+            name=u.name,
+            kind=u.kind,
+            source=u.source,
+            source_line=u.source_line,
+            status=LinkStatus.FAILED if u.failed else LinkStatus.OK,
+            warning_lines=u.warning_lines,
+            symbols=tuple(sorted(u.symbols)),
+        )
+        for u in facts.units
+    )
+    by_severity = Counter(f.severity.value for f in findings)
+    summary = Summary(
+        link_status=LinkStatus.FAILED if facts.errors else LinkStatus.OK,
+        distinct_functions=len(findings),
+        warning_lines=sum(f.count for f in findings),
+        by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
+        errors=facts.errors,
+        diagnostics_omitted=facts.diagnostics_seen - len(facts.diagnostics),
+        links_omitted=facts.units_seen - len(facts.units),
+        silent_linkers=tuple(sorted(facts.silent_linkers)),
+    )
+    origins = {symbol: set(acc.origins) for symbol, acc in facts.findings.items()}
+    return Report(
+        tool_version=__version__,
+        sources=tuple(facts.sources),
+        summary=summary,
+        findings=tuple(findings),
+        features=_features(kb, findings),
+        diagnostics=tuple(diagnostics),
+        links=links,
+        recommendations=recommend(kb, findings, origins, toolchains, facts.go_command),
+        build=build,
+        binaries=tuple(facts.binaries),
+        targets=tuple(verdicts),
+        max_occurrences=facts.max_occurrences,
+    )

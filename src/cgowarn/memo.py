@@ -1,0 +1,65 @@
+"""Bounded memos, owned by the knowledge base that their values depend on.
+
+A log repeats the same lines and the same evidence thousands of times, so the parser and the
+knowledge stage remember what they worked out. Every such memo is a BoundedMemo (emptied when it
+reaches its limit, so memory stays flat whatever the log), created through the Memos of the
+knowledge base whose data decided its values: one place that owns them, clears them together,
+and never pickles them into the user cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 4096
+"""Entries a memo keeps before it is emptied: enough for the distinct lines of any real build."""
+
+
+class BoundedMemo(dict[K, V]):
+    """A dict that empties itself instead of growing past `limit` entries."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: K, value: V) -> V:
+        """Remember `value` under `key` (emptying the memo first when it is full); return it."""
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+class Memos:
+    """The memos and lazily built values of one knowledge base. Pickles as empty: what it holds is
+    derived, and rebuilt on demand."""
+
+    def __init__(self) -> None:
+        self._memos: dict[str, BoundedMemo[Any, Any]] = {}
+        self._values: dict[str, Any] = {}
+
+    def bounded(self, name: str, limit: int = DEFAULT_LIMIT) -> BoundedMemo[Any, Any]:
+        """The memo called `name`, created on first use."""
+        memo = self._memos.get(name)
+        if memo is None:
+            memo = self._memos[name] = BoundedMemo(limit)
+        return memo
+
+    def value(self, name: str, build: Callable[[], T]) -> T:
+        """The value called `name`, built once by `build()` (e.g. a compiled scanner database)."""
+        if name not in self._values:
+            self._values[name] = build()
+        return cast(T, self._values[name])
+
+    def clear(self) -> None:
+        """Forget everything (tests that change the knowledge base use it)."""
+        self._memos.clear()
+        self._values.clear()
+
+    def __reduce__(self) -> tuple[type[Memos], tuple[()]]:
+        return (Memos, ())

@@ -1,0 +1,133 @@
+"""The narrow tables the parser and the scanner need from the knowledge base: glibc's message
+shapes, linker diagnostics and silent linkers, compiled. The knowledge loader builds them from
+patterns/; the parser never sees the rest of the knowledge base."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import regex
+
+from cgowarn.memo import Memos
+
+
+class Pattern:
+    """A regular expression from patterns/, compiled on first use.
+
+    It pickles as its source, so a knowledge base loaded from the cache compiles only the patterns
+    a log needs (most logs need few of the diagnostics and origins). Patterns are `regex` syntax;
+    `stdlib` marks an alternation of escaped literals, which the standard library's `re` scans
+    several times faster than `regex` does."""
+
+    __slots__ = ("_compiled", "source", "stdlib")
+
+    def __init__(self, source: str, stdlib: bool = False) -> None:
+        self.source = source
+        self.stdlib = stdlib
+        self._compiled: Any = None
+
+    @property
+    def compiled(self) -> Any:
+        """The compiled pattern."""
+        if self._compiled is None:
+            self._compiled = (re if self.stdlib else regex).compile(self.source)
+        return self._compiled
+
+    def search(self, text: str) -> Any:
+        return self.compiled.search(text)
+
+    def __reduce__(self) -> tuple[type[Pattern], tuple[str, bool]]:
+        return (Pattern, (self.source, self.stdlib))
+
+
+def needle_filter(needles: tuple[str, ...] | list[str] | set[str]) -> Pattern:
+    """One alternation of literal strings: a single C-level scan instead of a Python loop."""
+    return Pattern("|".join(re.escape(n) for n in sorted(set(needles))), stdlib=True)
+
+
+@dataclass(frozen=True)
+class FamilyPattern:
+    """One shape of glibc message (patterns/messages.toml), compiled."""
+
+    id: str
+    needles: tuple[str, ...]
+    """Literal strings; every message of the family contains one."""
+    pattern: Pattern
+    """Has a named group `symbol`."""
+
+
+@dataclass(frozen=True)
+class DiagnosticRule:
+    """A linker message that is not a glibc warning (patterns/diagnostics.toml), compiled."""
+
+    id: str
+    needles: tuple[str, ...]
+    """The rule is tried only on a line holding one of these."""
+    pattern: Pattern
+    command: bool
+    """Checks a build command: tried even after another rule matched the line."""
+
+
+class MessageMatch(NamedTuple):
+    """Where glibc's message sits in a line, and what it is about."""
+
+    family: str
+    symbol: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ParseTables:
+    """Everything the parser and the scanner match lines against."""
+
+    families: tuple[FamilyPattern, ...]
+    """In file order."""
+    diagnostics: tuple[DiagnosticRule, ...]
+    silent_linkers: tuple[tuple[str, Pattern], ...]
+    """(linker name, pattern of a log line showing it in use)."""
+    message_needles: tuple[str, ...] = ()
+    message_filter: Pattern = field(default_factory=lambda: Pattern("(?!)"))
+    """Alternation of the message needles: a line holds a glibc message only if it matches."""
+    diagnostic_filter: Pattern = field(default_factory=lambda: Pattern("(?!)"))
+    """Alternation of every diagnostic's needles: lines that do not match are not tried."""
+    memos: Memos = field(default_factory=Memos, compare=False, repr=False)
+    """The parser's line memo and the scanner's compiled databases, which depend on these tables."""
+
+    @classmethod
+    def build(
+        cls,
+        families: tuple[FamilyPattern, ...],
+        diagnostics: tuple[DiagnosticRule, ...],
+        silent_linkers: tuple[tuple[str, Pattern], ...],
+        memos: Memos | None = None,
+    ) -> ParseTables:
+        """The tables, with their needle filters; `memos` is the knowledge base's, so that one
+        clear empties every memo."""
+        message_needles = tuple(sorted({n for f in families for n in f.needles}))
+        return cls(
+            families=families,
+            diagnostics=diagnostics,
+            silent_linkers=silent_linkers,
+            message_needles=message_needles,
+            message_filter=needle_filter(message_needles),
+            diagnostic_filter=needle_filter([n for d in diagnostics for n in d.needles]),
+            memos=memos or Memos(),
+        )
+
+    def match_message(self, text: str) -> MessageMatch | None:
+        """Find glibc's message in `text`, or None.
+
+        Only the families whose needles occur are searched, each with its own pattern (one
+        alternation of all of them is several times slower); the leftmost match wins, as it would
+        in one search."""
+        best: MessageMatch | None = None
+        for family in self.families:
+            if not any(n in text for n in family.needles):
+                continue
+            m = family.pattern.compiled.search(text)
+            if m is not None and (best is None or m.start() < best.start):
+                best = MessageMatch(family.id, str(m.group("symbol")), m.start(), m.end())
+        return best

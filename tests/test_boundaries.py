@@ -1,0 +1,239 @@
+"""Behaviour at every boundary the code draws: the caps on link units and diagnostics (below, at,
+above), version rules on both sides, fixes offered exactly when their origins allow, CI wrappers
+and compile-only commands, and what decides which Go version a report names."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from cgowarn.enums import Toolchain
+from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS
+from cgowarn.knowledge import load_knowledge
+from cgowarn.knowledge.models import Distribution
+from cgowarn.knowledge.platforms import build_info, evaluate, glibc_floor, go_floor
+from cgowarn.pipeline import analyze
+from conftest import analyze_text, counts
+
+MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
+OS_USER = (
+    "/usr/bin/ld: /tmp/go-link-1/000007.o: in function `mygetpwnam_r':\n"
+    f"/_/os/user/cgo_lookup_unix.go:32: warning: {MSG.format('getpwnam_r')}\n"
+)
+NET = (
+    "/usr/bin/ld: /tmp/go-link-1/000004.o: in function `_cgo_2ac87069779a_C2func_getaddrinfo':\n"
+    f"/tmp/go-build/cgo-gcc-prolog:58: warning: {MSG.format('getaddrinfo')}\n"
+)
+SEM_OPEN = (
+    "/usr/lib/../lib64/libpthread.a(libpthread.o): In function `sem_open':\n"
+    "(.text+0x77cd): warning: the use of `mktemp' is dangerous, better use `mkstemp'\n"
+)
+SQLITE = (
+    "/usr/bin/ld: /usr/lib/x86_64-linux-gnu/libsqlite3.a(sqlite3.o): in function `unixDlOpen':\n"
+    f"(.text+0x1a): warning: {MSG.format('dlopen')}\n"
+)
+
+
+# --- caps -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [MAX_LINKS - 1, MAX_LINKS, MAX_LINKS + 1])
+def test_link_unit_cap(n: int) -> None:
+    log = "".join(
+        f"# example.com/cmd/p{i}\na.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+        for i in range(n)
+    )
+    report = analyze_text(log)
+    assert len(report.links) == min(n, MAX_LINKS)
+    assert report.summary.links_omitted == max(0, n - MAX_LINKS)
+    assert report.findings[0].count == n  # counts stay exact beyond the cap
+    assert report.links[-1].name == f"example.com/cmd/p{min(n, MAX_LINKS) - 1}"
+
+
+@pytest.mark.parametrize("n", [MAX_DIAGNOSTICS - 1, MAX_DIAGNOSTICS, MAX_DIAGNOSTICS + 1])
+def test_diagnostic_cap(n: int) -> None:
+    log = "".join(f"/usr/bin/ld: main.o: undefined reference to `f{i}'\n" for i in range(n))
+    report = analyze_text(log)
+    assert len(report.diagnostics) == min(n, MAX_DIAGNOSTICS)
+    assert report.summary.diagnostics_omitted == max(0, n - MAX_DIAGNOSTICS)
+    assert report.summary.errors == n
+    assert report.diagnostics[-1].subject == f"f{min(n, MAX_DIAGNOSTICS) - 1}"
+
+
+# --- what the log shows about the link ----------------------------------------------------------
+
+INTERNAL_LINK_COMMAND = "+ go build -ldflags '-extldflags \"-static\"' ./...\n"
+
+
+def test_extldflags_warning_stands_when_no_linker_ran() -> None:
+    report = analyze_text(INTERNAL_LINK_COMMAND)
+    assert [d.kind for d in report.diagnostics] == ["extldflags_internal_link"]
+
+
+def test_a_diagnostic_alone_shows_the_external_linker_ran() -> None:
+    """A log whose only linker output is a link error: the C linker ran, so Go linked externally
+    and the "-extldflags is ignored" warning does not apply."""
+    report = analyze_text(
+        INTERNAL_LINK_COMMAND + "/usr/bin/ld: main.o: undefined reference to `f'\n"
+    )
+    assert [d.kind for d in report.diagnostics] == ["undefined_reference"]
+
+
+# --- CI wrappers and commands -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", ["00O", "00E", "00O+", "00E+"])
+def test_gitlab_stream_prefixes(stream: str) -> None:
+    """GitLab's job log prefixes each line with a timestamp and its stream (O stdout, E stderr;
+    `+` marks a continued line)."""
+    prefix = f"2026-11-26T10:00:00.123456Z {stream} "
+    log = "".join(prefix + line + "\n" for line in OS_USER.splitlines())
+    report = analyze_text(log)
+    (finding,) = report.findings
+    occurrence = finding.occurrences[0]
+    assert occurrence.object == "/tmp/go-link-1/000007.o"
+    assert occurrence.file == "/_/os/user/cgo_lookup_unix.go"
+    assert (occurrence.function, occurrence.line) == ("mygetpwnam_r", 32)
+    assert occurrence.origin.id == "go:os/user"
+
+
+@pytest.mark.parametrize("stream", ["stderr", "stdout"])
+def test_rustc_linker_message_wrappers(stream: str) -> None:
+    log = (
+        f"warning: linker {stream}: /usr/bin/ld.bfd: /r/libstd-d1237ef7159db0a2.rlib(std.rcgu.o): "
+        "in function `std::sys::pal::unix::os::home_dir::fallback':\n"
+        f"warning: linker {stream}: (.text+0x1): warning: {MSG.format('getpwuid_r')}\n"
+    )
+    (finding,) = analyze_text(log).findings
+    occurrence = finding.occurrences[0]
+    assert occurrence.object == "/r/libstd-d1237ef7159db0a2.rlib(std.rcgu.o)"
+    assert occurrence.function == "std::sys::pal::unix::os::home_dir::fallback"
+    assert occurrence.section == ".text+0x1" and occurrence.file is None
+    assert finding.origins == ("rust:std",)
+
+
+@pytest.mark.parametrize("flag", ["-c", "-E", "-S", "-M", "-MM"])
+def test_compile_only_commands_start_no_link_unit(flag: str) -> None:
+    log = (
+        f"gcc -static {flag} -o a.o a.c\n" + f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    )
+    assert [u.kind for u in analyze_text(log).links] == ["log"]
+
+
+def test_static_link_command_starts_a_unit() -> None:
+    log = "gcc -static -o app a.o\n" + f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    assert [(u.kind, u.name) for u in analyze_text(log).links] == [("command", "app")]
+
+
+# --- version rules, both sides of each boundary -----------------------------------------------
+
+
+def test_glibc_floor_boundaries() -> None:
+    kb = load_knowledge()
+    for row in kb.platforms.glibc_floor:
+        assert glibc_floor(kb, row.glibc) == row.kernel
+    assert glibc_floor(kb, "2.25") == "2.6.32"
+    assert glibc_floor(kb, "2.26") == "3.2.0"
+    assert glibc_floor(kb, "2.19") == "2.6.16"
+    assert glibc_floor(kb, "2.20") == "2.6.32"
+
+
+def test_go_floor_boundaries() -> None:
+    kb = load_knowledge()
+    assert go_floor(kb, "1.17") == "2.6.23"
+    assert go_floor(kb, "1.18") == "2.6.32"
+    assert go_floor(kb, "1.23") == "2.6.32"
+    assert go_floor(kb, "1.24") == "3.2.0"
+
+
+def _target(kernel: str, glibc: str = "2.17") -> Distribution:
+    return Distribution(id="t", name="T", libc="glibc", glibc=glibc, kernel=kernel, sources=())
+
+
+@pytest.mark.parametrize(
+    ("kernel", "starts"), [("3.1.99", "no"), ("3.2", "yes"), ("3.2.0", "yes"), ("3.2.1", "yes")]
+)
+def test_target_kernel_at_the_floor_starts(kernel: str, starts: str) -> None:
+    kb = load_knowledge()
+    build = build_info(
+        kb,
+        toolchains=[Toolchain.C],
+        go_command=None,
+        go_version=None,
+        evidence=[],
+        build_glibc="2.26",
+    )
+    assert build.kernel_floor == "3.2.0"
+    assert evaluate(kb, _target(kernel), build, []).starts == starts
+
+
+@pytest.mark.parametrize(
+    ("go", "kernel", "starts"),
+    [("1.23", "3.1.0", "yes"), ("1.24", "3.1.0", "no"), ("1.24", "3.2.0", "yes")],
+)
+def test_go_floor_decides_a_verdict(go: str, kernel: str, starts: str) -> None:
+    kb = load_knowledge()
+    build = build_info(
+        kb,
+        toolchains=[Toolchain.GO],
+        go_command=None,
+        go_version=go,
+        evidence=[],
+        build_glibc="2.17",
+    )
+    assert evaluate(kb, _target(kernel), build, []).starts == starts
+
+
+@pytest.mark.parametrize(("glibc", "builtin"), [("2.33", False), ("2.34", True)])
+def test_nss_builtin_boundary_on_a_musl_target(glibc: str, builtin: bool) -> None:
+    report = analyze_text(OS_USER, targets=["alpine"], build_glibc=glibc)
+    (alpine,) = report.targets
+    text = " ".join(alpine.breaks)
+    assert ("still work" in text) is builtin
+    assert ("libnss_files.so.2" in text) is not builtin
+
+
+@pytest.mark.parametrize(("glibc", "fatal"), [("2.35", True), ("2.36", False)])
+def test_start_up_kernel_check_boundary(glibc: str, fatal: bool) -> None:
+    """glibc up to 2.35 aborts with "FATAL: kernel too old"; 2.36 removed the check."""
+    report = analyze_text(OS_USER, targets=["centos6"], build_glibc=glibc)
+    (centos6,) = report.targets
+    assert centos6.starts == "no"
+    assert ("aborts with" in centos6.reason) is fatal
+    assert ("no longer check at start-up" in centos6.reason) is not fatal
+
+
+# --- fixes offered exactly when their origins allow ---------------------------------------------
+
+
+def test_cgo_disabled_when_origins_equal_its_only_origins() -> None:
+    report = analyze_text("# example.com/app\n" + OS_USER + NET + SEM_OPEN)
+    assert set(report.findings[0].origins) | {o for f in report.findings for o in f.origins} == {
+        "go:os/user",
+        "go:net",
+        "glibc",
+    }
+    assert "cgo-disabled" in [r.id for r in report.recommendations]
+
+
+def test_cgo_disabled_not_offered_when_other_code_needs_cgo() -> None:
+    report = analyze_text("# example.com/app\n" + OS_USER + NET + SQLITE)
+    assert "cgo-disabled" not in [r.id for r in report.recommendations]
+
+
+# --- Go version: log and binary ---------------------------------------------------------------
+
+
+def test_go_version_is_the_most_named_then_the_newest() -> None:
+    log = "/usr/lib/go-1.19/pkg/tool/linux_amd64/link\n" * 3 + "go version go1.22.5 linux/amd64\n"
+    assert analyze_text(log).build.go_version == "1.19"
+    log = "/usr/lib/go-1.19/pkg/x\n" + "go version go1.22.5 linux/amd64\n"
+    assert analyze_text(log).build.go_version == "1.22"
+
+
+def test_counts_add_up_over_two_logs() -> None:
+    one = OS_USER.encode()
+    report = analyze([("a.log", io.BytesIO(one)), ("b.log", io.BytesIO(one + one))])
+    assert counts(report) == {"getpwnam_r": 3}
+    assert [s.name for s in report.sources] == ["a.log", "b.log"]
