@@ -147,6 +147,15 @@ else
     skip c-undef-static-bfd-zh_CN "locale zh_CN.UTF-8 unavailable"
 fi
 
+# ---------------------------------------------------------- C++ (tests/programs)
+if have g++; then
+    cp -r "$HERE/../tests/programs/cxx-nss" "$B/cxx-nss"
+    cap cxx-nss-static-bfd         cxx-nss "g++ -static -fuse-ld=bfd -o app main.cpp"
+    cap cxx-nss-static-gold        cxx-nss "g++ -static -fuse-ld=gold -o app main.cpp"
+else
+    skip cxx- "g++ not installed"
+fi
+
 # ------------------------------------------------------------------ Go
 GO_STATIC="-ldflags '-linkmode external -extldflags \"-static -lm\"'"
 if have go; then

@@ -95,7 +95,7 @@ def test_extra_field_is_rejected(broken_patterns: Path) -> None:
     path = broken_patterns / "fixes.toml"
     path.write_text(path.read_text().replace('id = "musl"\n', 'id = "musl"\ncolour = "red"\n', 1))
     with pytest.raises(
-        KnowledgeBaseError, match=r"fixes.toml: invalid entry fix\.6\.colour \('musl'\)"
+        KnowledgeBaseError, match=r"fixes.toml: invalid entry fix\.7\.colour \('musl'\)"
     ):
         load_knowledge()
 

@@ -298,6 +298,15 @@ def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
+def _check_go_version(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = value.removeprefix("go").split(".")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        raise click.BadParameter(f"{value!r} is not a Go release such as 1.19 or go1.22.5")
+    return ".".join(parts[:2])
+
+
 def _check_version(value: str | None) -> str | None:
     parts = value.split(".") if value is not None else []
     if value is not None and (len(parts) != 2 or not all(p.isdigit() for p in parts)):
@@ -379,6 +388,21 @@ def _stdout_echo() -> Callable[[memoryview], None]:
     "decides the minimum kernel compiled into a static binary.",
 )
 @click.option(
+    "--go-version",
+    metavar="VERSION",
+    callback=lambda ctx, param, value: _check_go_version(value),
+    help="The Go release of the build (go version) when the log does not show it; it decides "
+    "which build command is safe (e.g. 1.19).",
+)
+@click.option(
+    "--go-module",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Run `go list` (offline) in this Go module to find which packages use cgo and which "
+    "import chain pulls in os/user, net and go-sqlite3; the advice then knows whether cgo is "
+    "still needed. Runs the go tool on PATH.",
+)
+@click.option(
     "--binary",
     "binaries",
     multiple=True,
@@ -404,6 +428,8 @@ def analyze(
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
+    go_version: str | None,
+    go_module: str | None,
     binaries: tuple[str, ...],
     pass_through: bool,
 ) -> int:
@@ -416,6 +442,8 @@ def analyze(
         max_occurrences=max_occurrences,
         targets=targets,
         build_glibc=build_glibc,
+        go_version=go_version,
+        go_module=go_module,
         binaries=binaries,
         echo=_stdout_echo() if pass_through else None,
     )

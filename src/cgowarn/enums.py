@@ -25,6 +25,7 @@ class Toolchain(StrEnum):
     GO = "go"
     RUST = "rust"
     C = "c"
+    CXX = "c++"
 
 
 class DiagnosticSeverity(StrEnum):
@@ -41,3 +42,12 @@ class LinkStatus(StrEnum):
     """No link error was found in the log."""
     FAILED = "failed"
     """The log holds at least one link error (undefined reference, collect2, ...)."""
+
+
+class Libc(StrEnum):
+    """The C library a binary holds or needs."""
+
+    GLIBC = "glibc"
+    MUSL = "musl"
+    NONE = "none"
+    """No C library at all (a Go binary built without cgo)."""

@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cgowarn.enums import Toolchain
-from cgowarn.model import BinaryInfo, Diagnostic, GlibcEvidence, Occurrence, SourceInfo
+from cgowarn.enums import Severity, Toolchain
+from cgowarn.model import (
+    BinaryInfo,
+    Diagnostic,
+    GlibcEvidence,
+    GoModuleInfo,
+    Occurrence,
+    SourceInfo,
+)
+from cgowarn.parse.gocommand import GoCommand
 
 MAX_DIAGNOSTICS = 500
 """Diagnostics kept; the rest are counted (Summary.diagnostics_omitted)."""
@@ -49,8 +57,9 @@ class FindingFacts:
     """The first max_occurrences of them."""
     origins: Counter[str] = field(default_factory=Counter)
     """Origin id -> occurrences attributed to it, over all occurrences, kept or not."""
-    harmless: bool = True
-    """Every occurrence's origin is harmless."""
+    cap: Severity | None = None
+    """The most any occurrence's origin lets the finding matter (high when one is not capped;
+    low when every origin is harmless); None before the first occurrence."""
     notes: dict[str, None] = field(default_factory=dict)
     links: set[int] = field(default_factory=set)
     evidence: set[str] = field(default_factory=set)
@@ -76,8 +85,10 @@ class Facts:
     silent_linkers: set[str] = field(default_factory=set)
     sources: list[SourceInfo] = field(default_factory=list)
     toolchains: set[Toolchain] = field(default_factory=set)
-    go_command: str | None = None
-    """The first go build/install command a log shows."""
+    go_command: GoCommand | None = None
+    """The first go build/install command a log shows that cgowarn can read."""
+    go_module: GoModuleInfo | None = None
+    """What go list said about the module (--go-module)."""
     go_versions: Counter[str] = field(default_factory=Counter)
     """Go release -> weight (lines naming it; a binary's build info weighs more)."""
     glibc_evidence: dict[str, GlibcEvidence] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
-from cgowarn.enums import DiagnosticSeverity, Toolchain
+from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
 from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS, Facts, FindingFacts, UnitFacts
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.knowledge.origins import attribute, attribute_binary
@@ -28,6 +28,7 @@ from cgowarn.parse import (
     kinds,
     parse_numbered,
 )
+from cgowarn.parse.gocommand import GoCommand
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
 
@@ -102,7 +103,7 @@ class Folder:
             elif isinstance(event, BuildCommand):
                 facts.toolchains.add(Toolchain(event.tool))
                 if facts.go_command is None:
-                    facts.go_command = event.text
+                    facts.go_command = GoCommand.parse(event.text)
             elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
                 self.version_lines += 1
                 facts.go_versions[event.version] += 1
@@ -173,7 +174,9 @@ class Folder:
         `make`, only when kept) while fewer than max_occurrences are kept."""
         finding.evidence.add(evidence)
         finding.origins[origin.id] += 1
-        finding.harmless = finding.harmless and origin.harmless
+        cap = Severity.LOW if origin.harmless else (origin.severity or Severity.HIGH)
+        if finding.cap is None or cap.rank > finding.cap.rank:
+            finding.cap = cap
         if origin.note:
             finding.notes[origin.note] = None
         finding.links.add(unit.id)

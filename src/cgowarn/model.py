@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cgowarn.enums import DiagnosticSeverity, LinkStatus, Severity, Toolchain
+from cgowarn.enums import DiagnosticSeverity, Libc, LinkStatus, Severity, Toolchain
 
 FORMAT_VERSION = "1.0"
 
@@ -33,6 +33,11 @@ class Origin(_Frozen):
     )
     toolchain: Toolchain | None = Field(
         None, description="The toolchain whose link the evidence shows (go, rust), when it does."
+    )
+    severity: Severity | None = Field(
+        None,
+        description="The most this origin's reference can matter, when less than its category "
+        "says (e.g. SQLite's dlopen, reached only when extension loading is enabled).",
     )
 
 
@@ -147,18 +152,57 @@ class LinkUnit(_Frozen):
     )
 
 
+class Outcome(_Frozen):
+    """What a fix gives, as `cgowarn inspect` reads it from the binary."""
+
+    libc: Libc = Field(description="The C library in or needed by the binary: glibc, musl, none.")
+    linkage: Literal["static", "dynamic"] = Field(description="How the binary is linked.")
+    kernel: Literal["unchanged", "none", "host"] = Field(
+        description='The minimum kernel: "unchanged" (the static glibc\'s ABI tag stays), "none" '
+        '(no ABI tag: no glibc floor), "host" (a dynamic binary: the host\'s glibc decides).'
+    )
+
+
+class Check(_Frozen):
+    """A command that decides which of a recommendation's commands apply."""
+
+    command: str = Field(description="Run it first, in the project.")
+    explanation: str = Field(description="What its output means.")
+    otherwise: tuple[str, ...] = Field(
+        description="The commands to run instead when it prints anything; empty: then the "
+        "recommendation does not apply."
+    )
+    otherwise_produces: Outcome | None = Field(
+        None, description="What the `otherwise` commands give."
+    )
+
+
 class Recommendation(_Frozen):
-    """A fix, with what it removes, what remains and what it costs."""
+    """A fix, with what it removes, what remains, what it costs, and how that is known."""
 
     id: str = Field(description="Fix id from the knowledge base (go-tags, musl, dynamic, ...).")
     title: str = Field(description="What to do.")
-    commands: tuple[str, ...] = Field(description="Exact commands, to adapt to the project.")
+    commands: tuple[str, ...] = Field(
+        description="Exact commands, run in the project's directory (when `check` prints nothing)."
+    )
+    check: Check | None = Field(
+        None, description="A command to run first that decides between `commands` and others."
+    )
     removes: tuple[str, ...] = Field(description="Symbols whose warnings this fix removes.")
     remaining: tuple[str, ...] = Field(
         description="Symbols still warned about after this fix alone."
     )
     cost: str = Field(description="What the fix costs.")
     kernel: str = Field(description="What the fix does to the binary's minimum kernel.")
+    produces: Outcome | None = Field(None, description="What the commands give.")
+    known: Literal["verified", "sourced"] = Field(
+        description="verified: the test suite runs these commands on real builds with the "
+        "toolchains in verified_on and runs the binaries; sourced: known from the sources only."
+    )
+    verified_on: tuple[str, ...] = Field(
+        (), description="Toolchains the commands are run with in the test suite."
+    )
+    not_run: str | None = Field(None, description="Why the commands are not run in tests.")
     sources: tuple[str, ...] = Field(description="Where the advice comes from.")
 
 
@@ -171,12 +215,35 @@ class GlibcEvidence(_Frozen):
     source: str = Field(description="Where the fact comes from.")
 
 
+class ImportChain(_Frozen):
+    """How a package comes into the build: the import path from one of the build's packages."""
+
+    package: str = Field(description="The package, e.g. os/user.")
+    path: tuple[str, ...] = Field(
+        description="From a package the build names to `package`, each importing the next."
+    )
+
+
+class GoModuleInfo(_Frozen):
+    """What `go list` says about the module (--go-module)."""
+
+    directory: str = Field(description="The module directory given.")
+    tags: tuple[str, ...] = Field(description="The build tags go list was run with.")
+    packages: tuple[str, ...] = Field(description="The packages the build names.")
+    cgo_packages: tuple[str, ...] = Field(description="Packages of the build that use cgo.")
+    chains: tuple[ImportChain, ...] = Field(
+        description="How the packages behind the warnings (os/user, net, go-sqlite3) come in."
+    )
+
+
 class BuildInfo(_Frozen):
     """What the log (and the options) reveal about the build."""
 
     toolchains: tuple[Toolchain, ...] = Field(description="Toolchains the log shows: go, rust, c.")
     go_command: str | None = Field(
-        None, description="The first go build/install command the log shows."
+        None,
+        description="The first go build/install command the log shows, as cgowarn reads it "
+        "(validated parts only).",
     )
     go_version: str | None = Field(
         None, description="Go release seen in the log (e.g. 1.19), if any."
@@ -193,6 +260,9 @@ class BuildInfo(_Frozen):
     )
     kernel_floor_evidence: str | None = Field(
         None, description="Where kernel_floor comes from: a binary's ABI tag or a glibc version."
+    )
+    go_module: GoModuleInfo | None = Field(
+        None, description="What go list says about the module, with --go-module."
     )
 
 

@@ -32,6 +32,10 @@ class AnalysisOptions:
     """The build host's glibc, when the user knows it."""
     binaries: Sequence[str] = ()
     """ELF files to inspect and merge into the report."""
+    go_version: str | None = None
+    """The Go release of the build, when the user gives it (--go-version)."""
+    go_module: str | None = None
+    """A Go module directory to ask `go list` about (--go-module): it runs the go tool."""
     fast: bool = True
     """Let the scanner pick the lines to parse (False: every line; the same report, slower)."""
     echo: Echo | None = field(default=None, compare=False)
@@ -60,4 +64,15 @@ def analyze(
         folder.read_log(name, stream, fast=opts.fast, echo=opts.echo)
     for path in opts.binaries:
         folder.read_binary(path)
-    return build_report(facts, kb, opts.targets, opts.build_glibc)
+    if opts.go_module is not None:
+        from cgowarn.gomodule import read_module
+        from cgowarn.parse.gocommand import GoCommand
+
+        command = facts.go_command or GoCommand()
+        facts.go_module = read_module(
+            opts.go_module,
+            tags=command.tags,
+            packages=command.packages,
+            targets=sorted({f.go_package for f in kb.fixes if f.go_package}),
+        )
+    return build_report(facts, kb, opts.targets, opts.build_glibc, opts.go_version)

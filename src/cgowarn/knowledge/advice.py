@@ -1,50 +1,57 @@
 """Recommendations: which fixes from patterns/fixes.toml apply to these findings, what each removes,
-what remains, and the exact commands for the toolchains the log shows."""
+what remains, and the exact commands for the build the log shows.
+
+Go commands are derived from the go build command the log shows (parse/gocommand.py), never copied
+from it. Whether a Go command may keep `-linkmode external` depends on whether cgo is left once the
+tags apply, and on the Go release (fixes.toml [go_tags]); when neither is known, the recommendation
+carries the `go list` check that decides.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
-import regex
-
-from cgowarn.enums import Toolchain
+from cgowarn.enums import Libc, Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.models import Fix
-from cgowarn.model import Finding, Recommendation
+from cgowarn.model import Check, Finding, Outcome, Recommendation
+from cgowarn.parse.gocommand import GoCommand
+from cgowarn.versions import version_tuple
 
-_TAGS = regex.compile(
-    r"(?P<flag>\s--?tags(?:=|\s+))(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s'\"]+))"
-)
-_GO_VERB = regex.compile(r"\bgo\s+(?P<verb>build|install)\b")
-
-
-def with_tags(command: str, tags: Sequence[str]) -> str:
-    """`command` (a go build/install command line) with `tags` merged into its -tags option.
-
-    Go reads a comma-separated list since 1.13 (the space-separated form is deprecated), so the
-    merged list is written with commas, in the quotes the command used."""
-    m = _TAGS.search(command)
-    if m is not None:
-        kind = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
-        existing = [t for t in regex.split(r"[,\s]+", m.group(kind)) if t]
-        merged = ",".join(existing + [t for t in tags if t not in existing])
-        quote = {"dq": '"', "sq": "'", "bare": ""}[kind]
-        return command[: m.end("flag")] + f"{quote}{merged}{quote}" + command[m.end() :]
-    return str(
-        _GO_VERB.sub(lambda v: f"go {v.group('verb')} -tags {','.join(tags)}", command, count=1)
-    )
+STATIC_GLIBC = Outcome(libc=Libc.GLIBC, linkage="static", kernel="unchanged")
+PURE_GO = Outcome(libc=Libc.NONE, linkage="static", kernel="none")
 
 
-def _removed_by_origins(origins: Mapping[str, set[str]], covered: set[str]) -> list[str]:
-    return [symbol for symbol, ids in origins.items() if ids <= covered]
+@dataclass(frozen=True)
+class BuildContext:
+    """What the advice needs to know about the build besides the findings."""
+
+    toolchains: Sequence[Toolchain]
+    go_command: GoCommand | None = None
+    go_version: str | None = None
+    go_packages: tuple[str, ...] = ()
+    """The Go packages the log shows being linked (its `# import/path` headers)."""
+    cgo_packages: frozenset[str] | None = None
+    """The Go packages that use cgo (without extra tags), when `go list` or a binary told; None
+    when not known."""
 
 
-def fix_applies(fix: Fix, toolchains: Sequence[Toolchain], all_origins: set[str]) -> bool:
+def fix_applies(
+    fix: Fix,
+    toolchains: Sequence[Toolchain],
+    all_origins: AbstractSet[str],
+    groups: AbstractSet[str] = frozenset(),
+) -> bool:
     """Whether `fix` is offered for a build with these toolchains whose occurrences come from
-    `all_origins` (fixes.toml: toolchains, requires_origins, only_origins)."""
+    `all_origins` and whose findings are in category `groups` (fixes.toml: toolchains,
+    requires_origins, only_origins, excluded_origins, excluded_groups)."""
     if fix.toolchains and not set(fix.toolchains) & set(toolchains):
         return False
     if fix.requires_origins and not set(fix.requires_origins) & all_origins:
+        return False
+    if set(fix.excluded_origins) & all_origins or set(fix.excluded_groups) & groups:
         return False
     return not (fix.only_origins and not all_origins <= set(fix.only_origins))
 
@@ -67,56 +74,158 @@ def fixes_for_symbol(kb: KnowledgeBase, symbol: str) -> list[tuple[Fix, tuple[st
     return out
 
 
-def _commands(fix: Fix, toolchains: Sequence[Toolchain]) -> tuple[str, ...]:
-    shown = [t for t in Toolchain if t in toolchains] or list(Toolchain)
-    return tuple(cmd for tool in shown for cmd in fix.commands.get(tool, ()))
+def _default_go_command(kb: KnowledgeBase, build: BuildContext, origins: set[str]) -> GoCommand:
+    """The go build command to derive from when the log shows none: the one package the log shows
+    being linked (else ./...), linked statically with the flags the code seen needs (-lm for a
+    system libsqlite3.a)."""
+    packages = [p for p in build.go_packages if p != "command-line-arguments"]
+    command = GoCommand(packages=(packages[0],)) if len(packages) == 1 else GoCommand()
+    flags = [f for o in sorted(origins) for f in kb.origin_link_flags.get(o, ())]
+    return command.static_external().with_extldflags(flags)
+
+
+def _removed_by_origins(origins: Mapping[str, set[str]], covered: set[str]) -> list[str]:
+    return [symbol for symbol, ids in origins.items() if ids <= covered]
+
+
+def _go_command(fix: Fix, base: GoCommand) -> GoCommand:
+    recipe = fix.go
+    assert recipe is not None
+    command = base.without_tags(recipe.drop_tags).with_tags(recipe.tags)
+    if recipe.link == "static":
+        command = command.static_external()
+    elif recipe.link == "internal":
+        command = command.internal()
+    if recipe.env:
+        command = command.with_env(**{k: (v or None) for k, v in recipe.env.items()})
+    return command
+
+
+def _commands(fix: Fix, build: BuildContext, base: GoCommand) -> tuple[str, ...]:
+    """The fix's commands for every toolchain the build shows (all of them when it shows none)."""
+    shown = [t for t in Toolchain if t in build.toolchains] or list(Toolchain)
+    out: list[str] = []
+    for tool in shown:
+        if tool is Toolchain.GO and fix.go is not None:
+            out += [*fix.go.before, _go_command(fix, base).render()]
+        else:
+            out += fix.commands.get(tool, ())
+    return tuple(out)
+
+
+class _Cgo:
+    """Which cgo code a fix leaves in the build: what `go list` or a binary told, else what the
+    log's origins show."""
+
+    def __init__(self, kb: KnowledgeBase, build: BuildContext, all_origins: set[str]) -> None:
+        self.build = build
+        self.all_origins = all_origins
+        self.runtime = kb.go_tags.cgo_runtime
+        tag_fixes = [f for f in kb.fixes if f.go_tag and not f.keeps_cgo]
+        self.tag_packages = {f.go_package for f in tag_fixes if f.go_package}
+        """Packages whose cgo code their build tag removes (net, os/user)."""
+        self.tag_origins = {o for f in tag_fixes for o in f.origins}
+        self.tag_names = [f.go_tag for f in tag_fixes if f.go_tag]
+
+    def left(self, packages: AbstractSet[str], origins: AbstractSet[str]) -> bool | None:
+        """Whether any package still uses cgo once `packages` lose theirs and the occurrences of
+        `origins` are gone: True, False, or None when neither `go list` nor a binary told and
+        the log shows no other code using cgo."""
+        if self.build.cgo_packages is not None:
+            return bool(self.build.cgo_packages - set(packages) - {self.runtime})
+        return True if self.all_origins - set(origins) - {"glibc"} else None
+
+
+def _known(fix_verified: tuple[str, ...], not_run: str | None) -> tuple[str, tuple[str, ...]]:
+    return ("verified" if fix_verified and not not_run else "sourced"), fix_verified
 
 
 def recommend(
     kb: KnowledgeBase,
     findings: Sequence[Finding],
     origins: Mapping[str, set[str]],
-    toolchains: Sequence[Toolchain],
-    go_command: str | None,
+    build: BuildContext,
 ) -> tuple[Recommendation, ...]:
     """Ranked recommendations. `origins` maps each symbol to the ids of all its occurrences'
     origins (not only the sampled ones)."""
     symbols = [f.symbol for f in findings]
     all_origins = {o for ids in origins.values() for o in ids}
+    groups = {kb.group_of(f.category).id for f in findings}
+    toolchains = build.toolchains
+    base = build.go_command or _default_go_command(kb, build, all_origins)
     recs: list[tuple[int, Recommendation]] = []
+    go_tags = kb.go_tags
 
     tag_fixes = [
         f
         for f in kb.fixes
-        if f.go_tag and set(f.origins) & all_origins and fix_applies(f, toolchains, all_origins)
+        if f.go_tag
+        and set(f.origins) & all_origins
+        and fix_applies(f, toolchains, all_origins, groups)
     ]
+    cgo = _Cgo(kb, build, all_origins)
+    covered = {o for f in tag_fixes for o in f.origins}
+    left = cgo.left(
+        {f.go_package for f in tag_fixes if f.go_package and not f.keeps_cgo},
+        {o for f in tag_fixes if not f.keeps_cgo for o in f.origins},
+    )
     if tag_fixes:
-        covered = {o for f in tag_fixes for o in f.origins}
         removes = _removed_by_origins(origins, covered)
         tags = sorted(f.go_tag for f in tag_fixes if f.go_tag)
-        base = (
-            with_tags(go_command, tags)
-            if go_command
-            else kb.go_tags.command.replace("{tags}", ",".join(tags))
+        tagged = base.with_tags(tags)
+        check = None
+        if left is False:
+            commands, produces = (tagged.internal().render(),), PURE_GO
+        elif left or (
+            build.go_version is not None
+            and version_tuple(build.go_version) >= version_tuple(go_tags.external_without_cgo_since)
+        ):
+            commands, produces = (tagged.static_external().render(),), STATIC_GLIBC
+        else:
+            commands, produces = (tagged.internal().render(),), PURE_GO
+            check = Check(
+                command=tagged.list_cgo(),
+                explanation=(
+                    "It prints the packages that still use cgo with these tags. When it prints "
+                    "nothing, no C code is left and Go links the binary statically by itself, "
+                    "without -linkmode external (before Go "
+                    f"{go_tags.external_without_cgo_since}, forcing it then gives a binary that "
+                    "dies at start with SIGTRAP); otherwise keep the external static link."
+                ),
+                otherwise=(tagged.static_external().render(),),
+                otherwise_produces=STATIC_GLIBC,
+            )
+        kernel = (
+            tag_fixes[0].kernel
+            if produces is STATIC_GLIBC
+            else "no glibc linked in: no glibc floor; only Go's own minimum kernel applies"
         )
         recs.append(
             (
-                kb.go_tags.rank,
+                go_tags.rank,
                 Recommendation(
                     id="go-tags",
-                    title=f"{kb.go_tags.title}: -tags {','.join(tags)}",
-                    commands=(base,),
+                    title=f"{go_tags.title}: -tags {','.join(tags)}",
+                    commands=commands,
+                    check=check,
                     removes=tuple(sorted(removes)),
                     remaining=tuple(sorted(s for s in symbols if s not in removes)),
-                    cost=" ".join([kb.go_tags.cost, *(f"{f.go_tag}: {f.cost}" for f in tag_fixes)]),
-                    kernel=tag_fixes[0].kernel,
-                    sources=tuple(dict.fromkeys(src for f in tag_fixes for src in f.sources)),
+                    cost=" ".join([go_tags.cost, *(f"{f.go_tag}: {f.cost}" for f in tag_fixes)]),
+                    kernel=kernel,
+                    produces=produces,
+                    sources=tuple(
+                        dict.fromkeys(
+                            [*go_tags.sources, *(src for f in tag_fixes for src in f.sources)]
+                        )
+                    ),
+                    known="verified",
+                    verified_on=go_tags.verified,
                 ),
             )
         )
 
     for fix in kb.fixes:
-        if fix.go_tag or not fix_applies(fix, toolchains, all_origins):
+        if fix.go_tag or not fix_applies(fix, toolchains, all_origins, groups):
             continue
         removed: set[str] = (
             set(_removed_by_origins(origins, set(fix.origins))) if fix.origins else set()
@@ -126,19 +235,49 @@ def recommend(
         }
         if not removed:
             continue
+        rank, title, check = fix.rank, fix.title, None
+        if fix.go is not None and fix.produces == PURE_GO and Toolchain.GO in toolchains:
+            # Without cgo: offered when nothing else needs it, claimed only when that is known.
+            left_after = cgo.left(
+                cgo.tag_packages | set(fix.go.drops_packages), cgo.tag_origins | set(fix.origins)
+            )
+            if left_after:
+                continue
+            if left_after is None and fix.go.drops_packages:
+                pass  # the check would still see the package the fix replaces
+            elif left_after is False:
+                title += ": nothing else in this build needs cgo"
+                if len(removed) == len(symbols):
+                    rank = 0  # removes everything, and known to be safe: first
+            else:
+                check = Check(
+                    command=base.list_cgo(cgo.tag_names),
+                    explanation=(
+                        "It prints the packages that would still need cgo. When it prints "
+                        "nothing, the build needs no C code and builds without cgo; otherwise "
+                        "this fix does not apply."
+                    ),
+                    otherwise=(),
+                )
+        known, verified_on = _known(fix.verified, fix.not_run)
         removes = sorted(removed)
         recs.append(
             (
-                fix.rank,
+                rank,
                 Recommendation(
                     id=fix.id,
-                    title=fix.title,
-                    commands=_commands(fix, toolchains),
-                    removes=tuple(sorted(removes)),
-                    remaining=tuple(sorted(s for s in symbols if s not in removes)),
+                    title=title,
+                    commands=_commands(fix, build, base),
+                    check=check,
+                    removes=tuple(removes),
+                    remaining=tuple(sorted(s for s in symbols if s not in removed)),
                     cost=fix.cost,
                     kernel=fix.kernel,
+                    produces=fix.produces,
                     sources=fix.sources,
+                    known=known,
+                    verified_on=verified_on,
+                    not_run=fix.not_run,
                 ),
             )
         )

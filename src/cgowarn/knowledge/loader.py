@@ -15,6 +15,7 @@ from cgowarn import enums as enums_module
 from cgowarn import memo as memo_module
 from cgowarn import model as report_model
 from cgowarn import usercache
+from cgowarn.enums import Toolchain
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge import models
 from cgowarn.knowledge.models import (
@@ -81,6 +82,8 @@ class KnowledgeBase:
     origins: tuple[CompiledOrigin, ...]
     origin_symbols: dict[str, frozenset[str]]
     """Origin id -> the libc functions its rules list as pulled in."""
+    origin_link_flags: dict[str, tuple[str, ...]]
+    """Origin id -> linker flags a static link of its code needs."""
     binary_origins: tuple[BinaryOrigin, ...]
     fixes: tuple[Fix, ...]
     go_tags: GoTags
@@ -245,8 +248,11 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
 
     compiled_origins = []
     origin_symbols: dict[str, set[str]] = {}
+    link_flags: dict[str, tuple[str, ...]] = {}
     for o in origins.origin:
         origin_symbols.setdefault(o.id, set()).update(o.symbols)
+        if o.static_link_flags:
+            link_flags[o.id] = o.static_link_flags
         fields = tuple(
             (name, _compile("origins.toml", o.id, pat))
             for name in ("object", "function", "file", "unit", "symbol")
@@ -265,6 +271,15 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
             )
     _index("fixes.toml", fixes.fix, "id")
     for f in fixes.fix:
+        if not f.go_tag and not (f.verified or f.not_run):
+            raise KnowledgeBaseError(
+                f"patterns/fixes.toml: entry {f.id!r}: say how it is known to work: `verified` "
+                "(the toolchains the live tests run it with) or `not_run` (why it cannot be run)"
+            )
+        if f.go is None and not f.go_tag and (not f.toolchains or Toolchain.GO in f.toolchains):
+            raise KnowledgeBaseError(
+                f"patterns/fixes.toml: entry {f.id!r}: offered for Go builds but has no [fix.go]"
+            )
         for oid in (*f.origins, *f.requires_origins, *f.only_origins):
             if oid not in origin_ids:
                 raise KnowledgeBaseError(
@@ -319,6 +334,7 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
         reference_libc=syms.reference_libc,
         origins=tuple(compiled_origins),
         origin_symbols={k: frozenset(v) for k, v in origin_symbols.items()},
+        origin_link_flags=link_flags,
         binary_origins=origins.binary_origin,
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,

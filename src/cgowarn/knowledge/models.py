@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
+from cgowarn.model import Outcome
 from cgowarn.versions import is_version
 
 
@@ -112,6 +113,12 @@ class OriginRule(_Entry):
     toolchain: Toolchain | None = Field(
         None, description="The toolchain whose link this evidence shows."
     )
+    severity: Severity | None = Field(
+        None, description="The most this origin's reference can matter (a cap on the category's)."
+    )
+    static_link_flags: tuple[str, ...] = Field(
+        (), description="Linker flags a static link of this code needs (e.g. -lm)."
+    )
     harmless: bool = Field(False, description="The reference does not matter at run time.")
     note: str | None = Field(None, description="What to know about this origin.")
     source: str
@@ -128,8 +135,27 @@ class BinaryOrigin(_Entry):
     source: str
 
 
+class GoRecipe(_Entry):
+    """How a fix changes the go build command the log shows."""
+
+    env: dict[str, str] = Field(
+        default_factory=dict, description='Environment to set; "" removes the variable.'
+    )
+    link: Literal["static", "internal", "keep"] = Field(
+        "keep",
+        description='"static": -linkmode external -extldflags "-static"; "internal": neither '
+        '(static by itself without cgo, dynamic with it); "keep": as the log shows.',
+    )
+    tags: tuple[str, ...] = Field((), description="Build tags to add.")
+    drop_tags: tuple[str, ...] = Field((), description="Build tags to remove.")
+    before: tuple[str, ...] = Field((), description="Commands to run first.")
+    drops_packages: tuple[str, ...] = Field(
+        (), description="Packages the fix removes from the build (a replaced driver)."
+    )
+
+
 class Fix(_Entry):
-    """A way to remove findings, and when it applies."""
+    """A way to remove findings, when it applies, how it is run and how that is known to work."""
 
     id: str
     rank: int
@@ -138,6 +164,10 @@ class Fix(_Entry):
     kernel: str = Field(description="What the fix does to the binary's minimum kernel.")
     sources: tuple[str, ...]
     go_tag: str | None = None
+    go_package: str | None = Field(
+        None, description="The Go package whose cgo code the tag removes."
+    )
+    keeps_cgo: bool = Field(False, description="The package still uses cgo with the tag.")
     origins: tuple[str, ...] = Field((), description="Origins whose occurrences the fix removes.")
     categories_group: tuple[str, ...] = Field(
         (), description="Category groups whose findings the fix removes."
@@ -151,9 +181,21 @@ class Fix(_Entry):
     only_origins: tuple[str, ...] = Field(
         (), description="Offered only when every occurrence comes from these."
     )
-    commands: dict[Toolchain, tuple[str, ...]] = Field(
-        default_factory=dict, description="Commands per toolchain."
+    excluded_origins: tuple[str, ...] = Field(
+        (), description="Not offered when an occurrence comes from one of these."
     )
+    excluded_groups: tuple[str, ...] = Field(
+        (), description="Not offered when a finding is in one of these category groups."
+    )
+    go: GoRecipe | None = Field(None, description="How the go build command changes.")
+    commands: dict[Toolchain, tuple[str, ...]] = Field(
+        default_factory=dict, description="Command templates per toolchain (not Go)."
+    )
+    produces: Outcome | None = Field(None, description="What the fix gives.")
+    verified: tuple[str, ...] = Field(
+        (), description="Toolchains on which tests/test_advice_live.py runs it on real builds."
+    )
+    not_run: str | None = Field(None, description="Why it cannot be run on the test machine.")
 
 
 class GoTags(_Entry):
@@ -161,8 +203,14 @@ class GoTags(_Entry):
 
     rank: int
     title: str
-    command: str = Field(description="Command template; {tags} is replaced by the tags that apply.")
     cost: str
+    external_without_cgo_since: Version = Field(
+        description="First Go release whose -linkmode external links runtime/cgo when no cgo "
+        "is left (before it the binary dies at start with SIGTRAP)."
+    )
+    cgo_runtime: str = Field(description="The package every cgo build links (runtime/cgo).")
+    verified: tuple[str, ...]
+    sources: tuple[str, ...]
 
 
 class GlibcFloor(_Entry):

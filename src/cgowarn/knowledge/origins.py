@@ -67,6 +67,7 @@ def _attribute(
                 note=rule.note,
                 harmless=rule.harmless,
                 toolchain=rule.toolchain,
+                severity=rule.severity,
             )
     for field in ("object", "file", "function"):
         if evidence[field]:
@@ -89,6 +90,7 @@ def _known(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
         note=rule.note,
         harmless=rule.harmless,
         toolchain=rule.toolchain,
+        severity=rule.severity,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from cgowarn.enums import Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor, Runtime
-from cgowarn.model import BuildInfo, Finding, GlibcEvidence, TargetVerdict
+from cgowarn.model import BuildInfo, Finding, GlibcEvidence, GoModuleInfo, TargetVerdict
 from cgowarn.versions import describe_range, version_tuple
 
 
@@ -50,6 +50,7 @@ def build_info(
     evidence: Sequence[GlibcEvidence],
     build_glibc: str | None,
     abi_kernel: str | None = None,
+    go_module: GoModuleInfo | None = None,
 ) -> BuildInfo:
     """`abi_kernel`: the minimum kernel read from a static glibc binary's .note.ABI-tag, which
     beats anything inferred from a glibc version."""
@@ -74,6 +75,7 @@ def build_info(
         glibc_evidence=tuple(evidence),
         kernel_floor=floor,
         kernel_floor_evidence=evidence_text,
+        go_module=go_module,
     )
 
 

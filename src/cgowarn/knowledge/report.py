@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cgowarn import __version__
 from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
-from cgowarn.knowledge.advice import recommend
+from cgowarn.knowledge.advice import BuildContext, recommend
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import build_info, evaluate
 from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
@@ -33,7 +33,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         count=acc.count,
         category=category.id,
         feature=category.feature,
-        severity=Severity.LOW if acc.harmless else category.severity,
+        severity=min(category.severity, acc.cap or Severity.HIGH, key=lambda s: s.rank),
         family=acc.family,
         known=known,
         evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
@@ -72,10 +72,14 @@ def _features(kb: KnowledgeBase, findings: Sequence[Finding]) -> tuple[FeatureSu
 
 
 def build_report(
-    facts: Facts, kb: KnowledgeBase, targets: Sequence[str], build_glibc: str | None
+    facts: Facts,
+    kb: KnowledgeBase,
+    targets: Sequence[str],
+    build_glibc: str | None,
+    go_version: str | None = None,
 ) -> Report:
     """The report of everything folded into `facts`, with verdicts for `targets` (ids of
-    kb.distributions) and `build_glibc` when the user gave it."""
+    kb.distributions), and `build_glibc` and `go_version` when the user gave them."""
     findings = sorted(
         (explain_finding(kb, a) for a in facts.findings.values()),
         key=lambda f: (-f.severity.rank, f.symbol),
@@ -87,15 +91,17 @@ def build_report(
     if findings and not toolchains:
         toolchains = [Toolchain.C]
     versions = facts.go_versions
-    go_version = max(versions, key=lambda v: (versions[v], version_tuple(v)), default=None)
+    if go_version is None:
+        go_version = max(versions, key=lambda v: (versions[v], version_tuple(v)), default=None)
     build = build_info(
         kb,
         toolchains=toolchains,
-        go_command=facts.go_command,
+        go_command=facts.go_command.render() if facts.go_command else None,
         go_version=go_version,
         evidence=sorted(facts.glibc_evidence.values(), key=lambda e: e.reason),
         build_glibc=build_glibc,
         abi_kernel=max(facts.abi_kernels, key=version_tuple) if facts.abi_kernels else None,
+        go_module=facts.go_module,
     )
     verdicts = [evaluate(kb, kb.distributions[name], build, findings) for name in targets]
     links = tuple(
@@ -131,7 +137,20 @@ def build_report(
         features=_features(kb, findings),
         diagnostics=tuple(diagnostics),
         links=links,
-        recommendations=recommend(kb, findings, origins, toolchains, facts.go_command),
+        recommendations=recommend(
+            kb,
+            findings,
+            origins,
+            BuildContext(
+                toolchains=toolchains,
+                go_command=facts.go_command,
+                go_version=go_version,
+                go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
+                cgo_packages=frozenset(facts.go_module.cgo_packages)
+                if facts.go_module is not None
+                else None,
+            ),
+        ),
         build=build,
         binaries=tuple(facts.binaries),
         targets=tuple(verdicts),

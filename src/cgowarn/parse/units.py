@@ -14,8 +14,10 @@ from cgowarn.parse.events import UnitStart
 _GO = re.compile(r"^# (?P<name>[A-Za-z0-9_.~+@/-]*[A-Za-z0-9][A-Za-z0-9_.~+@/-]*)(?: \[[^\]]+\])?$")
 _CARGO = re.compile(r"^Compiling (?P<name>[\w-]+) v\d")
 _LINK_COMMAND = re.compile(
-    r"^(?:\S*/)?(?:[\w.+]+-)*(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
+    r"^(?:\S*/)?(?:[\w.+]+-)*(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
 )
+_C_DRIVERS = frozenset({"gcc", "cc", "clang", "musl-gcc"})
+_CXX_DRIVERS = frozenset({"g++", "c++", "clang++"})
 _OUTPUT = re.compile(r"\s-o\s*(?P<out>\S+)")
 _COMPILE_ONLY = re.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
 
@@ -29,8 +31,10 @@ def unit_start(line: str, line_no: int) -> UnitStart | None:
     if first == "C":
         m = _CARGO.match(line)
         return UnitStart(m.group("name"), "cargo-crate", "rust", line_no) if m else None
-    if "-static" in line and _LINK_COMMAND.match(line) and not _COMPILE_ONLY.search(line):
+    if "-static" in line and (m := _LINK_COMMAND.match(line)) and not _COMPILE_ONLY.search(line):
         out = _OUTPUT.search(line)
         if out is not None:
-            return UnitStart(out.group("out").strip("'\""), "command", None, line_no)
+            driver = m.group("driver")
+            toolchain = "c++" if driver in _CXX_DRIVERS else "c" if driver in _C_DRIVERS else None
+            return UnitStart(out.group("out").strip("'\""), "command", toolchain, line_no)
     return None

@@ -58,13 +58,21 @@ def render(report: Report, options: RenderOptions) -> str:
         out.append("What to do:")
         for i, r in enumerate(v.recommendations, 1):
             out.append(f"  {i}. {r.title}")
+            if r.check:
+                out.append(f"       first: $ {r.check}")
+                out.append(f"       {r.check_when}")
+                out.append("       if it prints nothing:")
             for cmd in r.commands:
                 out.append(f"       $ {cmd}")
+            if r.otherwise:
+                out.append("       if it prints packages:")
+                out += [f"       $ {cmd}" for cmd in r.otherwise]
             out.append(f"       removes: {', '.join(r.removes) or 'nothing'}")
             if r.remaining:
                 out.append(f"       remaining: {', '.join(_safe(s) for s in r.remaining)}")
             out.append(f"       cost: {r.cost}")
             out.append(f"       minimum kernel: {r.kernel}")
+            out.append(f"       {r.known}")
         out.append("")
     if v.build:
         out.append("The build:")

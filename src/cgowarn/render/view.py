@@ -65,10 +65,17 @@ class FindingRow:
 class RecommendationRow:
     title: str
     commands: tuple[str, ...]
+    check: str | None
+    """A command to run first; `check_when` says what its output decides."""
+    check_when: str
+    otherwise: tuple[str, ...]
+    """What to run when the check prints something (empty: the fix does not apply then)."""
     removes: tuple[str, ...]
     remaining: tuple[str, ...]
     cost: str
     kernel: str
+    known: str
+    """How the advice is known to work, in words."""
     sources: tuple[str, ...]
 
 
@@ -187,8 +194,27 @@ def _finding(f: Finding) -> FindingRow:
 
 
 def _recommendation(r: Recommendation) -> RecommendationRow:
+    if r.known == "verified":
+        known = "Verified: the test suite runs these commands on real builds with " + (
+            ", ".join(r.verified_on) + " and runs the binaries."
+        )
+    else:
+        known = "From the sources, not run by the test suite" + (
+            f" ({r.not_run})." if r.not_run else "."
+        )
+    check = r.check
     return RecommendationRow(
-        r.title, r.commands, r.removes, r.remaining, r.cost, r.kernel, r.sources
+        title=r.title,
+        commands=r.commands,
+        check=check.command if check else None,
+        check_when=check.explanation if check else "",
+        otherwise=check.otherwise if check else (),
+        removes=r.removes,
+        remaining=r.remaining,
+        cost=r.cost,
+        kernel=r.kernel,
+        known=known,
+        sources=r.sources,
     )
 
 
@@ -273,6 +299,16 @@ def _build_lines(report: Report) -> tuple[str, ...]:
         span = describe_range(b.glibc_min, b.glibc_max)
         why = "; ".join(e.reason for e in b.glibc_evidence)
         lines.append(f"Build glibc {span}: {why}.")
+    if b.go_module is not None:
+        m = b.go_module
+        tags = f" with -tags {','.join(m.tags)}" if m.tags else ""
+        lines.append(
+            f"go list{tags} in {m.directory}: packages using cgo: "
+            + (", ".join(m.cgo_packages) or "none")
+            + "."
+        )
+        for chain in m.chains:
+            lines.append(f"{chain.package} comes in through {' -> '.join(chain.path)}.")
     if b.kernel_floor:
         lines.append(
             f"A static glibc binary from this build needs Linux {b.kernel_floor} or newer "

@@ -1,0 +1,99 @@
+"""Ask the local `go` tool about a module (`--go-module DIR`): which packages use cgo, and which
+import chain pulls in the packages behind the warnings, as `go mod why` would say it.
+
+Opt-in, since it runs a program: `go list` with the build's tags, in DIR, offline (GOPROXY=off,
+GOTOOLCHAIN=local, GOFLAGS=-mod=mod unless the environment sets GOFLAGS): a module whose
+dependencies are not in the module cache is reported as not readable, never downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from cgowarn.errors import InputError
+from cgowarn.model import GoModuleInfo, ImportChain
+
+TIMEOUT = 120
+"""Seconds `go list` may take."""
+_FORMAT = '{{.ImportPath}}\t{{if .CgoFiles}}cgo{{end}}\t{{join .Imports " "}}'
+
+
+def _go_list(go: str, directory: Path, args: Sequence[str]) -> str:
+    env = {**os.environ, "GOPROXY": "off", "GOTOOLCHAIN": "local", "GOWORK": "off"}
+    env.setdefault("GOFLAGS", "-mod=mod")
+    try:
+        proc = subprocess.run(
+            [go, "list", *args],
+            cwd=directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InputError(f"--go-module {directory}: cannot run {go} list: {exc}") from None
+    if proc.returncode != 0:
+        first = next((line for line in proc.stderr.splitlines() if line.strip()), "failed")
+        raise InputError(f"--go-module {directory}: go list failed: {first}")
+    return proc.stdout
+
+
+def read_module(
+    directory: str,
+    *,
+    tags: Sequence[str] = (),
+    packages: Sequence[str] = ("./...",),
+    targets: Sequence[str] = (),
+    go: str | None = None,
+) -> GoModuleInfo:
+    """The cgo packages of the build of `packages` in `directory` with `tags`, and the shortest
+    import chain from one of `packages` to each of `targets` that the build imports."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise InputError(f"--go-module {directory}: not a directory")
+    tool = go or shutil.which("go")
+    if tool is None:
+        raise InputError("--go-module needs the go tool on PATH")
+    tag_args = ["-tags", ",".join(tags)] if tags else []
+    roots = _go_list(tool, path, [*tag_args, "-f", "{{.ImportPath}}", *packages]).split()
+    imports: dict[str, list[str]] = {}
+    cgo: list[str] = []
+    for line in _go_list(tool, path, ["-deps", *tag_args, "-f", _FORMAT, *packages]).splitlines():
+        name, _, rest = line.partition("\t")
+        uses_cgo, _, deps = rest.partition("\t")
+        imports[name] = deps.split()
+        if uses_cgo:
+            cgo.append(name)
+    chains = tuple(
+        chain for target in targets if (chain := _chain(imports, roots, target)) is not None
+    )
+    return GoModuleInfo(
+        directory=directory,
+        tags=tuple(tags),
+        packages=tuple(roots),
+        cgo_packages=tuple(sorted(cgo)),
+        chains=chains,
+    )
+
+
+def _chain(imports: dict[str, list[str]], roots: list[str], target: str) -> ImportChain | None:
+    """The shortest import path from a root package to `target` (breadth first)."""
+    previous: dict[str, str | None] = {root: None for root in roots}
+    queue = deque(roots)
+    while queue:
+        name = queue.popleft()
+        if name == target:
+            path = [name]
+            while (step := previous[path[-1]]) is not None:
+                path.append(step)
+            return ImportChain(package=target, path=tuple(reversed(path)))
+        for dep in imports.get(name, ()):
+            if dep not in previous:
+                previous[dep] = name
+                queue.append(dep)
+    return None

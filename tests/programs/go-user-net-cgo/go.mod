@@ -1,0 +1,3 @@
+module example.com/usernetcgo
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/usernet
+
+go 1.19
