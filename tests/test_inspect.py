@@ -315,3 +315,176 @@ def test_the_binary_go_version_beats_the_log(go_bins: Path) -> None:
     assert info.go is not None and info.go.go_version.startswith("go1.19")
     assert report.build.go_version == "1.19"
     assert analyze([("build.log", io.BytesIO(log))]).build.go_version == "1.27"
+
+
+# --- what is not NSS, what is not known to be stripped, what cannot be read at all ----------------
+
+NSS_FOOTPRINT = "NSS modules (libnss_*.so)"
+
+
+def nss_findings(report: Report) -> list[str]:
+    kb = load_knowledge()
+    return [
+        f.symbol
+        for f in report.findings
+        if f.symbol == NSS_FOOTPRINT
+        or (f.symbol in kb.symbols and kb.group_of(kb.symbols[f.symbol].category).id == "nss")
+    ]
+
+
+@pytest.fixture(scope="module")
+def netgo_static(go_bins: Path) -> Path:
+    """A Go program with a cgo package of its own, built with -tags netgo,osusergo and linked
+    statically: static glibc for that package, but os/user and net in pure Go (Go 1.19 needs the
+    program's own cgo to link this way at all: without it, loadinternal and SIGTRAP)."""
+    work = go_bins / "netgo"
+    (work / "cadd").mkdir(parents=True)
+    (work / "go.mod").write_text("module example.com/netgostatic\n\ngo 1.19\n")
+    (work / "cadd" / "cadd.go").write_text(
+        'package cadd\n\n// int cadd(int a, int b) { return a + b; }\nimport "C"\n\n'
+        "func Add(a, b int) int { return int(C.cadd(C.int(a), C.int(b))) }\n"
+    )
+    (work / "main.go").write_text(
+        'package main\n\nimport (\n\t"fmt"\n\t"net"\n\t"os/user"\n\n\t"example.com/netgostatic/cadd"\n)\n\n'
+        'func main() {\n\t_, err := user.Lookup("cgowarn-no-such-user")\n\tfmt.Println(err)\n'
+        '\taddrs, err := net.LookupHost("localhost")\n\tfmt.Println(addrs, err, cadd.Add(2, 3))\n}\n'
+    )
+    env = {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GOTOOLCHAIN": "local",
+        "GOPATH": str(go_bins / "gopath"),
+        "GOCACHE": str(go_bins / "gocache"),
+    }
+    log = sh(
+        "/usr/lib/go/bin/go build -tags netgo,osusergo "
+        "-ldflags '-linkmode external -extldflags \"-static\"' -o ../netgo-static . 2>&1",
+        work,
+        env,
+    )
+    assert log == "", log  # no glibc NSS function was linked, so ld warned about none
+    return go_bins / "netgo-static"
+
+
+def test_go_netgo_static_glibc_binary_has_no_nss_footprint(netgo_static: Path) -> None:
+    """Go's pure-Go resolver reads /etc/nsswitch.conf itself: that string is no sign of glibc's
+    NSS, whose module names (libnss_*) are absent."""
+    data = netgo_static.read_bytes()
+    assert b"/etc/nsswitch.conf" in data and b"libnss_" not in data
+    assert "statically linked" in file_says(netgo_static)
+    ran = subprocess.run([str(netgo_static)], capture_output=True, text=True)
+    assert ran.returncode == 0 and "[127.0.0.1] <nil> 5" in ran.stdout
+    for path in (netgo_static, netgo_static.with_name("netgo-static-stripped")):
+        if not path.exists():
+            sh(f"strip -o {path.name} {netgo_static.name}", netgo_static.parent)
+        report = inspect(path)
+        (info,) = report.binaries
+        assert (info.libc, info.linkage) == ("glibc", "static"), path
+        assert info.go is not None and info.go.settings["-tags"] == "netgo,osusergo"
+        assert nss_findings(report) == [], path
+
+
+def test_static_getpwnam_shows_nss_stripped_or_not(tmp_path: Path) -> None:
+    require_tool("gcc")
+    (tmp_path / "pw.c").write_text(
+        "#include <pwd.h>\n#include <stdio.h>\n"
+        'int main(int c, char **v) { puts(getpwnam(c > 1 ? v[1] : "root") ? "found" : "no"); return 0; }\n'
+    )
+    sh("gcc -static -o pw pw.c && strip -o pw-stripped pw", tmp_path)
+    full = inspect(tmp_path / "pw")
+    assert full.binaries[0].stripped is False and "getpwnam" in nss_findings(full)
+    stripped = inspect(tmp_path / "pw-stripped")
+    assert stripped.binaries[0].stripped is True
+    assert nss_findings(stripped) == [NSS_FOOTPRINT]
+    nss = next(f for f in stripped.findings if f.symbol == NSS_FOOTPRINT)
+    assert nss.occurrences[0].section == "string 'libnss_%s.so'"
+
+
+def _patched(src: Path, dst: Path, edits: dict[int, bytes], size: int | None = None) -> Path:
+    data = bytearray(src.read_bytes()[:size])
+    for offset, value in edits.items():
+        data[offset : offset + len(value)] = value
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def _shoff(path: Path) -> int:
+    return int.from_bytes(path.read_bytes()[0x28:0x30], "little")  # ELF64 e_shoff
+
+
+def test_stripped_is_unknown_without_a_readable_section_header_table(
+    bins: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    original = bins / "static-bfd"
+    assert inspect(original).binaries[0].stripped is False
+    size = original.stat().st_size
+    cases = {
+        # e_shoff, e_shnum and e_shstrndx zeroed: no section header table at all.
+        "removed": _patched(original, tmp_path / "removed", {0x28: bytes(8), 0x3C: bytes(4)}),
+        "past-eof": _patched(
+            original, tmp_path / "past-eof", {0x28: (size + 4096).to_bytes(8, "little")}
+        ),
+        "cut-off": _patched(original, tmp_path / "cut-off", {}, size=_shoff(original) + 64 * 3),
+    }
+    readelf = subprocess.run(
+        ["readelf", "-S", str(cases["removed"])], capture_output=True, text=True
+    ).stdout
+    assert "There are no sections in this file" in readelf
+    for name, path in cases.items():
+        report = inspect(path)
+        (info,) = report.binaries
+        assert info.stripped is None, name
+        assert info.linkage == "static" and info.libc == "glibc", name
+        assert info.abi_kernel == "3.2.0", name  # from the PT_NOTE segment
+        assert (info.error is None) == (name == "removed"), (name, info.error)
+        code, out = run_cli(cli, ["inspect", "--fail-on", "never", str(path)])
+        assert code == 0 and "Symbols:" not in out and "Minimum kernel: 3.2.0" in out, name
+    # A damaged section name table hides names, not types: the symbol table is still found.
+    nameless = _patched(original, tmp_path / "nameless", {0x3E: bytes(2)})
+    (info,) = inspect(nameless).binaries
+    assert info.stripped is False
+
+
+def run_cli(cli: CliRunner, args: list[str]) -> tuple[int, str]:
+    result = cli.invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("cut", "edits"),
+    [
+        (16, {}),  # e_ident only
+        (40, {}),  # half a header
+        (63, {}),  # one byte short of an ELF64 header
+        (None, {4: b"\x07"}),  # EI_CLASS neither 32- nor 64-bit
+        (None, {5: b"\x09"}),  # EI_DATA neither little- nor big-endian
+    ],
+)
+def test_elf_magic_with_an_unreadable_header_exits_2(
+    bins: Path, tmp_path: Path, cli: CliRunner, cut: int | None, edits: dict[int, bytes]
+) -> None:
+    path = _patched(bins / "static-bfd", tmp_path / "broken", edits, size=cut)
+    log = tmp_path / "build.log"
+    log.write_text("ok\n")
+    for args in (["inspect", str(path)], [str(log), "--binary", str(path)]):
+        code, out = run_cli(cli, args)
+        assert code == 2, (args, out)
+        assert out.startswith(f"cgowarn: error: cannot inspect {path}: ")
+        assert "ELF header cannot be read" in out and len(out.strip().splitlines()) == 1
+        assert "no glibc link warnings" not in out.lower()
+
+
+def test_readable_header_with_damaged_sections_is_a_partial_report(
+    bins: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    original = bins / "static-bfd"
+    path = _patched(original, tmp_path / "damaged", {}, size=_shoff(original) + 64 * 3)
+    log = tmp_path / "build.log"
+    log.write_text("ok\n")
+    for args in (["inspect", str(path)], [str(log), "--binary", str(path)]):
+        code, out = run_cli(cli, [*args, "--fail-on", "never"])
+        assert code == 0, out
+        assert "could not read: " in out and "Linkage: static" in out
+        assert "C library: glibc" in out

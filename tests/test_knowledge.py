@@ -216,3 +216,48 @@ def test_no_fact_is_written_twice_in_the_code() -> None:
         and not line.startswith(("__version__ =", "FORMAT_VERSION ="))  # cgowarn's own versions
     ]
     assert found == [], "\n".join(found)
+
+
+def test_every_diagnostic_cites_a_source_and_gates_are_errors() -> None:
+    kb = load_knowledge()
+    for entry in kb.diagnostics.values():
+        assert entry.source.startswith("https://"), entry.id
+        assert entry.advice and entry.title, entry.id
+        if entry.gate:  # a run-time failure that fails the run is an error, never a warning
+            assert entry.severity.value == "error", entry.id
+
+
+def test_gate_must_be_a_boolean(broken_patterns: Path) -> None:
+    path = broken_patterns / "diagnostics.toml"
+    text = path.read_text()
+    entry = 'id = "kernel_too_old"\nneedles = ["FATAL: kernel too old"]\nseverity = "error"\n'
+    assert entry + "gate = true\n" in text
+    path.write_text(text.replace(entry + "gate = true\n", entry + 'gate = "often"\n', 1))
+    with pytest.raises(
+        KnowledgeBaseError,
+        match=r"diagnostics.toml: invalid entry diagnostic\.\d+\.gate \('kernel_too_old'\)",
+    ):
+        load_knowledge()
+
+
+def test_diagnostic_patterns_take_linear_time_on_hostile_lines() -> None:
+    """Each pattern searches a 200,000-character line built from its own needles and the
+    separators its pattern repeats (colons, spaces, digits, quotes, dots) in well under a second: no
+    backtracking blow-up on what a log can hold."""
+    import time
+
+    kb = load_knowledge()
+    fillers = (" 1", "x:", "a: line 1:", "1.", "`", "(", " ")
+    worst = 0.0
+    for rule in kb.parse.diagnostics:
+        for needle in rule.needles:
+            for filler in fillers:
+                for line in (
+                    filler * (200_000 // len(filler)) + needle,
+                    needle + filler * (200_000 // len(filler)),
+                    (needle + filler) * (200_000 // (len(needle) + len(filler))),
+                ):
+                    start = time.perf_counter()
+                    rule.pattern.search(line)
+                    worst = max(worst, time.perf_counter() - start)
+                    assert worst < 1.0, (rule.id, needle, filler)

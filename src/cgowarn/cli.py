@@ -40,7 +40,9 @@ BUG_REPORTS = "https://github.com/cgowarn/cgowarn/issues"
 EXIT_CODES = f"""\b
 Exit codes:
   {ExitCode.OK:<4} nothing at or above --fail-on
-  {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on
+  {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on, or a run-time failure
+       ("FATAL: kernel too old", "GLIBC_x.y not found", a crash) or Go's
+       "loadinternal: cannot find runtime/cgo" in the log (not with --fail-on never)
   {ExitCode.USAGE:<4} usage error, unreadable input, or invalid knowledge base
   {ExitCode.OUTPUT:<4} the report could not be written
   {ExitCode.INTERNAL:<4} internal error (a bug: please report it)
@@ -227,9 +229,16 @@ class ReportOptions:
         return cls(chosen, output, fail_on, _use_color(color, output, chosen))
 
     def exit_code(self, report: Report) -> ExitCode:
-        """FINDINGS when a finding is at or above --fail-on, else OK."""
+        """FINDINGS when a finding is at or above --fail-on, or when the report holds a diagnostic
+        that the knowledge base marks as a gate (the program failed or will fail at run time:
+        "FATAL: kernel too old", a crash, Go's loadinternal); else OK. 'never': always OK."""
         if self.fail_on == NEVER:
             return ExitCode.OK
+        from cgowarn.knowledge import load_knowledge  # loaded already by the run that made report
+
+        diagnostics = load_knowledge().diagnostics
+        if any(diagnostics[d.kind].gate for d in report.diagnostics):
+            return ExitCode.FINDINGS
         threshold = Severity(self.fail_on).rank
         failing = any(f.severity.rank >= threshold for f in report.findings)
         return ExitCode.FINDINGS if failing else ExitCode.OK
@@ -263,7 +272,9 @@ def report_options(fn: F) -> F:
             show_default=True,
             help="Exit with 1 when a finding has this severity or higher. high: run-time "
             "dependencies on the host's glibc (NSS, dlopen); medium: also unsafe and stub "
-            "functions; low: everything.",
+            "functions; low: everything. A run-time failure in the log (FATAL: kernel too old, "
+            "GLIBC_x.y not found, a crash) or Go's loadinternal error exits with 1 at every "
+            "level but never.",
         ),
         click.option("--target", "targets", multiple=True, metavar="NAME", cls=TargetOption),
         click.option(
@@ -482,24 +493,32 @@ def inspect(
 
 
 @main.command()
-@click.argument("symbol", required=False)
+@click.argument("words", nargs=-1, metavar="[SYMBOL | MESSAGE]")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 @_boundary
-def explain(symbol: str | None) -> int:
+def explain(words: tuple[str, ...]) -> int:
     """Explain one glibc function's link warning (what breaks, why, where it comes from, how to fix
-    it), or list every function cgowarn knows when no SYMBOL is given.
+    it), or a pasted message: a glibc link warning, a linker error, or a run-time failure from the
+    target host ("FATAL: kernel too old", "version `GLIBC_2.34' not found", a crash). Without an
+    argument, list every function cgowarn knows. Names match in any case, with or without quotes.
 
     \b
     Examples:
       cgowarn explain getaddrinfo
+      cgowarn explain "FATAL: kernel too old"
+      cgowarn explain "loadinternal: cannot find runtime/cgo"
+      cgowarn explain "warning: Using 'getpwnam_r' in statically linked applications requires ..."
       cgowarn explain
     """
     from cgowarn.knowledge import load_knowledge
     from cgowarn.output import write_output
-    from cgowarn.render.explain import explain_symbol, list_symbols
+    from cgowarn.render.explain import explain_text, list_symbols
 
     kb = load_knowledge()
-    write_output(explain_symbol(kb, symbol) if symbol else list_symbols(kb), "-", for_terminal=True)
+    text = " ".join(words)
+    write_output(
+        explain_text(kb, text) if text.strip() else list_symbols(kb), "-", for_terminal=True
+    )
     return ExitCode.OK
 
 

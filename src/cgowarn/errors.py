@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     OK = 0
     """Nothing at or above the --fail-on threshold."""
     FINDINGS = 1
-    """At least one finding at or above the --fail-on threshold."""
+    """At least one finding at or above the --fail-on threshold, or a diagnostic that the knowledge
+    base marks as a gate (a run-time failure); not with --fail-on never."""
     USAGE = 2
     """Bad usage, unreadable input, or an invalid knowledge base."""
     OUTPUT = 3

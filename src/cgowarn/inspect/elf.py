@@ -1,10 +1,11 @@
 """Read one ELF file with pyelftools, section by section (never the whole file at once), and say
 what it needs at run time. Hostile files (truncated, bogus offsets) give a partial result with the
-reason, never an exception."""
+reason, never a traceback; a file whose ELF header cannot be read is an input error."""
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -16,7 +17,7 @@ from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
 from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
 from elftools.elf.sections import NoteSection, SymbolTableSection
-from elftools.elf.segments import InterpSegment
+from elftools.elf.segments import InterpSegment, NoteSegment
 
 from cgowarn.errors import GoInfoError, InputError
 from cgowarn.inspect.goinfo import parse_buildinfo
@@ -95,13 +96,16 @@ class _Reader:
             self.errors.append(f"{what}: {type(exc).__name__}: {str(exc)[:120] or 'malformed'}")
 
     def read(self) -> tuple[BinaryInfo, list[BinaryHit]]:
+        """What the file shows; InputError when not even its ELF header can be read (then nothing
+        else can be, and a report of "no findings" would be a false all-clear)."""
         try:
             elf = ELFFile(self.fh)
+            self._header(elf)
         except MALFORMED as exc:
-            return BinaryInfo(
-                path=self.path, error=f"ELF header: {type(exc).__name__}: {str(exc)[:120]}"
-            ), []
-        self.step("header", lambda: self._header(elf))
+            raise InputError(
+                f"cannot inspect {self.path}: its ELF header cannot be read "
+                f"({type(exc).__name__}: {str(exc)[:120] or 'malformed'})"
+            ) from None
         self.step("program headers", lambda: self._segments(elf))
         self.step("dynamic section", lambda: self._dynamic(elf))
         self.step("notes", lambda: self._notes(elf))
@@ -140,13 +144,16 @@ class _Reader:
         self.fields["needed"] = tuple(needed)
 
     def _notes(self, elf: ELFFile) -> None:
-        for section in elf.iter_sections():
-            if not isinstance(section, NoteSection):
-                continue
-            for note in section.iter_notes():
-                if note["n_type"] == "NT_GNU_ABI_TAG" and note["n_name"] == "GNU":
-                    d = note["n_desc"]
-                    self.fields["abi_kernel"] = f"{d['abi_major']}.{d['abi_minor']}.{d['abi_tiny']}"
+        # The PT_NOTE segments first: the loader reads them, and they stay readable when the
+        # section header table is removed or damaged. The note sections are the fallback.
+        try:
+            kernel = _abi_tag(s for s in elf.iter_segments() if isinstance(s, NoteSegment))
+        except MALFORMED:
+            kernel = None  # the program headers step says what is wrong with them
+        if kernel is None:
+            kernel = _abi_tag(s for s in elf.iter_sections() if isinstance(s, NoteSection))
+        if kernel is not None:
+            self.fields["abi_kernel"] = kernel
 
     def _versions(self, elf: ELFFile) -> None:
         verneed = next((s for s in elf.iter_sections() if isinstance(s, GNUVerNeedSection)), None)
@@ -174,7 +181,12 @@ class _Reader:
         self.fields["glibc_required_symbols"] = tuple(sorted(symbols))
 
     def _symbols(self, elf: ELFFile) -> None:
-        symtab = elf.get_section_by_name(".symtab")
+        if elf.num_sections() == 0:
+            # No section header table (removed, or e_shoff zeroed): whether there is a symbol
+            # table cannot be told, so `stripped` stays unknown.
+            return
+        # By type, not by name: a damaged section name table hides the names, not the types.
+        symtab = next((s for s in elf.iter_sections() if s["sh_type"] == "SHT_SYMTAB"), None)
         self.fields["stripped"] = not isinstance(symtab, SymbolTableSection)
         known = self.kb.symbols
         if isinstance(symtab, SymbolTableSection):
@@ -192,7 +204,7 @@ class _Reader:
                 ):
                     seen.add(name)
                     self.hits.append(BinaryHit(name, "symbol table"))
-        dynsym = elf.get_section_by_name(".dynsym")
+        dynsym = next((s for s in elf.iter_sections() if s["sh_type"] == "SHT_DYNSYM"), None)
         if isinstance(dynsym, SymbolTableSection):
             # A dynamic binary calls these in the host's libc.so: only the warnings that also fire
             # in dynamic links (unsafe, obsolete, stubs) apply.
@@ -312,10 +324,21 @@ class _Reader:
             self.hits.append(BinaryHit(fp.symbol, f"string {present[0]!r}", category=fp.category))
 
 
+def _abi_tag(holders: Iterator[Any]) -> str | None:
+    """The minimum kernel in the first NT_GNU_ABI_TAG note of these sections or segments."""
+    for holder in holders:
+        for note in holder.iter_notes():
+            if note["n_type"] == "NT_GNU_ABI_TAG" and note["n_name"] == "GNU":
+                d = note["n_desc"]
+                return f"{d['abi_major']}.{d['abi_minor']}.{d['abi_tiny']}"
+    return None
+
+
 def inspect_binary(
     kb: KnowledgeBase, path: str
 ) -> tuple[BinaryInfo, list[BinaryHit], GoBuildInfo | None]:
-    """Read `path`; InputError when it is missing, unreadable or not ELF."""
+    """Read `path`; InputError when it is missing, unreadable, not ELF, or its ELF header cannot
+    be read. Damage past the header gives a partial result that says what could not be read."""
     fh = _open(path)
     with fh:
         info, hits = _Reader(kb, path, fh).read()

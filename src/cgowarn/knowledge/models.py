@@ -335,6 +335,11 @@ class DiagnosticPattern(_Entry):
         False,
         description="Matters only when Go linked internally; dropped when the log shows linker output.",
     )
+    gate: bool = Field(
+        False,
+        description="The program failed or will fail at run time: a report that holds this "
+        "diagnostic exits with 1, as a finding at or above --fail-on does.",
+    )
 
 
 class MessagesFile(_Entry):

@@ -1,0 +1,3 @@
+module example.com/cgowarnlookup
+
+go 1.19
