@@ -25,7 +25,7 @@ pytestmark = pytest.mark.toolchain
 
 SRC = SAMPLES / "src"
 OBJS = "main.o user.o net.o plugin.o tmpnames.o"
-NSS_AND_DLOPEN = {"getpwnam", "getaddrinfo", "gethostbyname", "dlopen"}
+NSS = {"getpwnam", "getaddrinfo", "gethostbyname"}
 
 
 def sh(cmd: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -83,7 +83,7 @@ def test_static_glibc_same_findings_from_every_linker(bins: Path, linker: str) -
     assert info.linkage == "static" and "statically linked" in file_says(bins / f"static-{linker}")
     assert info.libc == "glibc"
     assert info.abi_kernel == readelf_abi(bins / f"static-{linker}") == "3.2.0"
-    assert symbols(report) >= NSS_AND_DLOPEN
+    assert symbols(report) >= NSS
     assert all(f.evidence == ("binary",) and f.count == 0 for f in report.findings)
     assert report.build.kernel_floor == "3.2.0"
 
@@ -96,15 +96,28 @@ def test_the_three_linkers_agree(bins: Path) -> None:
         } == glibc
 
 
-def test_lld_binary_with_an_empty_log_still_yields_nss_and_dlopen(bins: Path) -> None:
+def test_lld_binary_with_an_empty_log_still_yields_nss(bins: Path) -> None:
     """lld printed nothing; the binary keeps glibc's .gnu.warning.* sections."""
     log = sh(f"gcc -static -fuse-ld=lld -o again {OBJS} 2>&1", bins)
     assert "warning" not in log
     report = inspect(bins / "static-lld-stripped")
     by = {f.symbol: f for f in report.findings}
-    assert set(by) >= NSS_AND_DLOPEN
-    assert by["dlopen"].occurrences[0].section == "section .gnu.warning.dlopen"
+    assert set(by) >= NSS
+    assert by["getpwnam"].occurrences[0].section == "section .gnu.warning.getpwnam"
     assert "statically linked applications" in by["getpwnam"].message
+
+
+@pytest.mark.parametrize("linker", ["bfd", "lld", "mold"])
+def test_dlopen_in_every_static_glibc_binary_is_no_evidence(tmp_path: Path, linker: str) -> None:
+    """glibc's libc.a links dlopen and dlmopen into a hello world too (libio's vtables.o references
+    __dlopen): the symbol table and lld's warning sections show them, and that proves nothing."""
+    require_tool("ld.lld" if linker == "lld" else "mold" if linker == "mold" else "ld.bfd")
+    (tmp_path / "hello.c").write_text('#include <stdio.h>\nint main(void) { puts("hi"); }\n')
+    sh(f"gcc -static -fuse-ld={linker} -o hello hello.c", tmp_path)
+    assert " dlopen\n" in sh("nm hello", tmp_path)  # really there
+    report = inspect(tmp_path / "hello")
+    assert not symbols(report) & {"dlopen", "dlmopen"}
+    assert all(f.severity.value == "low" for f in report.findings)
 
 
 def test_stripped_bfd_binary_shows_the_nss_footprint_from_strings(bins: Path) -> None:
@@ -488,3 +501,42 @@ def test_readable_header_with_damaged_sections_is_a_partial_report(
         assert code == 0, out
         assert "could not read: " in out and "Linkage: static" in out
         assert "C library: glibc" in out
+
+
+def test_a_go_binary_tells_which_packages_use_cgo(go_bins: Path, tmp_path: Path) -> None:
+    """The symbol table's cgo wrappers say which packages were built with cgo: with only os/user
+    and net, building without cgo is claimed safe and comes first; the NSS functions glibc links in
+    with getaddrinfo and getnameinfo are net's, not unattributed."""
+    programs = Path(__file__).parent / "programs"
+    work = tmp_path / "usernet"
+    shutil.copytree(programs / "go-user-net", work)
+    shutil.copy(programs / "go-smoke.go", work / "smoke.go")
+    env = {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+        "GOPATH": str(go_bins / "gopath"),
+        "GOCACHE": str(go_bins / "gocache"),
+    }
+    sh(
+        "/usr/lib/go/bin/go build -ldflags '-linkmode external -extldflags \"-static\"' -o app .",
+        work,
+        env,
+    )
+    report = inspect(work / "app")
+    (info,) = report.binaries
+    assert info.cgo_packages == ("net", "os/user")
+    nm = sh("nm app", work)
+    assert "os/user._cgo_" in nm and "net._cgo_" in nm
+    first = report.recommendations[0]
+    assert first.id == "cgo-disabled" and first.title.endswith(
+        "nothing else in this build needs cgo"
+    )
+    by = {f.symbol: f for f in report.findings}
+    for companion in ("gethostbyname2_r", "getservbyname_r", "gethostbyaddr_r", "getservbyport_r"):
+        assert by[companion].origins == ("go:net",), companion
+        assert "linked in with" in by[companion].occurrences[0].origin.evidence
+    assert by["initgroups"].origins == ("go:os/user",)
+    sqlite = inspect(go_bins / "cgo-static")
+    assert "github.com/mattn/go-sqlite3" in (sqlite.binaries[0].cgo_packages or ())
+    assert all(r.id != "cgo-disabled" for r in sqlite.recommendations)

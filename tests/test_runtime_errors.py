@@ -303,3 +303,29 @@ def test_static_nss_crash_and_the_advised_fix_works(
         pytest.skip("no crash on this host: its NSS configuration loads no module for this lookup")
     code, out = run(cli, ["-f", "json"], (proc.stdout + proc.stderr).encode())
     assert code == 1 and list(diagnostics(out)) == ["crash_sigsegv"]
+
+
+def test_a_run_time_failure_is_no_link_error_and_is_shown_first(cli: CliRunner) -> None:
+    log = str(SAMPLES / "c-nss-static-bfd-nss-crash.log")
+    code, out = run(cli, ["-f", "json", log])
+    report = json.loads(out)
+    assert code == 1
+    assert report["summary"]["link_status"] == "ok" and report["summary"]["failures"] == 1
+    (crash,) = [d for d in report["diagnostics"] if d["failure"]]
+    assert crash["kind"] == "crash_sigsegv"
+    code, text = run(cli, ["--no-color", log])
+    assert text.index("What failed:") < text.index("What to do:")
+    assert "The program FAILS: 1 run-time failure" in text and "Link FAILED" not in text
+    assert "Other linker messages" not in text  # the crash is shown once, with its advice
+    code, md = run(cli, ["-f", "markdown", log])
+    assert md.index("### What failed") < md.index("### What to do")
+
+
+def test_a_failure_past_the_diagnostics_kept_still_fails_the_run(cli: CliRunner) -> None:
+    log = "".join(f"/usr/bin/ld: a.o: undefined reference to `f{i}'\n" for i in range(600))
+    log += "FATAL: kernel too old\n"
+    code, out = run(cli, ["-f", "json"], log.encode())
+    report = json.loads(out)
+    assert report["summary"]["failures"] == 1
+    assert all(not d["failure"] for d in report["diagnostics"])  # beyond the 500 kept
+    assert code == 1

@@ -234,10 +234,7 @@ class ReportOptions:
         "FATAL: kernel too old", a crash, Go's loadinternal); else OK. 'never': always OK."""
         if self.fail_on == NEVER:
             return ExitCode.OK
-        from cgowarn.knowledge import load_knowledge  # loaded already by the run that made report
-
-        diagnostics = load_knowledge().diagnostics
-        if any(diagnostics[d.kind].gate for d in report.diagnostics):
+        if report.summary.failures:
             return ExitCode.FINDINGS
         threshold = Severity(self.fail_on).rank
         failing = any(f.severity.rank >= threshold for f in report.findings)

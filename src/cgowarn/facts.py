@@ -81,12 +81,16 @@ class Facts:
     """The first MAX_DIAGNOSTICS; diagnostics_seen counts them all."""
     diagnostics_seen: int = 0
     errors: int = 0
-    """Error diagnostics, all of them."""
+    """Link errors, all of them."""
+    failures: int = 0
+    """Diagnostics showing the built program failing (gate), all of them."""
     silent_linkers: set[str] = field(default_factory=set)
     sources: list[SourceInfo] = field(default_factory=list)
     toolchains: set[Toolchain] = field(default_factory=set)
     go_command: GoCommand | None = None
     """The first go build/install command a log shows that cgowarn can read."""
+    binary_cgo_packages: set[str] | None = None
+    """Go packages built with cgo, from the binaries' symbol tables; None when none told."""
     go_module: GoModuleInfo | None = None
     """What go list said about the module (--go-module)."""
     go_versions: Counter[str] = field(default_factory=Counter)

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING
 from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
 from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS, Facts, FindingFacts, UnitFacts
 from cgowarn.knowledge import KnowledgeBase
-from cgowarn.knowledge.origins import attribute, attribute_binary
+from cgowarn.knowledge.origins import attribute, attribute_binary, known_origin
 from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin, SourceInfo
 from cgowarn.parse import (
     MAX_VERSION_LINES,
@@ -207,12 +207,14 @@ class Folder:
         facts = self.facts
         unit = self._active_unit()
         entry = self.kb.diagnostics[d.kind]
-        if entry.severity is DiagnosticSeverity.ERROR:
+        if entry.gate:
+            facts.failures += 1
+        if entry.severity is DiagnosticSeverity.ERROR and not entry.gate:
             unit.failed = True
             facts.errors += 1
         if entry.toolchain:
             facts.toolchains.add(entry.toolchain)
-        if not entry.command:
+        if not entry.command and not entry.run_time:
             facts.saw_linker_output = True
         facts.diagnostics_seen += 1
         if len(facts.diagnostics) < MAX_DIAGNOSTICS:
@@ -227,6 +229,7 @@ class Folder:
                     link=unit.id,
                     source=source,
                     source_line=d.line_no,
+                    failure=entry.gate,
                 )
             )
 
@@ -245,6 +248,10 @@ class Folder:
         if go is not None:
             facts.toolchains.add(Toolchain.GO)
             facts.go_versions[go.release] += BINARY_VERSION_WEIGHT
+            if info.cgo_packages is not None:
+                facts.binary_cgo_packages = (facts.binary_cgo_packages or set()) | set(
+                    info.cgo_packages
+                )
         elif info.libc != "none" and hits:
             facts.toolchains.add(Toolchain.C)
         for e in info.glibc_evidence:
@@ -261,7 +268,17 @@ class Folder:
                 found = self.kb.parse.match_message(hit.message)
                 family = found.family if found else family
             finding = self._finding(symbol, family, hit.message or "", hit.category)
-            origin = attribute_binary(self.kb, symbol, hit.how, go)
+            if hit.category is not None:  # glibc's own run-time footprint (binary.toml)
+                origin = known_origin(self.kb, "glibc", f"binary: {hit.how}")
+            else:
+                origin = attribute_binary(self.kb, hit.brought_by or symbol, hit.how, go)
+            if hit.brought_by:
+                origin = origin.model_copy(
+                    update={
+                        "evidence": f"linked in with {hit.brought_by} (glibc calls it "
+                        f"internally); {origin.evidence}"
+                    }
+                )
             line = f"{path}: {hit.how}" + (f": {hit.message}" if hit.message else "")
 
             def occurrence(

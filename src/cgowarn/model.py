@@ -131,6 +131,11 @@ class Diagnostic(_Frozen):
     link: int = Field(description="Id of the link unit.")
     source: str = Field(description="Name of the log.")
     source_line: int = Field(description="1-based line number.")
+    failure: bool = Field(
+        False,
+        description="The built program failed, or will fail, at run time (a crash, FATAL: "
+        "kernel too old, a missing GLIBC_x.y, Go's loadinternal).",
+    )
 
 
 class LinkUnit(_Frozen):
@@ -342,8 +347,17 @@ class BinaryInfo(_Frozen):
     glibc_required_symbols: tuple[str, ...] = Field(
         (), description="Symbols that need glibc_required."
     )
-    stripped: bool | None = Field(None, description="True when there is no symbol table.")
+    stripped: bool | None = Field(
+        None,
+        description="True when there is no symbol table; None when the section table could not "
+        "be read, so that it is not known.",
+    )
     go: GoBuildInfo | None = Field(None, description="Go build information, for Go binaries.")
+    cgo_packages: tuple[str, ...] | None = Field(
+        None,
+        description="For a Go binary with a symbol table: the packages whose cgo wrappers it "
+        "holds (the packages built with cgo); None when it cannot be told.",
+    )
 
 
 class SourceInfo(_Frozen):
@@ -361,7 +375,13 @@ class Summary(_Frozen):
     distinct_functions: int = Field(description="Number of distinct libc symbols warned about.")
     warning_lines: int = Field(description="Number of glibc warning lines.")
     by_severity: dict[str, int] = Field(description="Number of findings per severity.")
-    errors: int = Field(description="Number of error diagnostics.")
+    errors: int = Field(description="Number of link errors (error diagnostics of the build).")
+    failures: int = Field(
+        0,
+        description="Number of diagnostics showing the built program failing or bound to fail "
+        "at run time (a crash, FATAL: kernel too old, Go's loadinternal), counted past the "
+        "diagnostics kept.",
+    )
     diagnostics_omitted: int = Field(
         description="Diagnostics counted but not kept in the report (beyond its limit)."
     )

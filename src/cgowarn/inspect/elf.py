@@ -4,9 +4,10 @@ reason, never a traceback; a file whose ELF header cannot be read is an input er
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,6 +28,9 @@ from cgowarn.model import BinaryInfo, GlibcEvidence, GoBuildInfo
 from cgowarn.versions import version_tuple
 
 ELF_MAGIC = b"\x7fELF"
+# cgo's wrapper for a C function, in a Go binary's symbol table: `os/user._Cfunc_mygetpwnam_r`,
+# `net._cgo_2ac87069779a_C2func_getaddrinfo` (cmd/cgo's out.go names them so).
+_CGO_WRAPPER = re.compile(r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w")
 # What a malformed file can make pyelftools raise. AttributeError and TypeError are not here: they
 # are bugs in cgowarn, and the error boundary reports them as such.
 MALFORMED = (
@@ -55,6 +59,9 @@ class BinaryHit:
     message: str | None = None
     category: str | None = None
     """Set for footprint items that are not glibc symbols."""
+    brought_by: str | None = None
+    """The function glibc links it in with (binary.toml [[companion]]), when that is why it is
+    here."""
 
 
 def _open(path: str) -> IO[bytes]:
@@ -87,6 +94,10 @@ class _Reader:
         self.e_type: str | None = None
         self.has_dynamic = False
         self.strings: set[str] = set()
+        self.defined: set[str] = set()
+        """Functions of binary.toml's [[companion]] entries defined in the symbol table."""
+        self.cgo_packages: set[str] | None = None
+        """Go packages whose cgo wrappers the symbol table holds; None without a symbol table."""
 
     def step(self, what: str, fn: Any) -> None:
         """Run one reading step; a malformed file stops that step only, and says so."""
@@ -191,8 +202,14 @@ class _Reader:
         known = self.kb.symbols
         if isinstance(symtab, SymbolTableSection):
             seen = set()
+            cgo: set[str] = set()
+            companions = {c.function for c in self.kb.binary.companion}
             for sym in symtab.iter_symbols():
                 name = sym.name
+                if "func_" in name and (m := _CGO_WRAPPER.match(name)):
+                    cgo.add(m.group("package"))
+                if name in companions and sym["st_shndx"] != "SHN_UNDEF":
+                    self.defined.add(name)
                 entry = known.get(name)
                 # Only symbols that carry a warning in Linux's libc.a (not generic or Hurd ones).
                 if (
@@ -204,6 +221,7 @@ class _Reader:
                 ):
                     seen.add(name)
                     self.hits.append(BinaryHit(name, "symbol table"))
+            self.cgo_packages = cgo
         dynsym = next((s for s in elf.iter_sections() if s["sh_type"] == "SHT_DYNSYM"), None)
         if isinstance(dynsym, SymbolTableSection):
             # A dynamic binary calls these in the host's libc.so: only the warnings that also fire
@@ -292,10 +310,23 @@ class _Reader:
             f["libc"], f["libc_evidence"] = "none", "a Go binary with no C library strings"
         elif f.get("linkage") == "static":
             f["libc"], f["libc_evidence"] = "none", "no C library strings found"
+        if f.get("go") is not None and self.cgo_packages is not None:
+            f["cgo_packages"] = tuple(sorted(self.cgo_packages))
         if f.get("libc") != "glibc":
             # The knowledge base is about glibc: musl's getpwnam carries no glibc warning.
             self.hits = [h for h in self.hits if h.how.startswith("section")]
         if f.get("libc") == "glibc" and f.get("linkage") != "dynamic":
+            always = {s for entry in self.kb.binary.always_linked for s in entry.symbols}
+            self.hits = [h for h in self.hits if h.symbol not in always]
+            present = self.defined | {h.symbol for h in self.hits}
+            for companion in self.kb.binary.companion:
+                if companion.function in present:
+                    self.hits = [
+                        replace(h, brought_by=companion.function)
+                        if h.symbol in companion.brings and h.brought_by is None
+                        else h
+                        for h in self.hits
+                    ]
             evidence = [
                 GlibcEvidence(min=h.min, max=h.max, reason=h.reason, source=h.source)
                 for h in self.kb.binary.glibc_string_hint

@@ -116,6 +116,9 @@ class OriginRule(_Entry):
     severity: Severity | None = Field(
         None, description="The most this origin's reference can matter (a cap on the category's)."
     )
+    default: bool = Field(
+        False, description="The rule whose name and note a binary's evidence uses for this id."
+    )
     static_link_flags: tuple[str, ...] = Field(
         (), description="Linker flags a static link of this code needs (e.g. -lm)."
     )
@@ -307,7 +310,24 @@ class Footprint(_Entry):
     source: str
 
 
+class AlwaysLinked(_Entry):
+    """glibc functions every static glibc binary holds, whatever the program calls."""
+
+    symbols: tuple[str, ...]
+    source: str
+
+
+class Companion(_Entry):
+    """glibc functions libc.a links in together with another one, without a warning of their own."""
+
+    function: str
+    brings: tuple[str, ...]
+    source: str
+
+
 class BinaryFile(_Entry):
+    always_linked: tuple[AlwaysLinked, ...] = ()
+    companion: tuple[Companion, ...] = ()
     libc: tuple[LibcSignature, ...]
     glibc_string_hint: tuple[GlibcStringHint, ...]
     footprint: tuple[Footprint, ...]
@@ -339,6 +359,11 @@ class DiagnosticPattern(_Entry):
         False,
         description="The program failed or will fail at run time: a report that holds this "
         "diagnostic exits with 1, as a finding at or above --fail-on does.",
+    )
+    run_time: bool = Field(
+        False,
+        description="Printed when the program ran, not by the build: not a link error, not "
+        "linker output.",
     )
 
 

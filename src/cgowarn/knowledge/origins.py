@@ -81,8 +81,11 @@ def _attribute(
     )
 
 
-def _known(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
-    rule = next(c.rule for c in kb.origins if c.rule.id == origin_id)
+def known_origin(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
+    """The origin `origin_id` as a binary's evidence shows it: named by its `default` rule, else
+    by its first rule."""
+    rules = [c.rule for c in kb.origins if c.rule.id == origin_id]
+    rule = next((r for r in rules if r.default), rules[0])
     return Origin(
         id=origin_id,
         name=rule.name,
@@ -124,5 +127,5 @@ def attribute_binary(kb: KnowledgeBase, symbol: str, how: str, go: GoBuildInfo |
                     if part
                 )
                 note = f" ({rule.note})" if rule.note else ""
-                return _known(kb, rule.origin, f"{said}: {detail}{note}")
+                return known_origin(kb, rule.origin, f"{said}: {detail}{note}")
     return Origin(id=UNATTRIBUTED, name=UNATTRIBUTED_NAME, evidence=f"binary: {how}")

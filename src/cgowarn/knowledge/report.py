@@ -124,6 +124,7 @@ def build_report(
         warning_lines=sum(f.count for f in findings),
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
         errors=facts.errors,
+        failures=facts.failures,
         diagnostics_omitted=facts.diagnostics_seen - len(facts.diagnostics),
         links_omitted=facts.units_seen - len(facts.units),
         silent_linkers=tuple(sorted(facts.silent_linkers)),
@@ -148,7 +149,9 @@ def build_report(
                 go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
                 cgo_packages=frozenset(facts.go_module.cgo_packages)
                 if facts.go_module is not None
-                else None,
+                else None
+                if facts.binary_cgo_packages is None
+                else frozenset(facts.binary_cgo_packages),
             ),
         ),
         build=build,

@@ -153,21 +153,23 @@ def explain_symbol(kb: KnowledgeBase, name: str) -> str:
         out += ["", "Known origins:"]
         for oid, texts in origins.items():
             out += [f"  - [{oid}] {text}" for text in texts]
+    if not cat.static_only:
+        out += [
+            "",
+            "In the program's own code:",
+            "  Change the code: the message names the replacement. Linking differently only "
+            "hides the warning.",
+        ]
     fixes = fixes_for_symbol(kb, name)
     if fixes:
-        out += ["", "Fixes:"]
+        out += ["", "Fixes that remove the warning:" if not cat.static_only else "Fixes:"]
         for fix, needs in fixes:
             when = f" (when it comes from {', '.join(needs)})" if needs else ""
             out.append(f"  - {fix.title}{when}")
             out.append(f"    cost: {fix.cost}")
             out.append(f"    minimum kernel: {fix.kernel}")
-    elif not cat.static_only:
-        out += [
-            "",
-            "Fix:",
-            "  Change the code: the message names the replacement. Linking differently does not help.",
-        ]
-    out += ["", "Sources:", f"  {sym.source}", *(f"  {s}" for s in group.sources)]
+    sources = dict.fromkeys((sym.source, *group.sources))
+    out += ["", "Sources:", *(f"  {s}" for s in sources)]
     return "\n".join(out) + "\n"
 
 

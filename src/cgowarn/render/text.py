@@ -27,6 +27,12 @@ def render(report: Report, options: RenderOptions) -> str:
     link = _paint(v.link_line, "1;31", c) if v.failed else v.link_line
     out.append(f"{link} {v.counts_line}.")
     out.append("")
+    if v.failures:
+        out.append(_paint("What failed:", "1;31", c))
+        for d in v.failures:
+            out.append(f"  {d.log}: {_safe(d.message)}")
+            out.append(f"    {d.title}. {d.advice}")
+        out.append("")
     for b in v.binaries:
         out.append(f"Binary {_safe(b.path)}:")
         out += [f"  {label}: {_safe(value)}" for label, value in b.facts]

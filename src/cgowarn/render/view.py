@@ -82,6 +82,7 @@ class RecommendationRow:
 @dataclass(frozen=True)
 class DiagnosticRow:
     severity: str
+    title: str
     message: str
     advice: str
     log: str
@@ -124,6 +125,8 @@ class View:
     link_line: str
     """Did the link work, in words."""
     failed: bool
+    failures: tuple[DiagnosticRow, ...]
+    """What the log shows of the built program failing, with what it means: shown first."""
     counts_line: str
     findings: tuple[FindingRow, ...]
     features: tuple[FeatureRow, ...]
@@ -221,6 +224,7 @@ def _recommendation(r: Recommendation) -> RecommendationRow:
 def _diagnostic(d: Diagnostic) -> DiagnosticRow:
     return DiagnosticRow(
         severity=d.severity.value,
+        title=d.title,
         message=d.message,
         advice=d.advice,
         log=f"{d.source}:{d.source_line}",
@@ -331,7 +335,11 @@ def build_view(report: Report) -> View:
             )
     else:
         title = "No glibc link warnings found"
-    if failed:
+    if s.failures:
+        link_line = f"The program FAILS: {_plural(s.failures, 'run-time failure')} in the log" + (
+            f", and {_plural(s.errors, 'link error')}." if s.errors else "."
+        )
+    elif failed:
         link_line = f"Link FAILED: {_plural(s.errors, 'link error')} in the log."
     elif report.sources:
         link_line = "No link errors in the log."
@@ -379,7 +387,8 @@ def build_view(report: Report) -> View:
         ),
         title=title,
         link_line=link_line,
-        failed=failed,
+        failed=failed or bool(s.failures),
+        failures=tuple(_diagnostic(d) for d in report.diagnostics if d.failure),
         counts_line=counts_line,
         findings=tuple(_finding(f) for f in report.findings),
         features=tuple(
@@ -387,7 +396,7 @@ def build_view(report: Report) -> View:
             for x in report.features
         ),
         recommendations=tuple(_recommendation(r) for r in report.recommendations),
-        diagnostics=tuple(_diagnostic(d) for d in report.diagnostics),
+        diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
         diagnostics_omitted=s.diagnostics_omitted,
         notes=tuple(notes),
         sources=", ".join(src.name for src in report.sources),
