@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -226,10 +227,15 @@ def test_enable_kernel_flag_and_internal_link_warnings() -> None:
 
 
 def test_targets_for_the_seed_article() -> None:
-    report = report_for("seed-article-go-sqlite3-centos", targets=("centos6", "alpine"))
+    # The article's Go predates 1.24; without it the Go runtime's own floor is not known.
+    unknown = report_for("seed-article-go-sqlite3-centos", targets=("centos6",)).targets[0]
+    assert unknown.starts == "unknown" and "Go 1.24 and newer" in unknown.reason
+    report = report_for(
+        "seed-article-go-sqlite3-centos", targets=("centos6", "alpine"), go_version="1.21"
+    )
     centos6, alpine = report.targets
-    assert centos6.starts == "yes"  # glibc <= 2.17: minimum kernel 2.6.16 at most
-    assert "2.6.16" in centos6.reason
+    assert centos6.starts == "yes"  # glibc <= 2.17: minimum kernel 2.6.32 at most
+    assert "2.6.32 at most" in centos6.reason and "CentOS 7 / RHEL 7 configures" in centos6.reason
     assert any("User lookups" in b for b in centos6.breaks)
     assert alpine.libc == "musl" and "musl" in alpine.fix
     assert any("libnss_files.so.2" in b for b in alpine.breaks)
@@ -243,12 +249,15 @@ def test_kernel_too_old_is_never_fixed_by_tags() -> None:
     assert (centos6.starts, centos7.starts, debian12.starts) == ("no", "yes", "yes")
     assert "3.2.0" in centos6.reason and "Build tags cannot change this" in centos6.reason
     assert "Tags do not help" in centos6.fix and "musl" in centos6.fix
-    assert "CentOS 7" in centos6.fix
+    # The newest image whose glibc is configured for CentOS 6's kernel, with the NSS caveat.
+    assert "Debian 9 (stretch) (glibc 2.24, minimum kernel 2.6.32" in centos6.fix
+    assert "end of life since 2022-06-30" in centos6.fix
+    assert "-tags netgo,osusergo" in centos6.fix
     assert report.build.kernel_floor == "3.2.0"
-    debian = report.targets[2]
-    assert debian.breaks == (
-        "Nothing expected: Debian 12 (bookworm) has glibc 2.36, the version this binary was built with.",
-    )
+    # The same glibc on both sides is not safe for NSS: systemd's module crashes a static binary.
+    breaks = " ".join(debian12.breaks)
+    assert "Nothing expected" not in breaks
+    assert "can crash a static binary" in breaks and "nscd" in breaks
     old = report_for("go-static-bfd", targets=("centos6",), build_glibc="2.28").targets[0]
     assert old.starts == "no" and "FATAL: kernel too old" in old.reason
 
@@ -270,7 +279,9 @@ def test_go_124_needs_kernel_32_whatever_the_libc() -> None:
 
 def test_unknown_build_glibc_gives_unknown_verdict_and_says_how_to_fix_it() -> None:
     verdict = report_for("go-static-bfd", targets=("centos6",)).targets[0]
-    assert verdict.starts == "unknown" and "--build-glibc" in verdict.reason
+    assert verdict.starts == "unknown" and "build host's glibc" in verdict.reason
+    assert verdict.how_to_know and "--build-glibc" in verdict.how_to_know
+    assert "readelf -n" in verdict.how_to_know
 
 
 def test_target_cli(cli: CliRunner) -> None:
@@ -285,10 +296,18 @@ def test_target_cli(cli: CliRunner) -> None:
     )
     result = cli.invoke(main, ["--build-glibc", "two", seed])
     assert result.exit_code == 2 and "not a glibc version" in result.output
+    plain = str(SAMPLES / "go-static-bfd.log")
     md = cli.invoke(
-        main, ["-f", "markdown", "--target", "centos6", "--build-glibc", "2.36", seed]
+        main, ["-f", "markdown", "--target", "centos6", "--build-glibc", "2.36", plain]
     ).stdout
     assert "### On your targets" in md and "**no**" in md
+    # The seed log proves glibc 2.17 or older: a --build-glibc 2.36 is reported, not believed.
+    contradicted = cli.invoke(
+        main, ["-f", "json", "--target", "centos6", "--build-glibc", "2.36", seed]
+    ).stdout
+    report = json.loads(contradicted)
+    assert report["build"]["conflicts"] and "contradicts the log" in report["build"]["conflicts"][0]
+    assert "2.17 or older" in report["targets"][0]["reason"]
 
 
 def test_explain(cli: CliRunner) -> None:

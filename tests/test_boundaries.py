@@ -12,7 +12,7 @@ from cgowarn.enums import Toolchain
 from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge.models import Distribution
-from cgowarn.knowledge.platforms import build_info, evaluate, glibc_floor, go_floor
+from cgowarn.knowledge.platforms import Subject, build_info, evaluate, glibc_floor, go_floor
 from cgowarn.pipeline import analyze
 from conftest import analyze_text, counts
 
@@ -165,7 +165,10 @@ def test_target_kernel_at_the_floor_starts(kernel: str, starts: str) -> None:
         build_glibc="2.26",
     )
     assert build.kernel_floor == "3.2.0"
-    assert evaluate(kb, _target(kernel), build, []).starts == starts
+    subject = Subject("x", "static-glibc", False, glibc_lo="2.26", glibc_hi="2.26")
+    assert evaluate(kb, _target(kernel), subject, []).starts == starts
+    binary = Subject("app", "static-glibc", True, abi_kernel="3.2.0")
+    assert evaluate(kb, _target(kernel), binary, []).starts == starts
 
 
 @pytest.mark.parametrize(
@@ -174,15 +177,42 @@ def test_target_kernel_at_the_floor_starts(kernel: str, starts: str) -> None:
 )
 def test_go_floor_decides_a_verdict(go: str, kernel: str, starts: str) -> None:
     kb = load_knowledge()
-    build = build_info(
-        kb,
-        toolchains=[Toolchain.GO],
-        go_command=None,
-        go_version=go,
-        evidence=[],
-        build_glibc="2.17",
-    )
-    assert evaluate(kb, _target(kernel), build, []).starts == starts
+    subject = Subject("app", "no-libc", True, go_version=go, go=True)
+    verdict = evaluate(kb, _target(kernel), subject, [])
+    assert verdict.starts == starts
+    assert verdict.needs_kernel == go_floor(kb, go)
+
+
+@pytest.mark.parametrize(
+    ("needs", "target_glibc", "starts"), [("2.34", "2.33", "no"), ("2.34", "2.34", "yes")]
+)
+def test_dynamic_binary_needs_its_highest_glibc(needs: str, target_glibc: str, starts: str) -> None:
+    kb = load_knowledge()
+    subject = Subject("app", "dynamic-glibc", True, glibc_required=needs)
+    verdict = evaluate(kb, _target("5.0.0", target_glibc), subject, [])
+    assert verdict.starts == starts and verdict.needs_glibc == needs
+    if starts == "no":
+        assert f"version `GLIBC_{needs}' not found" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("rust", "kernel", "starts"),
+    [("1.63", "2.6.32", "yes"), ("1.64", "2.6.32", "no"), ("1.64", "3.2.0", "yes")],
+)
+def test_rust_floor_decides_a_verdict(rust: str, kernel: str, starts: str) -> None:
+    kb = load_knowledge()
+    subject = Subject("app", "musl", True, rust_version=rust, rust=True)
+    assert evaluate(kb, _target(kernel), subject, []).starts == starts
+
+
+@pytest.mark.parametrize(("build", "stubs"), [("2.33", True), ("2.34", False)])
+def test_nss_before_2_34_finds_nobody_on_hosts_with_stubs(build: str, stubs: bool) -> None:
+    """A static glibc 2.33 loads even files from the host; glibc 2.34 hosts ship it as a stub."""
+    report = analyze_text(OS_USER, targets=["debian12"], build_glibc=build)
+    (debian12,) = report.targets
+    text = " ".join(debian12.breaks)
+    assert ("finds no user, not even root" in text) is stubs
+    assert ("files and dns are built into glibc 2.34" in text) is not stubs
 
 
 @pytest.mark.parametrize(("glibc", "builtin"), [("2.33", False), ("2.34", True)])
@@ -190,7 +220,7 @@ def test_nss_builtin_boundary_on_a_musl_target(glibc: str, builtin: bool) -> Non
     report = analyze_text(OS_USER, targets=["alpine"], build_glibc=glibc)
     (alpine,) = report.targets
     text = " ".join(alpine.breaks)
-    assert ("still work" in text) is builtin
+    assert ("sources built into glibc 2.34 work" in text) is builtin
     assert ("libnss_files.so.2" in text) is not builtin
 
 

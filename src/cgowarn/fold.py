@@ -188,10 +188,16 @@ class Folder:
         """Record what this warning's evidence reveals about the build glibc. Which hints match
         depends on the evidence alone, so it is worked out once per distinct evidence."""
         memo = self.kb.memos.bounded("glibc-hints")
-        key = (w.message, obj, function, w.symbol)
+        key = (w.raw, obj, function)
         matched: tuple[GlibcEvidence, ...] | None = memo.get(key)
         if matched is None:
-            values = {"message": w.message, "object": obj, "function": function, "symbol": w.symbol}
+            values = {
+                "message": w.message,
+                "object": obj,
+                "function": function,
+                "symbol": w.symbol,
+                "line": w.raw,
+            }
             matched = tuple(
                 GlibcEvidence(min=hint.min, max=hint.max, reason=hint.reason, source=hint.source)
                 for hint, fields in self.kb.glibc_hints

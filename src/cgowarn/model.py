@@ -269,18 +269,33 @@ class BuildInfo(_Frozen):
     go_module: GoModuleInfo | None = Field(
         None, description="What go list says about the module, with --go-module."
     )
+    conflicts: tuple[str, ...] = Field(
+        (), description="Where what the user said contradicts what the log proves."
+    )
 
 
 class TargetVerdict(_Frozen):
-    """Will a static glibc binary from this build work on a target distribution?"""
+    """Will a binary from this build start and work on a target distribution?"""
 
     target: str = Field(description="Target id from patterns/platforms.toml, e.g. centos6.")
     name: str = Field(description="Human name of the target.")
+    subject: str = Field(
+        description="What is judged: a binary's path, or the static binary the log links."
+    )
     libc: str = Field(description="glibc or musl.")
     glibc: str | None = Field(None, description="The target's glibc version.")
     kernel: str | None = Field(None, description="The target's default kernel.")
     starts: Literal["yes", "no", "unknown"] = Field(description="Whether the binary starts there.")
-    reason: str = Field(description="Why, in plain words.")
+    reason: str = Field(description="Why, in plain words: the decisive fact first.")
+    needs_kernel: str | None = Field(
+        None, description="The minimum kernel that decides, when known (ABI tag, Go, Rust)."
+    )
+    needs_glibc: str | None = Field(
+        None, description="The glibc a dynamic binary needs (its highest GLIBC_x.y)."
+    )
+    how_to_know: str | None = Field(
+        None, description="When it cannot be told: how to find out from the binary."
+    )
     breaks: tuple[str, ...] = Field(description="Features that break there, in plain words.")
     fix: str = Field(description="The fix that fits this target.")
     sources: tuple[str, ...] = Field(description="Where the target facts come from.")
@@ -353,6 +368,9 @@ class BinaryInfo(_Frozen):
         "be read, so that it is not known.",
     )
     go: GoBuildInfo | None = Field(None, description="Go build information, for Go binaries.")
+    rust_version: str | None = Field(
+        None, description="The Rust release that built it (from .comment), e.g. 1.95."
+    )
     cgo_packages: tuple[str, ...] | None = Field(
         None,
         description="For a Go binary with a symbol table: the packages whose cgo wrappers it "
@@ -403,6 +421,9 @@ class Report(_Frozen):
     tool_version: str = Field(description="cgowarn version that made the report.")
     sources: tuple[SourceInfo, ...] = Field(description="The logs read, in order.")
     summary: Summary = Field(description="The answers at a glance.")
+    targets: tuple[TargetVerdict, ...] = Field(
+        (), description="Verdicts for the --target platforms."
+    )
     findings: tuple[Finding, ...] = Field(
         description="One per libc symbol; most severe first, then by symbol."
     )
@@ -414,9 +435,6 @@ class Report(_Frozen):
     recommendations: tuple[Recommendation, ...] = Field(description="Fixes, best first.")
     build: BuildInfo = Field(description="What the log reveals about the build.")
     binaries: tuple[BinaryInfo, ...] = Field((), description="Binaries inspected, in order.")
-    targets: tuple[TargetVerdict, ...] = Field(
-        (), description="Verdicts for the --target platforms."
-    )
     max_occurrences: int = Field(
         description="Most occurrences kept per finding; counts stay exact beyond it."
     )

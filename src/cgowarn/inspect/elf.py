@@ -30,6 +30,7 @@ from cgowarn.versions import version_tuple
 ELF_MAGIC = b"\x7fELF"
 # cgo's wrapper for a C function, in a Go binary's symbol table: `os/user._Cfunc_mygetpwnam_r`,
 # `net._cgo_2ac87069779a_C2func_getaddrinfo` (cmd/cgo's out.go names them so).
+_RUSTC = re.compile(rb"rustc version (\d+\.\d+)\.\d+")
 _CGO_WRAPPER = re.compile(r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w")
 # What a malformed file can make pyelftools raise. AttributeError and TypeError are not here: they
 # are bugs in cgowarn, and the error boundary reports them as such.
@@ -124,6 +125,7 @@ class _Reader:
         self.step("symbol table", lambda: self._symbols(elf))
         self.step("warning sections", lambda: self._warning_sections(elf))
         self.step("Go build info", lambda: self._go(elf))
+        self.step("compiler notes", lambda: self._comment(elf))
         self.step("strings", self._strings)
         self._classify()
         info = BinaryInfo(path=self.path, error="; ".join(self.errors) or None, **self.fields)
@@ -253,6 +255,15 @@ class _Reader:
                     self.hits.append(
                         BinaryHit(found.symbol, f"section {name}", part[found.start : found.end])
                     )
+
+    def _comment(self, elf: ELFFile) -> None:
+        """The .comment section names the compilers: `rustc version 1.95.0 (...)` for Rust."""
+        section = elf.get_section_by_name(".comment")
+        if section is None:
+            return
+        m = _RUSTC.search(section.data()[:65536])
+        if m is not None:
+            self.fields["rust_version"] = m.group(1).decode()
 
     def _go(self, elf: ELFFile) -> None:
         section = elf.get_section_by_name(".go.buildinfo")

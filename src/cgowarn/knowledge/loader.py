@@ -294,7 +294,11 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
         _require("binary.toml", fp.symbol, "category", fp.category, categories)
         if fp.redundant_with_group is not None:
             _require("binary.toml", fp.symbol, "group", fp.redundant_with_group, groups)
-    for rows, key in ((platforms.glibc_floor, "glibc"), (platforms.go_floor, "go")):
+    for rows, key in (
+        (platforms.glibc_floor, "glibc"),
+        (platforms.go_floor, "go"),
+        (platforms.rust_floor, "rust"),
+    ):
         versions = [version_tuple(getattr(r, key)) for r in rows]
         if versions != sorted(set(versions)):
             raise KnowledgeBaseError(
@@ -346,7 +350,7 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
                 h,
                 tuple(
                     (name, _compile("platforms.toml", h.reason, pat))
-                    for name in ("message", "object", "function", "symbol")
+                    for name in ("message", "object", "function", "symbol", "line")
                     if (pat := getattr(h, name)) is not None
                 ),
             )

@@ -232,6 +232,15 @@ class GoFloor(_Entry):
     source: str
 
 
+class RustFloor(_Entry):
+    """From this Rust release on, what its standard library needs on every Linux target."""
+
+    rust: Version
+    kernel: Version
+    glibc: Version
+    source: str
+
+
 class KernelCheck(_Entry):
     """glibc's start-up check ("FATAL: kernel too old") and the release that removed it."""
 
@@ -240,11 +249,17 @@ class KernelCheck(_Entry):
 
 
 class NssFacts(_Entry):
-    """The NSS sources glibc builds into libc, and from which release."""
+    """The NSS sources glibc builds into libc, from which release, and what hosts ship."""
 
     builtin: tuple[str, ...]
     builtin_since: Version
     source: str
+    host_stubs_since: Version = Field(
+        description="From this release on, libnss_files.so.2 and libnss_dns.so.2 are empty stubs."
+    )
+    host_stubs_sources: tuple[str, ...]
+    same_glibc_crash_sources: tuple[str, ...]
+    nscd_source: str
 
 
 class Distribution(_Entry):
@@ -255,6 +270,12 @@ class Distribution(_Entry):
     libc: Literal["glibc", "musl"]
     glibc: Version | None = None
     kernel: Version | None = None
+    glibc_floor: Version | None = Field(
+        None, description="The minimum kernel its glibc package is configured with."
+    )
+    glibc_floor_source: str | None = None
+    end_of_life: str | None = Field(None, description="No more updates since this date.")
+    end_of_life_source: str | None = None
     sources: tuple[str, ...]
 
 
@@ -265,6 +286,7 @@ class GlibcHint(_Entry):
     object: str | None = None
     function: str | None = None
     symbol: str | None = None
+    line: str | None = Field(None, description="The whole cleaned log line.")
     min: Version | None = None
     max: Version | None = None
     reason: str
@@ -277,6 +299,7 @@ class PlatformsFile(_Entry):
     glibc_hint: tuple[GlibcHint, ...]
     glibc_floor: tuple[GlibcFloor, ...]
     go_floor: tuple[GoFloor, ...]
+    rust_floor: tuple[RustFloor, ...]
     distribution: tuple[Distribution, ...]
 
 

@@ -1,29 +1,57 @@
-"""The build's glibc and minimum kernel, and per-target verdicts: will a static glibc binary from
-this build start there, which features break there, and which fix fits."""
+"""Will it start there? Per target distribution, for each binary (or the static build a log shows):
+does it start, with the decisive fact; what breaks there; and the fix that fits.
+
+One model for every kind of program: a dynamic glibc binary needs the target's glibc to be at least
+its highest GLIBC_x.y; a static glibc binary needs the target's kernel to be at least the minimum
+compiled into it (its ABI tag, or what the build glibc's version and the distributions' configured
+floors allow); musl and programs without a C library have no glibc floor; the Go runtime and
+Rust's std bring floors of their own. Every version is data (patterns/platforms.toml).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from cgowarn.enums import Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor, Runtime
-from cgowarn.model import BuildInfo, Finding, GlibcEvidence, GoModuleInfo, TargetVerdict
+from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor, Runtime, RustFloor
+from cgowarn.model import (
+    BinaryInfo,
+    BuildInfo,
+    Finding,
+    GlibcEvidence,
+    GoModuleInfo,
+    TargetVerdict,
+)
 from cgowarn.versions import describe_range, version_tuple
 
+Kind = Literal["static-glibc", "dynamic-glibc", "musl", "no-libc", "unknown"]
+HOW_TO_KNOW = (
+    '`file BINARY` ("for GNU/Linux X"), `readelf -n BINARY` (the ABI tag) or '
+    "`cgowarn inspect BINARY` read it from the binary"
+)
 
-def _floor(rows: Sequence[GlibcFloor | GoFloor], version: str) -> str:
+
+def _floor(rows: Sequence[GlibcFloor | GoFloor | RustFloor], version: str) -> str:
     """The kernel of the last row whose release is at most `version` (rows ascend)."""
     floor = rows[0].kernel
     for row in rows:
-        release = row.glibc if isinstance(row, GlibcFloor) else row.go
+        release = (
+            row.glibc
+            if isinstance(row, GlibcFloor)
+            else row.go
+            if isinstance(row, GoFloor)
+            else row.rust
+        )
         if version_tuple(release) <= version_tuple(version):
             floor = row.kernel
     return floor
 
 
 def glibc_floor(kb: KnowledgeBase, glibc: str) -> str:
-    """Default minimum kernel of a static binary linked against this glibc release (x86-64)."""
+    """Upstream glibc's default minimum kernel for this release (x86-64)."""
     return _floor(kb.platforms.glibc_floor, glibc)
 
 
@@ -41,10 +69,56 @@ def go_too_new(kb: KnowledgeBase, kernel: str) -> GoFloor | None:
     )
 
 
+def rust_floor(kb: KnowledgeBase, rust: str) -> RustFloor:
+    """What the std of this Rust release needs."""
+    rows = kb.platforms.rust_floor
+    return next(
+        (r for r in reversed(rows) if version_tuple(r.rust) <= version_tuple(rust)), rows[0]
+    )
+
+
+def kernel_floors(
+    kb: KnowledgeBase, lo: str | None, hi: str | None
+) -> tuple[set[str], list[str]] | None:
+    """The minimum kernels a static binary linked against a glibc between `lo` and `hi` can carry:
+    upstream's default for every release in that range and what the distributions shipping one of
+    them configure; with why. None when the range is open on both sides."""
+    if lo is None and hi is None:
+        return None
+    low = version_tuple(lo) if lo else (0,)
+    high = version_tuple(hi) if hi else (999,)
+    rows = kb.platforms.glibc_floor
+    floors: set[str] = set()
+    why: list[str] = []
+    for i, row in enumerate(rows):
+        start = version_tuple(row.glibc)
+        end = version_tuple(rows[i + 1].glibc) if i + 1 < len(rows) else (999,)
+        if start <= high and end > low:
+            floors.add(row.kernel)
+    why.append(f"glibc {describe_range(lo, hi)} defaults to {_or(floors)}")
+    for d in kb.platforms.distribution:
+        if d.glibc and d.glibc_floor and low <= version_tuple(d.glibc) <= high:
+            if d.glibc_floor not in floors:
+                why.append(f"{d.name} configures its glibc {d.glibc} for {d.glibc_floor}")
+            floors.add(d.glibc_floor)
+    return {_norm(f) for f in floors}, why
+
+
+def _norm(kernel: str) -> str:
+    """`3.2` -> `3.2.0`: kernels are written with three parts."""
+    parts = kernel.split(".")
+    return ".".join(parts + ["0"] * (3 - len(parts)))
+
+
+def _or(versions: set[str]) -> str:
+    ordered = sorted(versions, key=version_tuple)
+    return " or ".join(ordered)
+
+
 def build_info(
     kb: KnowledgeBase,
     *,
-    toolchains: Sequence[str],
+    toolchains: Sequence[Toolchain],
     go_command: str | None,
     go_version: str | None,
     evidence: Sequence[GlibcEvidence],
@@ -52,19 +126,29 @@ def build_info(
     abi_kernel: str | None = None,
     go_module: GoModuleInfo | None = None,
 ) -> BuildInfo:
-    """`abi_kernel`: the minimum kernel read from a static glibc binary's .note.ABI-tag, which
-    beats anything inferred from a glibc version."""
+    """What the log (and the options) reveal about the build. `abi_kernel`: the minimum kernel
+    read from a static glibc binary's .note.ABI-tag, which beats anything inferred."""
     mins = [e.min for e in evidence if e.min]
     maxes = [e.max for e in evidence if e.max]
     lo = max(mins, key=version_tuple) if mins else None
     hi = min(maxes, key=version_tuple) if maxes else None
+    conflicts = []
+    if build_glibc and (
+        (lo and version_tuple(build_glibc) < version_tuple(lo))
+        or (hi and version_tuple(build_glibc) > version_tuple(hi))
+    ):
+        conflicts.append(
+            f"--build-glibc {build_glibc} contradicts the log, which shows a glibc "
+            f"{describe_range(lo, hi)}: " + "; ".join(e.reason for e in evidence)
+        )
     floor = evidence_text = None
     if abi_kernel:
         floor, evidence_text = abi_kernel, "the binary's .note.ABI-tag"
-    elif build_glibc:
-        floor, evidence_text = glibc_floor(kb, build_glibc), f"glibc {build_glibc}'s default"
-    elif lo and hi and glibc_floor(kb, lo) == glibc_floor(kb, hi):
-        floor, evidence_text = glibc_floor(kb, lo), f"the default of glibc {describe_range(lo, hi)}"
+    else:
+        exact = build_glibc if build_glibc and not conflicts else None
+        found = kernel_floors(kb, exact or lo, exact or hi)
+        if found is not None and len(found[0]) == 1:
+            floor, evidence_text = next(iter(found[0])), "; ".join(found[1])
     return BuildInfo(
         toolchains=tuple(toolchains),
         go_command=go_command,
@@ -75,108 +159,89 @@ def build_info(
         glibc_evidence=tuple(evidence),
         kernel_floor=floor,
         kernel_floor_evidence=evidence_text,
+        conflicts=tuple(conflicts),
         go_module=go_module,
     )
 
 
-def _older_image(kb: KnowledgeBase, kernel: str) -> Distribution | None:
-    """The newest glibc distribution whose static binaries still start on `kernel`."""
-    fits = [
-        d
-        for d in kb.platforms.distribution
-        if d.glibc and version_tuple(glibc_floor(kb, d.glibc)) <= version_tuple(kernel)
-    ]
-    return max(fits, key=lambda d: version_tuple(d.glibc or "0"), default=None)
+@dataclass(frozen=True)
+class Subject:
+    """What a verdict is about: one binary, or the static build a log shows."""
+
+    name: str
+    kind: Kind
+    from_binary: bool
+    abi_kernel: str | None = None
+    glibc_required: str | None = None
+    glibc_lo: str | None = None
+    glibc_hi: str | None = None
+    go_version: str | None = None
+    go: bool = False
+    rust_version: str | None = None
+    rust: bool = False
 
 
-def _glibc_range(build: BuildInfo) -> tuple[str | None, str | None]:
-    if build.glibc:
-        return build.glibc, build.glibc
-    return build.glibc_min, build.glibc_max
-
-
-def evaluate(
-    kb: KnowledgeBase, target: Distribution, build: BuildInfo, findings: Sequence[Finding]
-) -> TargetVerdict:
-    lo, hi = _glibc_range(build)
-    runtime = [f for f in findings if f.static_only]
-    starts, reason = _starts(kb, target, build, lo, hi)
-    breaks = _breaks(kb, target, runtime, lo, hi)
-    fix = _fix(kb, target, build, starts, runtime)
-    return TargetVerdict(
-        target=target.id,
-        name=target.name,
-        libc=target.libc,
-        glibc=target.glibc,
-        kernel=target.kernel,
-        starts=starts,
-        reason=reason,
-        breaks=breaks,
-        fix=fix,
-        sources=target.sources,
+def subject_of_binary(info: BinaryInfo) -> Subject:
+    kind: Kind
+    if info.libc == "glibc":
+        kind = "dynamic-glibc" if info.linkage == "dynamic" else "static-glibc"
+    elif info.libc == "musl":
+        kind = "musl"
+    elif info.libc == "none":
+        kind = "no-libc"
+    else:
+        kind = "unknown"
+    return Subject(
+        name=info.path,
+        kind=kind,
+        from_binary=True,
+        abi_kernel=info.abi_kernel,
+        glibc_required=info.glibc_required,
+        glibc_lo=info.glibc_min,
+        glibc_hi=info.glibc_max,
+        go_version=info.go.release if info.go else None,
+        go=info.go is not None,
+        rust_version=info.rust_version,
+        rust=info.rust_version is not None,
     )
 
 
-def _starts(
-    kb: KnowledgeBase, target: Distribution, build: BuildInfo, lo: str | None, hi: str | None
-) -> tuple[str, str]:
-    go_note = ""
-    too_new = go_too_new(kb, target.kernel) if target.kernel else None
-    if Toolchain.GO in build.toolchains and target.kernel:
-        if build.go_version:
-            need = go_floor(kb, build.go_version)
-            if version_tuple(target.kernel) < version_tuple(need):
-                older = f"a Go release older than {too_new.go}" if too_new else "an older Go"
-                return "no", (
-                    f"Go {build.go_version} itself needs kernel {need}; {target.name} runs {target.kernel}. "
-                    f"No C library choice changes that: build with {older}."
-                )
-        elif too_new is not None:
-            go_note = (
-                f" Go {too_new.go} and newer themselves need kernel {too_new.kernel}; "
-                "the log does not show the Go version."
-            )
-    lo_floor = glibc_floor(kb, lo) if lo else None
-    hi_floor = glibc_floor(kb, hi) if hi else None
-    if build.kernel_floor and build.kernel_floor_evidence:
-        lo_floor = hi_floor = build.kernel_floor
-    if target.kernel is None:
-        bound = hi_floor or lo_floor
-        text = f"at least {bound}" if bound else "at least the build glibc's minimum kernel"
-        return "unknown", f"The kernel is the host's (containers): it must be {text}.{go_note}"
-    if build.kernel_floor and build.kernel_floor_evidence:
-        floor = build.kernel_floor
-        if version_tuple(target.kernel) >= version_tuple(floor):
-            return "yes", (
-                f"The binary needs kernel {floor} or newer ({build.kernel_floor_evidence}); "
-                f"{target.name} runs {target.kernel}.{go_note}"
-            )
-        return "no", (
-            f"The binary needs kernel {floor} or newer ({build.kernel_floor_evidence}); {target.name} runs "
-            f"{target.kernel}: {_failure(kb, target, lo, hi)}. Build tags cannot change this.{go_note}"
-        )
-    if lo_floor is None and hi_floor is None:
-        return "unknown", (
-            "The log does not show the build host's glibc version, which decides the minimum kernel "
-            "compiled into the binary; pass --build-glibc VERSION (`ldd --version` on the build "
-            f"host prints it).{go_note}"
-        )
-    checked = " (glibc's default for that release; a distribution may configure a higher one: `file BINARY` shows it)"
-    # The floor only rises with the glibc version: the newest possible build glibc bounds it.
-    if hi_floor and version_tuple(target.kernel) >= version_tuple(hi_floor):
-        return "yes", (
-            f"A build glibc of {describe_range(lo, hi)} needs kernel {hi_floor} at most{checked}; "
-            f"{target.name} runs {target.kernel}.{go_note}"
-        )
-    if lo_floor is None or version_tuple(target.kernel) >= version_tuple(lo_floor):
-        return "unknown", (
-            f"The build glibc is {describe_range(lo, hi)}; its minimum kernel may exceed {target.kernel}. "
-            f"Pass --build-glibc VERSION for a verdict.{go_note}"
-        )
-    return "no", (
-        f"The static glibc carries a minimum kernel of {lo_floor} or higher; {target.name} runs "
-        f"{target.kernel}: {_failure(kb, target, lo, hi)}. Build tags cannot change this.{go_note}"
+def subject_of_log(build: BuildInfo, findings: Sequence[Finding]) -> Subject:
+    """The build a log shows: a static glibc link when glibc warned about a function it warns
+    about only in static links."""
+    static = any(f.static_only and "log" in f.evidence for f in findings)
+    exact = build.glibc if build.glibc and not build.conflicts else None
+    return Subject(
+        name="the static binary this log links",
+        kind="static-glibc" if static else "unknown",
+        from_binary=False,
+        glibc_lo=exact or build.glibc_min,
+        glibc_hi=exact or build.glibc_max,
+        go_version=build.go_version,
+        go=Toolchain.GO in build.toolchains,
+        rust=Toolchain.RUST in build.toolchains,
     )
+
+
+@dataclass
+class _Judgement:
+    starts: str = "yes"
+    reasons: list[str] | None = None
+    needs_kernel: str | None = None
+    needs_glibc: str | None = None
+    how_to_know: str | None = None
+    cause: str | None = None
+    """What decides a "no": kernel, go, rust, glibc, libc."""
+
+    def add(self, starts: str, reason: str, cause: str | None = None) -> None:
+        if self.reasons is None:
+            self.reasons = []
+        order = {"yes": 0, "unknown": 1, "no": 2}
+        if order[starts] > order[self.starts]:
+            self.starts, self.cause = starts, cause or self.cause
+            self.reasons.insert(0, reason)
+        else:
+            self.reasons.append(reason)
 
 
 def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | None) -> str:
@@ -196,100 +261,346 @@ def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | 
     )
 
 
+def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
+    j = _Judgement()
+    kernel = target.kernel
+    # The runtimes' own floors, whatever the C library.
+    if s.go:
+        if s.go_version:
+            need = go_floor(kb, s.go_version)
+            j.needs_kernel = need
+            if kernel and version_tuple(kernel) < version_tuple(need):
+                j.add(
+                    "no",
+                    f"Go {s.go_version} itself needs kernel {need}; {target.name} runs {kernel}",
+                    "go",
+                )
+        elif kernel and (too_new := go_too_new(kb, kernel)) is not None:
+            j.add(
+                "unknown",
+                f"Go {too_new.go} and newer themselves need kernel {too_new.kernel}, more than "
+                f"{target.name}'s {kernel}; the Go release is not known (--go-version)",
+            )
+    if s.rust:
+        if s.rust_version:
+            floor = rust_floor(kb, s.rust_version)
+            j.needs_kernel = max((j.needs_kernel or "0", floor.kernel), key=version_tuple)
+            if kernel and version_tuple(kernel) < version_tuple(floor.kernel):
+                j.add(
+                    "no",
+                    f"Rust {s.rust_version}'s std needs kernel {floor.kernel}; {target.name} runs {kernel}",
+                    "rust",
+                )
+            if (
+                s.kind == "dynamic-glibc"
+                and target.glibc
+                and version_tuple(target.glibc) < version_tuple(floor.glibc)
+            ):
+                j.add(
+                    "no",
+                    f"Rust {s.rust_version}'s std needs glibc {floor.glibc}; {target.name} has {target.glibc}",
+                    "rust",
+                )
+        else:
+            newest = kb.platforms.rust_floor[-1]
+            if kernel and version_tuple(kernel) < version_tuple(newest.kernel):
+                j.add(
+                    "unknown",
+                    f"Rust {newest.rust} and newer need kernel {newest.kernel}, more than "
+                    f"{target.name}'s {kernel}; the Rust release is not known",
+                )
+    # The C library.
+    if s.kind == "dynamic-glibc":
+        if target.libc != "glibc":
+            j.add(
+                "no",
+                f"a dynamic glibc binary needs glibc's loader (ld-linux-x86-64.so.2); "
+                f"{target.name} has {target.libc}",
+                "libc",
+            )
+        elif s.glibc_required:
+            j.needs_glibc = s.glibc_required
+            if target.glibc and version_tuple(target.glibc) < version_tuple(s.glibc_required):
+                j.add(
+                    "no",
+                    f"it needs GLIBC_{s.glibc_required} and {target.name} has glibc {target.glibc}: "
+                    f'the loader fails with "version `GLIBC_{s.glibc_required}\' not found"',
+                    "glibc",
+                )
+            else:
+                j.add(
+                    "yes",
+                    f"it needs glibc {s.glibc_required} or newer; {target.name} has {target.glibc}",
+                )
+        else:
+            j.add("yes", "a dynamic binary with no versioned glibc symbols")
+    elif s.kind == "static-glibc":
+        if s.abi_kernel:
+            floors, why = {_norm(s.abi_kernel)}, ["the binary's .note.ABI-tag"]
+        else:
+            found = kernel_floors(kb, s.glibc_lo, s.glibc_hi)
+            if found is None:
+                j.add(
+                    "unknown",
+                    "the log does not show the build host's glibc, which decides the minimum "
+                    "kernel compiled into the binary",
+                )
+                j.how_to_know = f"{HOW_TO_KNOW}; or pass --build-glibc VERSION (`ldd --version`)"
+                return j
+            floors, why = found
+        floor_text = _or(floors)
+        j.needs_kernel = max(
+            (j.needs_kernel or "0", max(floors, key=version_tuple)), key=version_tuple
+        )
+        fits = [f for f in floors if kernel and version_tuple(kernel) >= version_tuple(f)]
+        if kernel is None:
+            j.add(
+                "unknown",
+                f"the kernel is the host's (a container): it must be {floor_text} or newer",
+            )
+        elif len(fits) == len(floors):
+            needs = (
+                f"kernel {floor_text} or newer"
+                if len(floors) == 1
+                else f"kernel {max(floors, key=version_tuple)} at most"
+            )
+            j.add("yes", f"it needs {needs} ({'; '.join(why)}); {target.name} runs {kernel}")
+        elif not fits:
+            j.add(
+                "no",
+                f"it needs kernel {min(floors, key=version_tuple)} or newer ({'; '.join(why)}); "
+                f"{target.name} runs {kernel}: {_failure(kb, target, s.glibc_lo, s.glibc_hi)}. "
+                "Build tags cannot change this",
+                "kernel",
+            )
+        else:
+            j.add(
+                "unknown",
+                f"it needs kernel {floor_text}, depending on the glibc it was linked with "
+                f"({'; '.join(why)}); {target.name} runs {kernel}",
+            )
+            j.how_to_know = HOW_TO_KNOW
+    elif s.kind in ("musl", "no-libc"):
+        j.add(
+            "yes",
+            "no glibc inside: no glibc floor"
+            + (" (static musl has no kernel check)" if s.kind == "musl" else ""),
+        )
+    else:
+        j.add(
+            "unknown",
+            "the log shows no static glibc link (only warnings that dynamic links print too)",
+        )
+        j.how_to_know = "`cgowarn inspect BINARY` on the binary the build made"
+    return j
+
+
 def _breaks(
-    kb: KnowledgeBase,
-    target: Distribution,
-    runtime: Sequence[Finding],
-    lo: str | None,
-    hi: str | None,
+    kb: KnowledgeBase, target: Distribution, s: Subject, runtime: Sequence[Finding]
 ) -> tuple[str, ...]:
-    if not runtime:
+    """What breaks on the target in a static glibc binary that starts there."""
+    if s.kind != "static-glibc" or not runtime:
         return ()
     needs = {f.symbol: kb.group_of(f.category).runtime for f in runtime}
     features = sorted({f.feature for f in runtime if needs[f.symbol] is Runtime.NSS})
     dl = any(needs[f.symbol] is Runtime.DLOPEN for f in runtime)
-    silent = sorted({f.feature for f in runtime if needs[f.symbol] is Runtime.HOST_DATA})
+    host_data = sorted({f.feature for f in runtime if needs[f.symbol] is Runtime.HOST_DATA})
     nss = kb.platforms.nss
     builtin = " and ".join(nss.builtin)
+    modules = " and ".join(f"libnss_{b}.so.2" for b in nss.builtin)
+    lo, hi = s.glibc_lo, s.glibc_hi
+    built = f"glibc {describe_range(lo, hi)}" if lo or hi else "the build host's glibc"
+    new = lo is not None and version_tuple(lo) >= version_tuple(nss.builtin_since)
+    old = hi is not None and version_tuple(hi) < version_tuple(nss.builtin_since)
     out: list[str] = []
-    if silent:
+    if host_data:
         host = (
             "the host (a musl system has none)"
             if target.libc == "musl"
             else f"the host's glibc {target.glibc}"
         )
         out.append(
-            f"{', '.join(silent)}: gconv modules and locale files come from {host}; conversions and setlocale can fail."
+            f"{', '.join(host_data)}: gconv modules and locale files come from {host}; "
+            "conversions and setlocale can fail."
         )
-    if target.libc == "musl":
-        if features:
-            if lo and version_tuple(lo) >= version_tuple(nss.builtin_since):
+    if features:
+        what = ", ".join(features)
+        if target.libc == "musl":
+            if new:
                 out.append(
-                    f"{', '.join(features)}: the host has no glibc NSS modules; the {builtin} sources "
-                    f"built into glibc {nss.builtin_since} and newer still work, every other nsswitch "
-                    "source is unavailable."
+                    f"{what}: the {builtin} sources built into {built} work; the host has no "
+                    "glibc NSS modules for any other nsswitch source."
                 )
             else:
                 out.append(
-                    f"{', '.join(features)}: the host has no glibc NSS modules, and a build glibc older "
-                    f"than {nss.builtin_since} needs the host's "
-                    f"{' and '.join(f'libnss_{s}.so.2' for s in nss.builtin)} even for {builtin}: "
-                    "lookups fail."
+                    f"{what}: a build glibc older than {nss.builtin_since} needs the host's "
+                    f"{modules} even for {builtin}, and a musl host has none: lookups fail."
                 )
-        if dl:
+        else:
+            stubs = target.glibc and version_tuple(target.glibc) >= version_tuple(
+                nss.host_stubs_since
+            )
+            if old or not new:
+                when = "" if old else f"if the build glibc is older than {nss.builtin_since}, "
+                if stubs:
+                    text = (
+                        f"{when}even {builtin} are loaded from the host, and {target.name}'s "
+                        f"{modules} are empty stubs (glibc {nss.host_stubs_since} and newer): the "
+                        "binary finds no user, not even root, and no host."
+                    )
+                else:
+                    text = (
+                        f"{when}every source, {builtin} included, is loaded from the host's glibc "
+                        f"{target.glibc}: it works only if that is exactly the build's glibc, "
+                        "otherwise lookups fail or crash."
+                    )
+                out.append(f"{what}: {text}")
+            if not old:
+                out.append(
+                    f"{what}: {builtin} are built into glibc {nss.builtin_since} and newer; "
+                    f"every other nsswitch source (systemd, sss, ldap, compat) is a module from "
+                    f"the host's glibc {target.glibc}, which works only with exactly the build's "
+                    "glibc, and even then a module that uses thread-local storage, such as "
+                    "systemd's, can crash a static binary (reproduced with the same glibc). A "
+                    "running nscd answers passwd, group and hosts lookups before any module is "
+                    "loaded."
+                )
+    if dl:
+        if target.libc == "musl":
             out.append(
                 "dlopen: the host has no glibc libc.so.6 to load alongside any object: it fails."
             )
-        return tuple(out)
-    if target.glibc is not None and lo == hi == target.glibc:
-        return (
-            f"Nothing expected: {target.name} has glibc {target.glibc}, the version this binary was built with.",
-        )
-    differs = (lo and target.glibc and version_tuple(lo) > version_tuple(target.glibc)) or (
-        hi and target.glibc and version_tuple(hi) < version_tuple(target.glibc)
-    )
-    if differs:
-        built = f"glibc {lo}" if lo == hi else f"a build glibc of {describe_range(lo, hi)}"
-        verdict = f"not {built}: unsupported"
-    else:
-        verdict = (
-            "this works only if that is exactly the build host's glibc, otherwise it is unsupported"
-        )
-    if features:
-        out.append(
-            f"{', '.join(features)}: NSS modules (every nsswitch source except {builtin}) come from "
-            f"the host's glibc {target.glibc}; {verdict}; lookups can fail or crash."
-        )
-    if dl:
-        out.append(
-            f"dlopen: loads the host's glibc {target.glibc} into the process; {verdict}; it can crash."
-        )
+        else:
+            out.append(
+                f"dlopen: loads the host's libc.so.6 (glibc {target.glibc}) into the process; it "
+                f"works only when that is exactly the build's glibc ({describe_range(lo, hi)}), "
+                "otherwise it fails or crashes."
+                if lo or hi
+                else f"dlopen: loads the host's libc.so.6 (glibc {target.glibc}) into the process; "
+                "it works only when that is exactly the build's glibc, otherwise it fails or "
+                "crashes."
+            )
     return tuple(out)
+
+
+def _image(kb: KnowledgeBase, kernel: str) -> Distribution | None:
+    """The newest glibc distribution whose static binaries start on `kernel`: its configured floor
+    (upstream's default where its packaging is not known) at most `kernel`."""
+    fits = [
+        d
+        for d in kb.platforms.distribution
+        if d.glibc
+        and version_tuple(d.glibc_floor or glibc_floor(kb, d.glibc)) <= version_tuple(kernel)
+    ]
+    return max(fits, key=lambda d: version_tuple(d.glibc or "0"), default=None)
+
+
+def _glibc_image(kb: KnowledgeBase, glibc: str) -> Distribution | None:
+    """The newest distribution whose glibc is at most `glibc` (to build a dynamic binary on)."""
+    fits = [
+        d
+        for d in kb.platforms.distribution
+        if d.glibc and version_tuple(d.glibc) <= version_tuple(glibc)
+    ]
+    return max(fits, key=lambda d: version_tuple(d.glibc or "0"), default=None)
+
+
+def _eol(d: Distribution) -> str:
+    return f"; end of life since {d.end_of_life}" if d.end_of_life else ""
 
 
 def _fix(
     kb: KnowledgeBase,
     target: Distribution,
-    build: BuildInfo,
-    starts: str,
-    runtime: Sequence[Finding],
+    s: Subject,
+    j: _Judgement,
+    breaks: tuple[str, ...],
+    nss_findings: bool,
 ) -> str:
-    go = Toolchain.GO in build.toolchains
+    go = s.go
+    nss = kb.platforms.nss
+    if j.starts == "no" and j.cause == "go" and target.kernel:
+        too_new = go_too_new(kb, target.kernel)
+        release = f"a Go release older than {too_new.go}" if too_new else "an older Go"
+        return f"Build with {release}: no C library choice changes the Go runtime's floor."
+    if j.starts == "no" and j.cause == "rust" and target.kernel:
+        newest = kb.platforms.rust_floor[-1]
+        return (
+            f"Build with a Rust release older than {newest.rust} (its std still supports "
+            f"kernel {kb.platforms.rust_floor[-2].kernel} and glibc {kb.platforms.rust_floor[-2].glibc})."
+        )
+    if j.starts == "no" and j.cause in ("glibc", "libc"):
+        if target.libc == "musl":
+            return "Link statically with musl (musl-gcc, zig cc -target x86_64-linux-musl, Rust's musl target); Go without other cgo code: CGO_ENABLED=0."
+        image = _glibc_image(kb, target.glibc or "0")
+        on = f"build on {image.name} (glibc {image.glibc}{_eol(image)}), or " if image else ""
+        return (
+            f"Link against glibc {target.glibc} or older: {on}zig cc -target "
+            f"x86_64-linux-gnu.{target.glibc} (Go: as CC), cargo zigbuild --target "
+            f"x86_64-unknown-linux-gnu.{target.glibc} (Rust); or link statically with musl."
+        )
     if target.libc == "musl":
         return "Build with musl (Alpine, musl-gcc or zig cc -target x86_64-linux-musl); Go code can also drop cgo (CGO_ENABLED=0)."
-    if starts == "no" and target.kernel:
-        image = _older_image(kb, target.kernel)
-        older = (
-            f" or build on {image.name} (glibc {image.glibc}, minimum kernel {glibc_floor(kb, image.glibc or '0')})"
-            if image
-            else ""
-        )
-        too_new = go_too_new(kb, target.kernel)
-        go_hint = f" with a Go release older than {too_new.go}" if go and too_new else ""
-        return f"Link musl (no kernel check){older}{go_hint}. Tags do not help here."
-    if runtime:
-        dynamic = f" or a dynamic build from a host with glibc {target.glibc} or older"
+    if j.starts == "no" and target.kernel:
+        image = _image(kb, target.kernel)
+        older = ""
+        if image is not None:
+            floor = image.glibc_floor or glibc_floor(kb, image.glibc or "0")
+            older = f", or build on {image.name} (glibc {image.glibc}, minimum kernel {floor}{_eol(image)})"
+            if nss_findings and version_tuple(image.glibc or "0") < version_tuple(
+                nss.builtin_since
+            ):
+                older += (
+                    f" with -tags netgo,osusergo (Go): a static glibc older than "
+                    f"{nss.builtin_since} finds no user or host on hosts with glibc "
+                    f"{nss.host_stubs_since} and newer"
+                    if go
+                    else f" (a static glibc older than {nss.builtin_since} finds no user or host "
+                    f"on hosts with glibc {nss.host_stubs_since} and newer)"
+                )
+        too_new = go_too_new(kb, target.kernel) if go else None
+        go_hint = f"; Go older than {too_new.go}" if too_new else ""
+        cgo = "; Go without other cgo code: CGO_ENABLED=0" if go else ""
+        return f"Link musl (no kernel check){cgo}{older}{go_hint}. Tags do not help here."
+    if breaks:
         names = ", ".join(sorted(f.go_tag for f in kb.fixes if f.go_tag))
         tags = f"Go build tags ({names}) where the origin is Go's own code, " if go else ""
-        return f"{tags}musl{dynamic}."
-    return "Nothing needed for the functions in this log."
+        return (
+            f"{tags}musl, or a dynamic build on a host with glibc {target.glibc} or older; a "
+            "running nscd serves passwd, group and hosts lookups to a static binary."
+        )
+    if j.starts == "unknown":
+        return "Read the binary's own minimum (" + (j.how_to_know or HOW_TO_KNOW) + ")."
+    return "Nothing needed for what this report shows."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def evaluate(
+    kb: KnowledgeBase, target: Distribution, subject: Subject, findings: Sequence[Finding]
+) -> TargetVerdict:
+    runtime = [f for f in findings if f.static_only]
+    j = _judge(kb, target, subject)
+    breaks = _breaks(kb, target, subject, runtime) if j.starts != "no" else ()
+    nss = any(kb.group_of(f.category).runtime is Runtime.NSS for f in runtime)
+    sources = list(target.sources)
+    if target.glibc_floor_source:
+        sources.append(target.glibc_floor_source)
+    return TargetVerdict(
+        target=target.id,
+        name=target.name,
+        subject=subject.name,
+        libc=target.libc,
+        glibc=target.glibc,
+        kernel=target.kernel,
+        starts=j.starts,
+        reason=_sentence("; ".join(j.reasons or ["nothing decides it"])),
+        needs_kernel=j.needs_kernel,
+        needs_glibc=j.needs_glibc,
+        how_to_know=j.how_to_know,
+        breaks=breaks,
+        fix=_fix(kb, target, subject, j, breaks, nss),
+        sources=tuple(dict.fromkeys(sources)),
+    )

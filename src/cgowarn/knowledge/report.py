@@ -12,7 +12,12 @@ from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.knowledge.advice import BuildContext, recommend
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.platforms import build_info, evaluate
+from cgowarn.knowledge.platforms import (
+    build_info,
+    evaluate,
+    subject_of_binary,
+    subject_of_log,
+)
 from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
 from cgowarn.versions import version_tuple
 
@@ -103,7 +108,16 @@ def build_report(
         abi_kernel=max(facts.abi_kernels, key=version_tuple) if facts.abi_kernels else None,
         go_module=facts.go_module,
     )
-    verdicts = [evaluate(kb, kb.distributions[name], build, findings) for name in targets]
+    # The binaries' own facts win over what a log lets cgowarn infer: each binary is judged; only
+    # without one is the build the log shows.
+    subjects = [subject_of_binary(b) for b in facts.binaries if b.linkage] or [
+        subject_of_log(build, findings)
+    ]
+    verdicts = [
+        evaluate(kb, kb.distributions[name], subject, findings)
+        for name in targets
+        for subject in subjects
+    ]
     links = tuple(
         LinkUnit(
             id=u.id,

@@ -33,6 +33,14 @@ def render(report: Report, options: RenderOptions) -> str:
             out.append(f"  {d.log}: {_safe(d.message)}")
             out.append(f"    {d.title}. {d.advice}")
         out.append("")
+    for target in v.targets:
+        of = f" ({_safe(target.subject)})" if target.subject else ""
+        head = f"On {target.name} ({target.platform}){of}: {target.verdict}."
+        out.append(_paint(head, "1;31", c) if target.starts == "no" else head)
+        out.append(f"  {target.reason}")
+        out += [f"  breaks: {b}" for b in target.breaks]
+        out.append(f"  fix: {target.fix}")
+        out.append("")
     for b in v.binaries:
         out.append(f"Binary {_safe(b.path)}:")
         out += [f"  {label}: {_safe(value)}" for label, value in b.facts]
@@ -83,13 +91,6 @@ def render(report: Report, options: RenderOptions) -> str:
     if v.build:
         out.append("The build:")
         out += [f"  {line}" for line in v.build]
-        out.append("")
-    for target in v.targets:
-        head = f"On {target.name} ({target.platform}): {target.verdict}."
-        out.append(_paint(head, "1;31", c) if target.starts == "no" else head)
-        out.append(f"  {target.reason}")
-        out += [f"  breaks: {b}" for b in target.breaks]
-        out.append(f"  fix: {target.fix}")
         out.append("")
     if v.diagnostics:
         out.append("Other linker messages:")

@@ -108,6 +108,8 @@ class BinaryRow:
 @dataclass(frozen=True)
 class TargetRow:
     name: str
+    subject: str
+    """What is judged, when the report holds more than one binary; else empty."""
     platform: str
     """e.g. `glibc 2.12, kernel 2.6.32`."""
     starts: str
@@ -115,6 +117,7 @@ class TargetRow:
     verdict: str
     """The same, as words: starts, does NOT start, may or may not start."""
     reason: str
+    """Why, and for an unknown verdict how to find out."""
     breaks: tuple[str, ...]
     fix: str
 
@@ -303,6 +306,7 @@ def _build_lines(report: Report) -> tuple[str, ...]:
         span = describe_range(b.glibc_min, b.glibc_max)
         why = "; ".join(e.reason for e in b.glibc_evidence)
         lines.append(f"Build glibc {span}: {why}.")
+    lines += [f"Contradiction: {c}." for c in b.conflicts]
     if b.go_module is not None:
         m = b.go_module
         tags = f" with -tags {','.join(m.tags)}" if m.tags else ""
@@ -374,12 +378,13 @@ def build_view(report: Report) -> View:
         targets=tuple(
             TargetRow(
                 name=x.name.replace(" (musl)", ""),
+                subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
                 platform=f"glibc {x.glibc}, kernel {x.kernel}"
                 if x.libc == "glibc"
                 else "musl, the host's kernel",
                 starts=x.starts,
                 verdict=VERDICTS[x.starts],
-                reason=x.reason,
+                reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
                 breaks=x.breaks,
                 fix=x.fix,
             )
