@@ -137,6 +137,25 @@ def run_once(
 MSG = "Using 'getpwnam' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
 
 
+def _worst_shape(directory: Path, cgowarn: str) -> tuple[str, str]:
+    """The hostile line shape (tests/hostile_lines.py) that costs cgowarn the most per MB, tried
+    once each on 1 MB of 63 KB lines."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hostile_lines import SHAPES
+
+    worst: tuple[float, str, str] = (0.0, "", "")
+    for name, make in SHAPES.items():
+        line = make(63 * 1024)
+        log = directory / "shape.log"
+        log.write_bytes((line + "\n").encode() * 16)
+        wall = run_once(
+            [cgowarn, "--format", "json", "--fail-on", "never", str(log)], subprocess.DEVNULL
+        )[0]
+        worst = max(worst, (wall, name, line))
+        log.unlink()
+    return worst[1], worst[2]
+
+
 def pathological(
     directory: Path, cgowarn: str, runs: int
 ) -> list[tuple[str, str, float, float, float]]:
@@ -156,6 +175,10 @@ def pathological(
             for _ in range(1000)
         ],
     }
+    shape, line = _worst_shape(directory, cgowarn)
+    cases[f"worst line shape: {shape}, 63 KB lines"] = lambda fh: [
+        fh.write((line + "\n").encode()) for _ in range(64)
+    ]
     rows = []
     for name, write in cases.items():
         log = directory / "pathological.log"

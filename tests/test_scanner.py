@@ -197,3 +197,72 @@ def test_go_headers_reach_the_parser_and_heredocs_do_not() -> None:
     fast, slow = both(data)
     assert fast.model_dump() == slow.model_dump()
     assert [link.name for link in fast.links] == ["example.com/cmd/app"] * len(headers)
+
+
+INSERTIONS = [
+    b"\x1b[31m",
+    b"\x1b[0m",
+    b"\x1b[1;33m",
+    b"\x0c",
+    b"\x00",
+    b"\x07",
+    b"\x7f",
+    b"\x1b]0;title\x07",
+    b"\r",
+    "\u0085".encode(),  # C1 NEXT LINE
+    "\u009b".encode(),  # C1 CSI
+    b"2026-11-26T10:00:00.1234567Z ",
+    b"#12 3.456 ",
+]
+
+
+def test_what_the_cleaner_removes_never_hides_a_line() -> None:
+    """`grep --color=always` output: colour codes inside glibc's message. The scanner must hand
+    the line over, and both paths must find every warning."""
+    log = (
+        b"# example.com/\x1b[1mapp\x1b[0m\n"
+        b"/usr/bin/ld: a.o: in function `f':\n"
+        b"a.c:(.text+0x1): warning: Using 'getpwnam' in \x1b[01;31m\x1b[Kstatically\x1b[m\x1b[K "
+        b"linked applications requires at runtime the shared libraries from the glibc version used "
+        b"for linking\n"
+        b"a.c:(.text+0x2): warning: the use of `mktemp' is dan\x0cgerous, better use `mkstemp'\n"
+        b"a.c:(.text+0x3): warning: gtty is not imp\x00lemented and will always fail\n"
+    )
+    fast, slow = both(log)
+    assert fast.model_dump() == slow.model_dump()
+    assert {f.symbol for f in fast.findings} == {"getpwnam", "mktemp", "gtty"}
+    assert [u.name for u in fast.links if u.kind == "go-package"] == ["example.com/app"]
+
+
+def test_fast_and_slow_paths_agree_with_control_bytes_anywhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real sample lines with colour codes, control bytes, C1 controls and CI prefixes inserted at
+    random positions, inside messages and headers too."""
+    import random
+
+    from cgowarn.parse import reader
+
+    if not scanner.available():
+        pytest.skip("hyperscan not installed")
+    rng = random.Random(11)
+    pool = [
+        line
+        for sample in SAMPLE_LIST[::2]
+        for line in sample.path.read_bytes().splitlines()
+        if line.strip()
+    ]
+    monkeypatch.setattr(reader, "CHUNK", 4096)
+    found = 0
+    for _ in range(80):
+        lines = []
+        for _ in range(rng.randint(20, 200)):
+            line = bytearray(rng.choice(pool))
+            for _ in range(rng.randint(0, 3)):
+                pos = rng.randint(0, len(line))
+                line[pos:pos] = rng.choice(INSERTIONS)
+            lines.append(bytes(line) + b"\n")
+        fast, slow = both(b"".join(lines))
+        assert fast.model_dump() == slow.model_dump()
+        found += len(fast.findings)
+    assert found > 100  # the mix does hold warnings

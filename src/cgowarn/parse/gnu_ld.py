@@ -22,7 +22,10 @@ from cgowarn.parse.events import Location
 
 # The linker's own name at the start of a line: `/usr/bin/ld: `, `ld.bfd: `, `x86_64-linux-gnu-ld: `,
 # `/nix/store/<hash>-binutils-2.40/bin/ld: `, `ld.gold: `. Not lld or mold: they print no glibc warnings.
-PROGRAM = re.compile(r"^(?:\S*/)?(?:[\w.+]+-)*(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*")
+# Possessive: the directories and the target prefix are each read once (linear in the line).
+PROGRAM = re.compile(
+    r"^(?:[^\s/]*+/)*+(?:[\w.+]++-)*+(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*"
+)
 
 # The linker's word for "warning", translated or not: one word of letters before a colon, itself
 # after a colon, a closing parenthesis, or at the start.
@@ -30,10 +33,14 @@ _KEYWORD = re.compile(r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$")
 
 _QUOTE_OPEN = "`'‘»„«\""
 _QUOTE_CLOSE = "'’«“»\""
-_CONTEXT = re.compile(
-    r"^(?P<obj>.*?)\s*[:：]\s*(?P<words>[^\W\d_]+(?:\s[^\W\d_]+){0,3})\s*"
-    rf"[{_QUOTE_OPEN}](?P<func>.+?)[{_QUOTE_CLOSE}]\s*[^\W\d_]*\s*[:：]\s*$"
+# `OBJ: in function `F':` in any language: the first colon followed by up to four words and an
+# opening quote starts the function, a closing quote followed by at most a word and the final colon
+# ends it. Two searches, each linear in the line (one regular expression with a lazy object and a
+# lazy function rescans the line from every colon).
+_CONTEXT_HEAD = re.compile(
+    rf"[:：]\s*+(?P<words>[^\W\d_]++(?:\s[^\W\d_]++){{0,3}}+)\s*+[{_QUOTE_OPEN}]"
 )
+_CONTEXT_TAIL = re.compile(rf"[{_QUOTE_CLOSE}]\s*+[^\W\d_]*+\s*+[:：]\s*+$")
 
 # gcc's line before its own warnings, `misc.c: In function ‘f’:` (gcc 12; ASCII quotes in the C
 # locale). It is the compiler's context, never the linker's: ld's English message quotes with a
@@ -75,16 +82,21 @@ def parse_context(line: str) -> Location | None:
     """Parse ld's `OBJ: in function `F':` line (any language); None if `line` is not one."""
     if not line or line[-1] not in ":：" or _COMPILER_CONTEXT.search(line):
         return None
-    m = _CONTEXT.match(strip_program(line))
-    if m is None:
+    text = strip_program(line)
+    head = _CONTEXT_HEAD.search(text)
+    if head is None:
         return None
-    obj = m.group("obj").strip()
+    tail = _CONTEXT_TAIL.search(text, head.end() + 1)
+    if tail is None:
+        return None
+    obj = text[: head.start()].strip()
+    function = text[head.end() : tail.start()]
     section = None
     if obj.endswith(")"):
         old = _FORMS[3].match(obj)
         if old is not None:
             obj, section = old.group("obj"), old.group("sec")
-    return Location(object=obj or None, function=m.group("func").strip(), section=section)
+    return Location(object=obj or None, function=function.strip(), section=section)
 
 
 class GnuLd:

@@ -52,6 +52,9 @@ _EXTLD_TOKEN = re.compile(
     r"^-(?:static|static-pie|pie|no-pie|pthread|l[\w+.-]+|L[\w/.+-]+|fuse-ld=(?:bfd|gold|lld|mold))$"
 )
 DEFAULT_PACKAGES = ("./...",)
+MAX_COMMAND = 8192
+"""Longer lines are not read as a go command: shlex's cost grows faster than the line, and no
+real go build command line is that long."""
 
 
 def _read_flag(
@@ -182,7 +185,9 @@ class GoCommand:
     @classmethod
     def parse(cls, text: str) -> GoCommand | None:
         """The command in `text` (one log line, prompt removed), or None if it is not a go build or
-        go install command cgowarn can read."""
+        go install command cgowarn can read (or longer than MAX_COMMAND)."""
+        if len(text) > MAX_COMMAND:
+            return None
         try:
             tokens = shlex.split(text, comments=False)
         except ValueError:

@@ -35,6 +35,12 @@ and spaces: anywhere but right after a quote and a space, which no prefix ends w
 out the heredocs of `go build -x` (`cat >$WORK/b001/importcfg << 'EOF' # internal`), one per
 package, which would otherwise all reach the parser."""
 
+CONTROL = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|\xc2[\x80-\x9f]"
+"""A byte that clean_line removes: C0 controls (an ANSI escape's ESC among them), a carriage return
+inside a line, C1 controls (UTF-8). Such a line goes to the parser with every check: what the
+cleaner removes must not decide whether a line is read (a colour code inside glibc's message hides
+the message from a literal scan)."""
+
 _EXPRESSIONS = {b"# ": GO_HEADER}
 """Needles found with a pattern instead of as a literal."""
 
@@ -63,12 +69,12 @@ class _Databases:
         for literal, kind in kinds.STRUCTURE.items():
             meaning[literal] = meaning.get(literal, 0) | kind
         literals = sorted(meaning)
-        if len(literals) >= COMPILER_ID:
+        if len(literals) >= CONTROL_ID:
             raise KnowledgeBaseError(
-                f"patterns/: {len(literals)} scanner needles; the scanner handles {COMPILER_ID}"
+                f"patterns/: {len(literals)} scanner needles; the scanner handles {CONTROL_ID}"
             )
-        self.kind_of = [meaning[n] for n in literals] + [0] * (COMPILER_ID - len(literals))
-        self.kind_of += [kinds.COMPILER_CONTEXT, kinds.LINE_END_COLON]
+        self.kind_of = [meaning[n] for n in literals] + [0] * (CONTROL_ID - len(literals))
+        self.kind_of += [kinds.ALL, kinds.COMPILER_CONTEXT, kinds.LINE_END_COLON]
         numbered = list(enumerate(literals))
         self.full = _compiled("scan-all", numbered)
         self._late: Any = None
@@ -90,10 +96,10 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     # Literals scan at memory speed; the Go header and the two line-end patterns need a regex
     # (and multiline mode).
     expressions = [_EXPRESSIONS.get(n, regex.escape(n)) for _, n in literals]
-    expressions += [LINE_END_COLON, COMPILER_CONTEXT]
+    expressions += [LINE_END_COLON, COMPILER_CONTEXT, CONTROL]
     flags = [_hs.HS_FLAG_MULTILINE if n in _EXPRESSIONS else 0 for _, n in literals]
-    flags += [_hs.HS_FLAG_MULTILINE] * 2
-    ids = [i for i, _ in literals] + [COLON_ID, COMPILER_ID]
+    flags += [_hs.HS_FLAG_MULTILINE] * 2 + [0]
+    ids = [i for i, _ in literals] + [COLON_ID, COMPILER_ID, CONTROL_ID]
     key = usercache.digest(_hs.__version__, repr(expressions), repr(flags), repr(ids))
     blob = usercache.load(name, key)
     if blob is not None:
@@ -144,6 +150,8 @@ COLON_ID = (1 << _ID_BITS) - 1
 """The id of the line-end colon pattern; literals take the ids below COMPILER_ID."""
 COMPILER_ID = COLON_ID - 1
 """The id of gnu_ld.COMPILER_CONTEXT."""
+CONTROL_ID = COMPILER_ID - 1
+"""The id of CONTROL."""
 COMPILER_ONLY = kinds.LINE_END_COLON | kinds.COMPILER_CONTEXT
 """A line holding nothing but gcc's `In function ‘f’:`: the parser would draw nothing from it."""
 

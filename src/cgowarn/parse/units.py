@@ -11,14 +11,15 @@ import re
 
 from cgowarn.parse.events import UnitStart
 
-_GO = re.compile(r"^# (?P<name>[A-Za-z0-9_.~+@/-]*[A-Za-z0-9][A-Za-z0-9_.~+@/-]*)(?: \[[^\]]+\])?$")
+# Possessive: a long run of path characters that turns out not to end the line is not rescanned.
+_GO = re.compile(r"^# (?P<name>[A-Za-z0-9_.~+@/-]++)(?: \[[^\]]++\])?$")
 _CARGO = re.compile(r"^Compiling (?P<name>[\w-]+) v\d")
 _LINK_COMMAND = re.compile(
     r"^(?:\S*/)?(?:[\w.+]+-)*(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
 )
 _C_DRIVERS = frozenset({"gcc", "cc", "clang", "musl-gcc"})
 _CXX_DRIVERS = frozenset({"g++", "c++", "clang++"})
-_OUTPUT = re.compile(r"\s-o\s*(?P<out>\S+)")
+_OUTPUT = re.compile(r"\s-o\s*+(?P<out>\S++)")
 _COMPILE_ONLY = re.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
 
 
@@ -27,7 +28,9 @@ def unit_start(line: str, line_no: int) -> UnitStart | None:
     first = line[:1]
     if first == "#":
         m = _GO.match(line)
-        return UnitStart(m.group("name"), "go-package", "go", line_no) if m else None
+        if m is None or not any(c.isalnum() for c in m.group("name")):
+            return None
+        return UnitStart(m.group("name"), "go-package", "go", line_no)
     if first == "C":
         m = _CARGO.match(line)
         return UnitStart(m.group("name"), "cargo-crate", "rust", line_no) if m else None

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters (and DEL): never part of what a linker prints."""
+# Tried with match() at the current position (which anchors it there; `^` would not).
 _PREFIX = re.compile(
-    r"""^(?:
+    r"""(?:
         \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s(?:\d\d[OEP]\+?\s)?  # GitHub Actions / GitLab
       | \#\d+\s\d+\.\d+\s                                                           # Docker BuildKit
       | \d{4}/\d\d/\d\d\s\d\d:\d\d:\d\d(?:\.\d+)?\s(?:(?:INFO|WARN|ERROR|DEBUG)\s)?  # Go log package (melange)
@@ -42,8 +44,11 @@ def clean_line(line: str) -> str:
     if not line.isprintable():
         line = _CONTROL.sub("", line)
     line = line.strip()
-    while True:
-        m = _PREFIX.match(line)
-        if m is None or m.end() == 0:
-            return line
-        line = line[m.end() :].lstrip()
+    # Prefixes nest (BuildKit inside Actions); matched in place, so that a line of a thousand
+    # prefixes is not copied a thousand times.
+    pos = 0
+    while (m := _PREFIX.match(line, pos)) is not None and m.end() > pos:
+        pos = m.end()
+        while pos < len(line) and line[pos].isspace():
+            pos += 1
+    return line[pos:] if pos else line
