@@ -176,7 +176,7 @@ def test_text_guards_binary_text_too(tmp_path: Path) -> None:
     report = analyze([], binaries=[str(_hostile_binary(tmp_path))])
     out = render(report, OutputFormat.TEXT, RenderOptions(color=False))
     assert "\x1b" not in out and "\x07" not in out
-    assert "app?]52;c;aGk=?<script>" in out
+    assert "app<U+001B>]52;c;aGk=<U+0007><script>" in out
 
 
 def test_html_and_markdown_escape_binary_paths(tmp_path: Path) -> None:
@@ -188,3 +188,36 @@ def test_html_and_markdown_escape_binary_paths(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     md = render(report, OutputFormat.MARKDOWN)
     assert "<script" not in _outside_code(md)
+
+
+BIDI = (
+    "/usr/bin/ld: a\u202eo.exe: in function `f\u2066x\u2069':\n"
+    "a.c:(.text+0x1): warning: Using 'aaa_\u202egnp.exe' in statically linked applications "
+    "requires at runtime the shared libraries from the glibc version used for linking\n"
+    "b\u200bc.c:(.text+0x1): warning: Using 'zw\u200dj' in statically linked applications "
+    "requires at runtime the shared libraries from the glibc version used for linking\n"
+)
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML])
+def test_bidi_and_zero_width_characters_are_shown_not_obeyed(fmt: OutputFormat) -> None:
+    out = render(analyze_text(BIDI), fmt)
+    for ch in "\u202e\u2066\u2069\u200b\u200d":
+        assert ch not in out, repr(ch)
+    marker = "&lt;U+202E&gt;" if fmt is OutputFormat.HTML else "<U+202E>"
+    assert f"aaa_{marker}gnp.exe" in out
+    assert "zw" + marker.replace("202E", "200D") + "j" in out
+
+
+def test_json_keeps_the_values_but_escapes_what_would_change_their_display() -> None:
+    text = render(analyze_text(BIDI), OutputFormat.JSON)
+    assert "\u202e" not in text and "\\u202e" in text
+    symbols = {f["symbol"] for f in json.loads(text)["findings"]}
+    assert "aaa_\u202egnp.exe" in symbols  # the value itself is unchanged
+
+
+def test_c1_controls_never_reach_any_format() -> None:
+    log = "a.c:(.text+0x1): warning: Using 'x\u009b31m' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n"
+    for fmt in OutputFormat:
+        out = render(analyze_text(log), fmt)
+        assert "\u009b" not in out, fmt

@@ -16,6 +16,7 @@ from cgowarn.model import (
     Recommendation,
     Report,
 )
+from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range
 
 SILENT_NOTE = (
@@ -372,38 +373,40 @@ def build_view(report: Report) -> View:
             f"Only the first {report.max_occurrences} occurrences of a function are shown; "
             f"counts are exact."
         )
-    return View(
-        binaries=tuple(_binary(b) for b in report.binaries),
-        build=_build_lines(report),
-        targets=tuple(
-            TargetRow(
-                name=x.name.replace(" (musl)", ""),
-                subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
-                platform=f"glibc {x.glibc}, kernel {x.kernel}"
-                if x.libc == "glibc"
-                else "musl, the host's kernel",
-                starts=x.starts,
-                verdict=VERDICTS[x.starts],
-                reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
-                breaks=x.breaks,
-                fix=x.fix,
-            )
-            for x in report.targets
-        ),
-        title=title,
-        link_line=link_line,
-        failed=failed or bool(s.failures),
-        failures=tuple(_diagnostic(d) for d in report.diagnostics if d.failure),
-        counts_line=counts_line,
-        findings=tuple(_finding(f) for f in report.findings),
-        features=tuple(
-            FeatureRow(x.feature, x.severity.value, x.breaks, x.symbols, x.count)
-            for x in report.features
-        ),
-        recommendations=tuple(_recommendation(r) for r in report.recommendations),
-        diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
-        diagnostics_omitted=s.diagnostics_omitted,
-        notes=tuple(notes),
-        sources=", ".join(src.name for src in report.sources),
-        version=report.tool_version,
+    return visible_fields(
+        View(
+            binaries=tuple(_binary(b) for b in report.binaries),
+            build=_build_lines(report),
+            targets=tuple(
+                TargetRow(
+                    name=x.name.replace(" (musl)", ""),
+                    subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
+                    platform=f"glibc {x.glibc}, kernel {x.kernel}"
+                    if x.libc == "glibc"
+                    else "musl, the host's kernel",
+                    starts=x.starts,
+                    verdict=VERDICTS[x.starts],
+                    reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
+                    breaks=x.breaks,
+                    fix=x.fix,
+                )
+                for x in report.targets
+            ),
+            title=title,
+            link_line=link_line,
+            failed=failed or bool(s.failures),
+            failures=tuple(_diagnostic(d) for d in report.diagnostics if d.failure),
+            counts_line=counts_line,
+            findings=tuple(_finding(f) for f in report.findings),
+            features=tuple(
+                FeatureRow(x.feature, x.severity.value, x.breaks, x.symbols, x.count)
+                for x in report.features
+            ),
+            recommendations=tuple(_recommendation(r) for r in report.recommendations),
+            diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
+            diagnostics_omitted=s.diagnostics_omitted,
+            notes=tuple(notes),
+            sources=", ".join(src.name for src in report.sources),
+            version=report.tool_version,
+        )
     )
