@@ -9,11 +9,13 @@ import io
 import pytest
 
 from cgowarn.enums import Toolchain
-from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS
+from cgowarn.facts import MAX_DIAGNOSTICS, MAX_FINDINGS, MAX_LINKS, MAX_TEXT
+from cgowarn.formats import OutputFormat
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge.models import Distribution
 from cgowarn.knowledge.platforms import Subject, build_info, evaluate, glibc_floor, go_floor
 from cgowarn.pipeline import analyze
+from cgowarn.render import render
 from conftest import analyze_text, counts
 
 MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
@@ -267,3 +269,46 @@ def test_counts_add_up_over_two_logs() -> None:
     report = analyze([("a.log", io.BytesIO(one)), ("b.log", io.BytesIO(one + one))])
     assert counts(report) == {"getpwnam_r": 3}
     assert [s.name for s in report.sources] == ["a.log", "b.log"]
+
+
+# --- bounded whatever the input -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n", [MAX_FINDINGS - 1, MAX_FINDINGS, MAX_FINDINGS + 1, MAX_FINDINGS + 500]
+)
+def test_distinct_functions_are_capped_and_counted(n: int) -> None:
+    log = "".join(
+        f"a.c:(.text+0x1): warning: Using 'fn{i}' in statically linked applications requires at "
+        "runtime the shared libraries from the glibc version used for linking\n"
+        for i in range(n)
+    )
+    report = analyze_text(log + log)  # every function twice
+    assert len(report.findings) == min(n, MAX_FINDINGS)
+    assert report.summary.findings_omitted == max(0, n - MAX_FINDINGS)
+    assert report.summary.distinct_functions == n
+    assert report.summary.warning_lines == 2 * n
+    text = render(report, OutputFormat.TEXT)
+    assert ("more were counted" in text) is (n > MAX_FINDINGS)
+
+
+def test_a_finding_lists_only_the_link_units_the_report_holds() -> None:
+    log = "".join(
+        f"# example.com/cmd/p{i}\na.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+        for i in range(MAX_LINKS + 100)
+    )
+    report = analyze_text(log)
+    (finding,) = report.findings
+    listed = {u.id for u in report.links}
+    assert set(finding.links) == listed and len(listed) == MAX_LINKS
+    assert finding.count == MAX_LINKS + 100
+
+
+def test_long_texts_are_clipped_in_what_the_report_keeps() -> None:
+    name = "o" * 20_000
+    log = f"/usr/bin/ld: {name}.o: in function `{'f' * 20_000}':\na.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    (occurrence,) = analyze_text(log).findings[0].occurrences
+    assert occurrence.object is not None and len(occurrence.object) <= MAX_TEXT
+    assert occurrence.object.endswith("…")
+    assert all(len(line) <= MAX_TEXT for line in occurrence.lines)
+    assert occurrence.function is not None and len(occurrence.function) <= MAX_TEXT

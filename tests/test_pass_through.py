@@ -113,10 +113,11 @@ def test_closed_stdout_stops_quietly_with_141() -> None:
     assert err == b""
 
 
-@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html"])
+@pytest.mark.parametrize("fmt", ["json", "text", "html"])
 def test_report_to_a_closed_stdout_exits_141_in_every_format(fmt: str) -> None:
     """Without --pass-through too: the report itself (3,000 functions, far more than a pipe
-    holds in every format) hits the closed pipe."""
+    holds) hits the closed pipe. Markdown stays under 60,000 characters, which a pipe holds
+    whole; the --pass-through test covers it."""
     log = "".join(
         f"/usr/bin/ld: obj{i}.o: in function `f{i}':\n"
         f"a{i}.c:(.text+0x1): warning: Using 'lookup{i}' in statically linked applications "

@@ -221,3 +221,40 @@ def test_c1_controls_never_reach_any_format() -> None:
     for fmt in OutputFormat:
         out = render(analyze_text(log), fmt)
         assert "\u009b" not in out, fmt
+
+
+def _go_links(n: int) -> str:
+    one = (ROOT / "sample_logs" / "go-static-bfd.log").read_text()
+    return "".join(f"# example.com/cmd/tool{i}\n" + one for i in range(n))
+
+
+@pytest.mark.parametrize(
+    "log",
+    [
+        _go_links(60),
+        "".join(
+            f"/usr/bin/ld: obj{i}.o: in function `f{i}':\n"
+            f"a{i}.c:(.text+0x1): warning: Using 'fn{i}' in statically linked applications "
+            "requires at runtime the shared libraries from the glibc version used for linking\n"
+            for i in range(3000)
+        ),
+    ],
+    ids=["60-go-links", "3000-functions"],
+)
+def test_markdown_fits_a_github_comment_and_says_what_it_cut(log: str) -> None:
+    from cgowarn.render.markdown import MAX_CHARS
+
+    report = analyze_text(log, max_occurrences=100)
+    full = render(report, OutputFormat.HTML)
+    md = render(report, OutputFormat.MARKDOWN)
+    assert len(md) <= MAX_CHARS < 65_536
+    assert "This report was shortened to fit a GitHub comment" in md
+    assert "left out" in md
+    assert len(full) > MAX_CHARS  # the HTML keeps everything
+    free = _outside_code(md)
+    assert free.count("<details>") == free.count("</details>")
+
+
+def test_a_short_report_is_not_shortened() -> None:
+    md = render(analyze_text(_go_links(2)), OutputFormat.MARKDOWN)
+    assert "shortened" not in md

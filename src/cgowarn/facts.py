@@ -27,6 +27,23 @@ MAX_LINKS = 500
 """Link units kept; the rest are counted (Summary.links_omitted)."""
 DEFAULT_MAX_OCCURRENCES = 50
 """Occurrences kept per finding unless --max-occurrences says otherwise; counts stay exact."""
+MAX_FINDINGS = 1000
+"""Distinct functions kept as findings; the rest are counted (Summary.findings_omitted), with their
+warning lines. Real builds warn about a few dozen at most."""
+MAX_ORIGINS = 64
+"""Distinct origins counted per finding; more are counted under one "other origins" entry."""
+MAX_TEXT = 2048
+"""Characters kept of any text a finding stores (a line, an object, a function name): a C++ name
+of a few kilobytes fits, a hostile 64 KB one is cut with an ellipsis."""
+MAX_GO_VERSIONS = 64
+"""Distinct Go releases counted."""
+
+
+def clip(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """`text` cut to `limit` characters, the cut marked with an ellipsis."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 @dataclass
@@ -62,6 +79,7 @@ class FindingFacts:
     low when every origin is harmless); None before the first occurrence."""
     notes: dict[str, None] = field(default_factory=dict)
     links: set[int] = field(default_factory=set)
+    """Ids of the kept link units it occurs in (units beyond MAX_LINKS are counted, not listed)."""
     evidence: set[str] = field(default_factory=set)
     """"log", "binary" or both."""
     category: str | None = None
@@ -77,6 +95,13 @@ class Facts:
     """The first MAX_LINKS units; units_seen counts them all."""
     units_seen: int = 0
     findings: dict[str, FindingFacts] = field(default_factory=dict)
+    """The first MAX_FINDINGS distinct functions."""
+    findings_omitted: int = 0
+    """Distinct functions beyond MAX_FINDINGS, counted."""
+    omitted_warning_lines: int = 0
+    """Their warning lines."""
+    omitted_symbols: set[str] = field(default_factory=set)
+    """The functions counted in findings_omitted, while that takes little memory (bounded)."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """The first MAX_DIAGNOSTICS; diagnostics_seen counts them all."""
     diagnostics_seen: int = 0

@@ -11,7 +11,17 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
-from cgowarn.facts import MAX_DIAGNOSTICS, MAX_LINKS, Facts, FindingFacts, UnitFacts
+from cgowarn.facts import (
+    MAX_DIAGNOSTICS,
+    MAX_FINDINGS,
+    MAX_GO_VERSIONS,
+    MAX_LINKS,
+    MAX_ORIGINS,
+    Facts,
+    FindingFacts,
+    UnitFacts,
+    clip,
+)
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.knowledge.origins import attribute, attribute_binary, known_origin
 from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin, SourceInfo
@@ -106,7 +116,8 @@ class Folder:
                     facts.go_command = GoCommand.parse(event.text)
             elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
                 self.version_lines += 1
-                facts.go_versions[event.version] += 1
+                if event.version in facts.go_versions or len(facts.go_versions) < MAX_GO_VERSIONS:
+                    facts.go_versions[event.version] += 1
         facts.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
 
     def _versions_done(self) -> bool:
@@ -119,20 +130,24 @@ class Folder:
         loc = w.location
         context = self.context
         ctx: Location = context.location if context is not None else _NO_LOCATION
-        obj = loc.object or ctx.object
-        function = loc.function or ctx.function
+        obj = clip(loc.object or ctx.object)
+        function = clip(loc.function or ctx.function)
+        file = clip(loc.file)
+        finding = self._finding(w.symbol, w.family, w.message)
+        if finding is None:
+            unit.warning_lines += 1
+            return
         origin = attribute(
             self.kb,
             symbol=w.symbol,
             object=obj,
             function=function,
-            file=loc.file,
-            unit=unit.name if unit.kind != "log" else None,
+            file=file,
+            unit=clip(unit.name) if unit.kind != "log" else None,
         )
         if origin.toolchain:
             self.facts.toolchains.add(origin.toolchain)
         self._glibc_hints(w, obj, function)
-        finding = self._finding(w.symbol, w.family, w.message)
         finding.count += 1
         unit.warning_lines += 1
 
@@ -143,22 +158,32 @@ class Folder:
                 source_line=w.line_no,
                 object=obj,
                 function=function,
-                file=loc.file,
+                file=file,
                 line=loc.line,
-                section=loc.section or ctx.section,
+                section=clip(loc.section or ctx.section),
                 origin=origin,
-                lines=(context.raw, w.raw) if context is not None else (w.raw,),
+                lines=(clip(context.raw), clip(w.raw)) if context is not None else (clip(w.raw),),
             )
 
         self._add_occurrence(finding, unit, origin, "log", occurrence)
 
     def _finding(
         self, symbol: str, family: str, message: str, category: str | None = None
-    ) -> FindingFacts:
-        finding = self.facts.findings.get(symbol)
+    ) -> FindingFacts | None:
+        """The finding of `symbol`, new if needed; None when MAX_FINDINGS are kept already (the
+        occurrence is then counted in findings_omitted and omitted_warning_lines)."""
+        facts = self.facts
+        finding = facts.findings.get(symbol)
         if finding is None:
-            finding = self.facts.findings[symbol] = FindingFacts(
-                symbol, family, message, category=category
+            if len(facts.findings) >= MAX_FINDINGS:
+                facts.omitted_warning_lines += 1
+                if symbol not in facts.omitted_symbols:
+                    facts.findings_omitted += 1
+                    if len(facts.omitted_symbols) < MAX_FINDINGS:
+                        facts.omitted_symbols.add(symbol)
+                return None
+            finding = facts.findings[symbol] = FindingFacts(
+                clip(symbol) or symbol, family, clip(message) or message, category=category
             )
         return finding
 
@@ -173,14 +198,18 @@ class Folder:
         """Count one occurrence of `finding` in `unit`, from a log or a binary; keep it (made by
         `make`, only when kept) while fewer than max_occurrences are kept."""
         finding.evidence.add(evidence)
-        finding.origins[origin.id] += 1
+        origin_id = origin.id
+        if origin_id not in finding.origins and len(finding.origins) >= MAX_ORIGINS:
+            origin_id = "other origins"
+        finding.origins[origin_id] += 1
         cap = Severity.LOW if origin.harmless else (origin.severity or Severity.HIGH)
         if finding.cap is None or cap.rank > finding.cap.rank:
             finding.cap = cap
         if origin.note:
             finding.notes[origin.note] = None
-        finding.links.add(unit.id)
-        unit.symbols.add(finding.symbol)
+        if unit.id <= MAX_LINKS:
+            finding.links.add(unit.id)
+            unit.symbols.add(finding.symbol)
         if len(finding.occurrences) < self.facts.max_occurrences:
             finding.occurrences.append(make())
 
@@ -274,6 +303,8 @@ class Folder:
                 found = self.kb.parse.match_message(hit.message)
                 family = found.family if found else family
             finding = self._finding(symbol, family, hit.message or "", hit.category)
+            if finding is None:
+                continue
             if hit.category is not None:  # glibc's own run-time footprint (binary.toml)
                 origin = known_origin(self.kb, "glibc", f"binary: {hit.how}")
             else:

@@ -88,7 +88,9 @@ class Finding(_Frozen):
         description="Where the knowledge comes from (glibc source, issues)."
     )
     origins: tuple[str, ...] = Field(description="Ids of the origins of its occurrences, sorted.")
-    links: tuple[int, ...] = Field(description="Ids of the link units it occurs in, sorted.")
+    links: tuple[int, ...] = Field(
+        description="Ids of the listed link units (Report.links) it occurs in, sorted."
+    )
     occurrences: tuple[Occurrence, ...] = Field(
         description="The occurrences, in log order; at most Report.max_occurrences of them."
     )
@@ -390,8 +392,15 @@ class Summary(_Frozen):
     """The answers at a glance."""
 
     link_status: LinkStatus = Field(description="failed when any link unit failed.")
-    distinct_functions: int = Field(description="Number of distinct libc symbols warned about.")
-    warning_lines: int = Field(description="Number of glibc warning lines.")
+    distinct_functions: int = Field(
+        description="Number of distinct libc symbols warned about, listed or not."
+    )
+    warning_lines: int = Field(description="Number of glibc warning lines, all of them.")
+    findings_omitted: int = Field(
+        0,
+        description="Distinct symbols counted but not listed as findings (beyond the first 1000); "
+        "their warning lines are in warning_lines.",
+    )
     by_severity: dict[str, int] = Field(description="Number of findings per severity.")
     errors: int = Field(description="Number of link errors (error diagnostics of the build).")
     failures: int = Field(

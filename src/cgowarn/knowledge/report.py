@@ -134,8 +134,9 @@ def build_report(
     by_severity = Counter(f.severity.value for f in findings)
     summary = Summary(
         link_status=LinkStatus.FAILED if facts.errors else LinkStatus.OK,
-        distinct_functions=len(findings),
-        warning_lines=sum(f.count for f in findings),
+        distinct_functions=len(findings) + facts.findings_omitted,
+        warning_lines=sum(f.count for f in findings) + facts.omitted_warning_lines,
+        findings_omitted=facts.findings_omitted,
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
         errors=facts.errors,
         failures=facts.failures,

@@ -31,6 +31,8 @@ DIALECTS: tuple[LocationDialect, ...] = (Gold(), GnuLd())
 
 MEMO_SIZE = 4096
 """Distinct lines whose events are remembered; builds repeat the same warnings in every link."""
+MEMO_LINE = 4096
+"""Longer lines are not remembered, so that the memo stays small (4096 lines of at most 4 KB)."""
 
 MAX_VERSION_LINES = 1000
 """Lines naming a Go version that count towards the build's Go version (per log). A `go build -x`
@@ -73,7 +75,8 @@ def parse_numbered(lines: Iterable[tuple[int, str, int]], tables: ParseTables) -
         entry: list[Any] | None = memo.get(line)
         if entry is None:
             events = list(_line_events(line, line_no, tables, holds))
-            memo.put(line, [events, None])
+            if len(line) <= MEMO_LINE:
+                memo.put(line, [events, None])
             yield from events
         elif entry[0]:
             makers = entry[1]

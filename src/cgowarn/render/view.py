@@ -363,6 +363,11 @@ def build_view(report: Report) -> View:
         notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
     elif not s.distinct_functions:
         notes.append(SILENT_NOTE)
+    if s.findings_omitted:
+        notes.append(
+            f"Only the first {_plural(len(report.findings), 'function')} are listed; "
+            f"{s.findings_omitted} more were counted, with their warning lines."
+        )
     if s.links_omitted:
         notes.append(
             f"Only the first {len(report.links)} link units are listed; {s.links_omitted} more were counted."
