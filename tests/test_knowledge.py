@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -261,3 +261,30 @@ def test_diagnostic_patterns_take_linear_time_on_hostile_lines() -> None:
                     rule.pattern.search(line)
                     worst = max(worst, time.perf_counter() - start)
                     assert worst < 1.0, (rule.id, needle, filler)
+
+
+def test_each_floor_holds_from_exactly_its_release() -> None:
+    """A glibc, Go or Rust floor row applies from its own release on, and the release just before
+    it still has the previous row's floor (the real binaries in test_verdicts.py fall between
+    rows, not on them)."""
+    from cgowarn.knowledge import platforms
+
+    kb = load_knowledge()
+    rows: list[tuple[list[tuple[str, str]], Callable[[str], str]]] = [
+        (
+            [(r.glibc, r.kernel) for r in kb.platforms.glibc_floor],
+            lambda v: platforms.glibc_floor(kb, v),
+        ),
+        ([(r.go, r.kernel) for r in kb.platforms.go_floor], lambda v: platforms.go_floor(kb, v)),
+        (
+            [(r.rust, r.kernel) for r in kb.platforms.rust_floor],
+            lambda v: platforms.rust_floor(kb, v).kernel,
+        ),
+    ]
+    for table, floor in rows:
+        for i, (release, kernel) in enumerate(table):
+            assert floor(release) == kernel, release
+            if i:
+                major, minor = release.split(".")
+                before = f"{major}.{int(minor) - 1}"
+                assert floor(before) == table[i - 1][1], before

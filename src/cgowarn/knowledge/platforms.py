@@ -261,6 +261,17 @@ def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | 
     )
 
 
+def _runtime_kernel(
+    j: _Judgement, target: Distribution, need: str, who: str, cause: Literal["go", "rust"]
+) -> None:
+    """A runtime's own minimum kernel (the Go runtime's, Rust std's) against the target's. Where
+    the kernel is the container host's, that decides, as it does for a static glibc's floor."""
+    if target.kernel is None:
+        j.add("unknown", f"the kernel is the host's (a container): {who} needs {need} or newer")
+    elif version_tuple(target.kernel) < version_tuple(need):
+        j.add("no", f"{who} needs kernel {need}; {target.name} runs {target.kernel}", cause)
+
+
 def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
     j = _Judgement()
     kernel = target.kernel
@@ -269,12 +280,7 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
         if s.go_version:
             need = go_floor(kb, s.go_version)
             j.needs_kernel = need
-            if kernel and version_tuple(kernel) < version_tuple(need):
-                j.add(
-                    "no",
-                    f"Go {s.go_version} itself needs kernel {need}; {target.name} runs {kernel}",
-                    "go",
-                )
+            _runtime_kernel(j, target, need, f"Go {s.go_version} itself", "go")
         elif kernel and (too_new := go_too_new(kb, kernel)) is not None:
             j.add(
                 "unknown",
@@ -285,12 +291,7 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
         if s.rust_version:
             floor = rust_floor(kb, s.rust_version)
             j.needs_kernel = max((j.needs_kernel or "0", floor.kernel), key=version_tuple)
-            if kernel and version_tuple(kernel) < version_tuple(floor.kernel):
-                j.add(
-                    "no",
-                    f"Rust {s.rust_version}'s std needs kernel {floor.kernel}; {target.name} runs {kernel}",
-                    "rust",
-                )
+            _runtime_kernel(j, target, floor.kernel, f"Rust {s.rust_version}'s std", "rust")
             if (
                 s.kind == "dynamic-glibc"
                 and target.glibc
@@ -311,6 +312,8 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
                 )
     # The C library.
     if s.kind == "dynamic-glibc":
+        # What the binary needs, whatever the target has.
+        j.needs_glibc = s.glibc_required
         if target.libc != "glibc":
             j.add(
                 "no",
@@ -319,7 +322,6 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
                 "libc",
             )
         elif s.glibc_required:
-            j.needs_glibc = s.glibc_required
             if target.glibc and version_tuple(target.glibc) < version_tuple(s.glibc_required):
                 j.add(
                     "no",
@@ -539,6 +541,14 @@ def _fix(
             f"x86_64-linux-gnu.{target.glibc} (Go: as CC), cargo zigbuild --target "
             f"x86_64-unknown-linux-gnu.{target.glibc} (Rust); or link statically with musl."
         )
+    if s.kind in ("musl", "no-libc") and j.starts != "no":
+        # No glibc inside: there is no C library to change, only the host's kernel to know.
+        if j.starts == "unknown" and j.needs_kernel:
+            return (
+                "Nothing to change in the binary: the container host's kernel must be "
+                f"{j.needs_kernel} or newer (`uname -r` on the host)."
+            )
+        return "Nothing needed for what this report shows."
     if target.libc == "musl":
         return "Build with musl (Alpine, musl-gcc or zig cc -target x86_64-linux-musl); Go code can also drop cgo (CGO_ENABLED=0)."
     if j.starts == "no" and target.kernel:
