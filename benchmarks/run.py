@@ -166,6 +166,26 @@ def pathological(
             fh.write((f"a.c:(.text+0x{i:x}): warning: {MSG}\n" * 1000).encode())
             for i in range(1000)
         ],
+        "1,000,000 distinct unknown functions": lambda fh: [
+            fh.write(
+                "".join(
+                    f"a.c:(.text+0x1): warning: Using 'fn{i}_{j}' in statically linked "
+                    "applications requires at runtime the shared libraries from the glibc "
+                    "version used for linking\n"
+                    for j in range(1000)
+                ).encode()
+            )
+            for i in range(1000)
+        ],
+        "1,000,000 link units": lambda fh: [
+            fh.write(
+                "".join(
+                    f"# example.com/cmd/p{i}_{j}\na.c:(.text+0x1): warning: {MSG}\n"
+                    for j in range(1000)
+                ).encode()
+            )
+            for i in range(1000)
+        ],
         "1,000,000 'in function' lines": lambda fh: [
             fh.write(
                 (

@@ -312,3 +312,23 @@ def test_long_texts_are_clipped_in_what_the_report_keeps() -> None:
     assert occurrence.object.endswith("…")
     assert all(len(line) <= MAX_TEXT for line in occurrence.lines)
     assert occurrence.function is not None and len(occurrence.function) <= MAX_TEXT
+
+
+@pytest.mark.parametrize(
+    ("line", "version"),
+    [
+        ("go: downloading go1.22.5 (linux/amd64)", "1.22"),
+        ("go: switching to go1.23.4", "1.23"),
+        ("toolchain go1.24.1", "1.24"),
+        ("go version go1.21.13 linux/amd64", "1.21"),
+        ("/usr/lib/go-1.19/pkg/tool/linux_amd64/link -o a.out", "1.19"),
+        ("/root/sdk/go1.20.14/pkg/tool/linux_amd64/compile", "1.20"),
+    ],
+)
+def test_go_version_from_what_logs_show(line: str, version: str) -> None:
+    assert analyze_text(line + "\n").build.go_version == version
+
+
+def test_go_version_option_wins_over_the_log() -> None:
+    report = analyze_text("go version go1.22.5 linux/amd64\n" + OS_USER, go_version="1.19")
+    assert report.build.go_version == "1.19"
