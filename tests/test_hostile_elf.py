@@ -541,3 +541,19 @@ def test_fuzz_regression_replays_without_escaping_or_stalling(path: Path) -> Non
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert elapsed < REPLAY_LIMIT, f"{path.name}: {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("version", ["go1.21rc2", "devel go1.23-4bc1a21 +abcdef", "go1"])
+def test_a_go_release_in_another_form_is_no_crash(tmp_path: Path, version: str) -> None:
+    """Go's release candidates and development builds name their release so (and the fuzzer
+    made "go1"): the binary's Go version then says nothing the version rules can use."""
+    info = go_buildinfo(version, "path\texample.com/app\nbuild\tCGO_ENABLED=1\n")
+    (tmp_path / "main.c").write_text(
+        f'__attribute__((used, section(".go.buildinfo"))) static const char info[] = "{c_bytes(info)}";\n'
+        "int main(void) { return 0; }\n"
+    )
+    run(["gcc", "-o", "app", "main.c"], tmp_path)
+    report = analyze([], binaries=[str(tmp_path / "app")])
+    (binary,) = report.binaries
+    assert binary.go is not None and binary.go.go_version == version
+    assert report.build.go_version is None

@@ -157,6 +157,7 @@ def main() -> None:
         corpus = WORK / "corpus"
         seed_corpus(corpus)
         argv.append(str(corpus))
+    REGRESSIONS.mkdir(parents=True, exist_ok=True)  # libFuzzer needs the artifact directory
     if not any(a.startswith("-artifact_prefix=") for a in argv):
         argv.insert(1, f"-artifact_prefix={REGRESSIONS}{os.sep}")
     if not any(a.startswith("-timeout=") for a in argv):
