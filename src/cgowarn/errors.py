@@ -66,3 +66,9 @@ class OutputError(CgowarnError):
 class GoInfoError(ValueError):
     """A Go binary's build information is not in a format the reader understands. Not a
     CgowarnError: the binary's report says what could not be read, and the run goes on."""
+
+
+class DamagedElf(ValueError):
+    """Part of an ELF file is not what its headers say (a count its bytes cannot hold, an offset
+    past the end, a chain that loops). Not a CgowarnError: the binary's report says what could not
+    be read, and the run goes on."""

@@ -41,6 +41,7 @@ from cgowarn.parse import (
 from cgowarn.parse.gocommand import GoCommand
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
+from cgowarn.versions import is_version
 
 if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
@@ -282,7 +283,10 @@ class Folder:
         unit = self._active_unit()
         if go is not None:
             facts.toolchains.add(Toolchain.GO)
-            facts.go_versions[go.release] += BINARY_VERSION_WEIGHT
+            # A release the binary names in another form (a devel or rc build, a damaged file's
+            # "go1") says nothing the version rules can use: the logs decide then.
+            if is_version(go.release):
+                facts.go_versions[go.release] += BINARY_VERSION_WEIGHT
             if info.cgo_packages is not None:
                 facts.binary_cgo_packages = (facts.binary_cgo_packages or set()) | set(
                     info.cgo_packages

@@ -1,42 +1,63 @@
-"""Read one ELF file with pyelftools, section by section (never the whole file at once), and say
-what it needs at run time. Hostile files (truncated, bogus offsets) give a partial result with the
-reason, never a traceback; a file whose ELF header cannot be read is an input error."""
+"""Read one ELF file, section by section (never the whole file at once), and say what it needs at
+run time. pyelftools reads the ELF header; the tables after it are read with bounded walks
+(walk.py), and every string taken from the file goes through one guard (text.py). Hostile files
+(truncated, bogus offsets, lying counts, looping chains) give a partial result with the reason,
+never a traceback or a hang; a file whose ELF header cannot be read is an input error."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import IO, Any
 
 from elftools.common.exceptions import ELFError
 from elftools.construct import ConstructError
 from elftools.elf.descriptions import describe_e_machine
-from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
-from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
-from elftools.elf.sections import NoteSection, SymbolTableSection
-from elftools.elf.segments import InterpSegment, NoteSegment
 
-from cgowarn.errors import GoInfoError, InputError
+from cgowarn.errors import DamagedElf, GoInfoError, InputError
 from cgowarn.inspect.goinfo import parse_buildinfo
 from cgowarn.inspect.scan import find_strings
+from cgowarn.inspect.text import clean_text
+from cgowarn.inspect.walk import (
+    MAX_SMALL,
+    PT_DYNAMIC,
+    PT_INTERP,
+    PT_NOTE,
+    SHN_UNDEF,
+    SHT_DYNSYM,
+    SHT_GNU_VERNEED,
+    SHT_GNU_VERSYM,
+    SHT_NOTE,
+    SHT_SYMTAB,
+    STT_FUNC,
+    STT_GNU_IFUNC,
+    STT_OBJECT,
+    ElfTables,
+    Note,
+)
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.model import BinaryInfo, GlibcEvidence, GoBuildInfo
-from cgowarn.versions import version_tuple
+from cgowarn.versions import is_version, version_tuple
 
 ELF_MAGIC = b"\x7fELF"
+_RUSTC = re.compile(rb"rustc version (\d+\.\d+)\.\d+")
 # cgo's wrapper for a C function, in a Go binary's symbol table: `os/user._Cfunc_mygetpwnam_r`,
 # `net._cgo_2ac87069779a_C2func_getaddrinfo` (cmd/cgo's out.go names them so).
-_RUSTC = re.compile(rb"rustc version (\d+\.\d+)\.\d+")
 _CGO_WRAPPER = re.compile(r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w")
-# What a malformed file can make pyelftools raise. AttributeError and TypeError are not here: they
-# are bugs in cgowarn, and the error boundary reports them as such.
+# What a malformed file can make pyelftools (reading the ELF header) or the walks raise.
+# AssertionError: pyelftools 0.33 checks some of what it reads with `assert`. AttributeError and
+# TypeError are not here: they are bugs in cgowarn, and the error boundary reports them as such.
+# OSError is not here either: a file that cannot be read is an input error, not damage.
 MALFORMED = (
+    DamagedElf,
     ELFError,
     ConstructError,
+    AssertionError,
     struct.error,
     ValueError,
     KeyError,
@@ -45,9 +66,18 @@ MALFORMED = (
     OverflowError,
     MemoryError,
     EOFError,
-    OSError,
     RecursionError,
 )
+MAX_ITEMS = 1024
+"""Entries kept of a list read from a binary (NEEDED names, cgo packages, warning sections, symbols
+needing the newest glibc version); more are noted as left out."""
+MAX_ERRORS = 20
+"""Problems listed in a binary's report; more are counted."""
+MAX_INTERP = 4096
+"""Bytes read of PT_INTERP (PATH_MAX)."""
+_GLIBC_VERSION = "GLIBC_"
+WARNING_SECTION = ".gnu.warning"
+NT_GNU_ABI_TAG = 1
 
 
 @dataclass(frozen=True)
@@ -65,30 +95,54 @@ class BinaryHit:
     here."""
 
 
-def _open(path: str) -> IO[bytes]:
-    p = Path(path)
+def _open(path: str) -> tuple[IO[bytes], int]:
+    """The file, open for reading, and its size. Only a regular file is read: a FIFO would block
+    and a device or /proc file has no size that bounds the reading."""
     try:
-        if p.is_dir():
-            raise InputError(f"cannot inspect {path}: it is a directory")
-        fh = p.open("rb")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputError(f"cannot inspect {path}: no such file") from None
     except PermissionError:
         raise InputError(f"cannot inspect {path}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot inspect {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"cannot inspect {path}: it is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(
+                f"cannot inspect {path}: not a regular file (a FIFO, device or socket)"
+            )
+    except BaseException:
+        os.close(fd)
+        raise
+    fh = os.fdopen(fd, "rb")
+    try:
+        if fh.read(4) != ELF_MAGIC:
+            raise InputError(f"cannot inspect {path}: not an ELF file")
+        size = os.fstat(fd).st_size
+        if size < len(ELF_MAGIC):
+            # /proc and /sys files say 0 bytes whatever they hold: nothing bounds the reading.
+            raise InputError(f"cannot inspect {path}: its size is unknown (a /proc or /sys file?)")
+        fh.seek(0)
     except OSError as exc:
-        raise InputError(f"cannot inspect {path}: {exc.strerror or exc}") from None
-    if fh.read(4) != ELF_MAGIC:
         fh.close()
-        raise InputError(f"cannot inspect {path}: not an ELF file")
-    fh.seek(0)
-    return fh
+        raise InputError(f"cannot inspect {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        fh.close()
+        raise
+    return fh, size
 
 
 class _Reader:
-    def __init__(self, kb: KnowledgeBase, path: str, fh: IO[bytes]) -> None:
+    def __init__(self, kb: KnowledgeBase, path: str, fh: IO[bytes], size: int) -> None:
         self.kb = kb
         self.path = path
         self.fh = fh
+        self.size = size
         self.fields: dict[str, Any] = {}
         self.hits: list[BinaryHit] = []
         self.errors: list[str] = []
@@ -100,117 +154,163 @@ class _Reader:
         self.cgo_packages: set[str] | None = None
         """Go packages whose cgo wrappers the symbol table holds; None without a symbol table."""
 
-    def step(self, what: str, fn: Any) -> None:
-        """Run one reading step; a malformed file stops that step only, and says so."""
+    def step(self, what: str, fn: Callable[[Note], None]) -> None:
+        """Run one reading step; a malformed file stops that step only, and says so. What the
+        step notes without stopping (a table cut short) is said too."""
+
+        def note(message: str) -> None:
+            self.errors.append(message if message.startswith(what) else f"{what}: {message}")
+
         try:
-            fn()
+            fn(note)
+        except DamagedElf as exc:
+            note(str(exc))
         except MALFORMED as exc:
-            self.errors.append(f"{what}: {type(exc).__name__}: {str(exc)[:120] or 'malformed'}")
+            note(f"{type(exc).__name__}: {str(exc)[:120] or 'malformed'}")
 
     def read(self) -> tuple[BinaryInfo, list[BinaryHit]]:
         """What the file shows; InputError when not even its ELF header can be read (then nothing
-        else can be, and a report of "no findings" would be a false all-clear)."""
+        else can be, and a report of "no findings" would be a false all-clear), or when reading
+        fails (an I/O error: what was read cannot be trusted to be all there is)."""
+        try:
+            return self._read()
+        except OSError as exc:
+            raise InputError(
+                f"cannot inspect {self.path}: reading failed: {exc.strerror or exc}"
+            ) from None
+
+    def _read(self) -> tuple[BinaryInfo, list[BinaryHit]]:
         try:
             elf = ELFFile(self.fh)
             self._header(elf)
         except MALFORMED as exc:
             raise InputError(
                 f"cannot inspect {self.path}: its ELF header cannot be read "
-                f"({type(exc).__name__}: {str(exc)[:120] or 'malformed'})"
+                f"({type(exc).__name__}: {clean_text(str(exc), 120) or 'malformed'})"
             ) from None
-        self.step("program headers", lambda: self._segments(elf))
-        self.step("dynamic section", lambda: self._dynamic(elf))
-        self.step("notes", lambda: self._notes(elf))
-        self.step("symbol versions", lambda: self._versions(elf))
-        self.step("symbol table", lambda: self._symbols(elf))
-        self.step("warning sections", lambda: self._warning_sections(elf))
-        self.step("Go build info", lambda: self._go(elf))
-        self.step("compiler notes", lambda: self._comment(elf))
-        self.step("strings", self._strings)
+        t = ElfTables(elf, self.fh, self.size)
+        self.step("section headers", t.read_sections)
+        self.step("program headers", t.read_segments)
+        self.step("program headers", lambda note: self._segments(t, note))
+        self.step("dynamic section", lambda note: self._dynamic(t, note))
+        self.step("notes", lambda note: self._notes(t, note))
+        self.step("symbol versions", lambda note: self._versions(t, note))
+        self.step("symbol table", lambda note: self._symbols(t, note))
+        self.step("warning sections", lambda note: self._warning_sections(t, note))
+        self.step("Go build info", lambda note: self._go(t, note))
+        self.step("compiler notes", lambda note: self._comment(t, note))
+        self.step("strings", lambda note: self._strings())
         self._classify()
-        info = BinaryInfo(path=self.path, error="; ".join(self.errors) or None, **self.fields)
+        errors = [clean_text(e) for e in dict.fromkeys(self.errors)]
+        if len(errors) > MAX_ERRORS:
+            errors[MAX_ERRORS:] = [f"and {len(errors) - MAX_ERRORS} more problems"]
+        info = BinaryInfo(path=self.path, error="; ".join(errors) or None, **self.fields)
         return info, self.hits
 
     def _header(self, elf: ELFFile) -> None:
         self.fields["elf_class"] = elf.elfclass
-        self.fields["machine"] = describe_e_machine(elf["e_machine"]).replace(
-            "Advanced Micro Devices ", ""
+        self.fields["machine"] = clean_text(
+            describe_e_machine(elf["e_machine"]).replace("Advanced Micro Devices ", "")
         )
         self.e_type = elf["e_type"]
 
-    def _segments(self, elf: ELFFile) -> None:
-        for seg in elf.iter_segments():
-            if isinstance(seg, InterpSegment):
-                self.fields["interpreter"] = seg.get_interp_name()
-            elif seg["p_type"] == "PT_DYNAMIC":
-                self.has_dynamic = True
+    def _segments(self, t: ElfTables, note: Note) -> None:
+        self.has_dynamic = any(seg.type == PT_DYNAMIC for seg in t.segments)
+        interp = next((seg for seg in t.segments if seg.type == PT_INTERP), None)
+        if interp is not None:
+            data = t.read(interp.offset, interp.filesz, "PT_INTERP", MAX_INTERP, note)
+            self.fields["interpreter"] = clean_text(
+                data.split(b"\0", 1)[0].decode("utf-8", "replace")
+            )
 
-    def _dynamic(self, elf: ELFFile) -> None:
-        needed = []
-        for section in elf.iter_sections():
-            if isinstance(section, DynamicSection):
-                needed += [
-                    tag.needed  # type: ignore[attr-defined]  # set by pyelftools for DT_NEEDED
-                    for tag in section.iter_tags()
-                    if tag.entry.d_tag == "DT_NEEDED"
-                ]
-        self.fields["needed"] = tuple(needed)
+    def _dynamic(self, t: ElfTables, note: Note) -> None:
+        offsets, strings = t.dynamic(note)
+        if len(offsets) > MAX_ITEMS:
+            note(f"{len(offsets)} NEEDED entries, the first {MAX_ITEMS} kept")
+        self.fields["needed"] = tuple(clean_text(strings.get(o)) for o in offsets[:MAX_ITEMS])
 
-    def _notes(self, elf: ELFFile) -> None:
+    def _notes(self, t: ElfTables, note: Note) -> None:
         # The PT_NOTE segments first: the loader reads them, and they stay readable when the
-        # section header table is removed or damaged. The note sections are the fallback.
-        try:
-            kernel = _abi_tag(s for s in elf.iter_segments() if isinstance(s, NoteSegment))
-        except MALFORMED:
-            kernel = None  # the program headers step says what is wrong with them
-        if kernel is None:
-            kernel = _abi_tag(s for s in elf.iter_sections() if isinstance(s, NoteSection))
-        if kernel is not None:
-            self.fields["abi_kernel"] = kernel
+        # section header table is removed or damaged. The note sections are the fallback (mold
+        # 2.x puts 4-aligned notes in a PT_NOTE segment aligned to 8, which then reads as
+        # damaged). What could not be read is said only when no holder had the ABI tag.
+        holders = [
+            (s.offset, s.filesz, s.align, "PT_NOTE") for s in t.segments if s.type == PT_NOTE
+        ]
+        holders += [
+            (s.offset, s.size, s.addralign, f"section {clean_text(s.name)}")
+            for s in t.sections
+            if s.type == SHT_NOTE
+        ]
+        problems = []
+        for offset, size, align, what in holders:
+            try:
+                for name, ntype, desc in t.notes(t.read(offset, size, what, MAX_SMALL), align):
+                    if ntype == NT_GNU_ABI_TAG and name == b"GNU\0" and len(desc) >= 16:
+                        _os, major, minor, tiny = t.u32s(desc[:16])
+                        self.fields["abi_kernel"] = f"{major}.{minor}.{tiny}"
+                        return
+            except DamagedElf as exc:
+                problems.append(f"{what}: {exc}")
+        for problem in problems:
+            note(problem)
 
-    def _versions(self, elf: ELFFile) -> None:
-        verneed = next((s for s in elf.iter_sections() if isinstance(s, GNUVerNeedSection)), None)
+    def _versions(self, t: ElfTables, note: Note) -> None:
+        verneed = t.section_typed(SHT_GNU_VERNEED)
         if verneed is None:
             return
         glibc: dict[int, str] = {}
-        for _, aux_iter in verneed.iter_versions():
-            for aux in aux_iter:
-                name = aux.name
-                if name.startswith("GLIBC_") and name[6:].replace(".", "").isdigit():
-                    glibc[aux["vna_other"]] = name[6:]
+        for name, other in t.version_needs(verneed, note):
+            if name.startswith(_GLIBC_VERSION) and is_version(name[len(_GLIBC_VERSION) :]):
+                glibc[other] = name[len(_GLIBC_VERSION) :]
         if not glibc:
             return
         top = max(glibc.values(), key=version_tuple)
-        self.fields["glibc_required"] = top
-        versym = next((s for s in elf.iter_sections() if isinstance(s, GNUVerSymSection)), None)
-        dynsym = elf.get_section_by_name(".dynsym")
-        if versym is None or not isinstance(dynsym, SymbolTableSection):
+        self.fields["glibc_required"] = clean_text(top)
+        versym = t.section_typed(SHT_GNU_VERSYM)
+        dynsym = t.section_typed(SHT_DYNSYM)
+        if versym is None or dynsym is None:
             return
-        symbols = []
-        for i, sym in enumerate(dynsym.iter_symbols()):
-            ndx = versym.get_symbol(i)["ndx"]
-            if isinstance(ndx, int) and glibc.get(ndx & 0x7FFF) == top:
-                symbols.append(sym.name)
-        self.fields["glibc_required_symbols"] = tuple(sorted(symbols))
+        indexes = t.versym(versym, note)
+        symbols: set[str] = set()
+        for i, sym in enumerate(t.symbols(dynsym, "dynamic symbol table", note)):
+            if i >= len(indexes):
+                break
+            if glibc.get(indexes[i] & 0x7FFF) == top and sym.name:
+                symbols.add(clean_text(sym.name.decode("utf-8", "replace")))
+        if len(symbols) > MAX_ITEMS:
+            note(f"{len(symbols)} symbols need GLIBC_{top}, the first {MAX_ITEMS} kept")
+        self.fields["glibc_required_symbols"] = tuple(sorted(symbols)[:MAX_ITEMS])
 
-    def _symbols(self, elf: ELFFile) -> None:
-        if elf.num_sections() == 0:
+    def _symbols(self, t: ElfTables, note: Note) -> None:
+        if not t.sections:
             # No section header table (removed, or e_shoff zeroed): whether there is a symbol
             # table cannot be told, so `stripped` stays unknown.
             return
         # By type, not by name: a damaged section name table hides the names, not the types.
-        symtab = next((s for s in elf.iter_sections() if s["sh_type"] == "SHT_SYMTAB"), None)
-        self.fields["stripped"] = not isinstance(symtab, SymbolTableSection)
+        symtab = t.section_typed(SHT_SYMTAB)
+        if symtab is not None or t.sections_complete:
+            # Without the whole section header table, a missing symbol table proves nothing.
+            self.fields["stripped"] = symtab is None
         known = self.kb.symbols
-        if isinstance(symtab, SymbolTableSection):
+        # Names are compared as bytes: most symbols are none of these, and are never decoded.
+        companions = {c.function.encode() for c in self.kb.binary.companion}
+        wanted = {name.encode() for name in known} | companions
+        if symtab is not None:
             seen = set()
             cgo: set[str] = set()
-            companions = {c.function for c in self.kb.binary.companion}
-            for sym in symtab.iter_symbols():
-                name = sym.name
-                if "func_" in name and (m := _CGO_WRAPPER.match(name)):
-                    cgo.add(m.group("package"))
-                if name in companions and sym["st_shndx"] != "SHN_UNDEF":
+            for sym in t.symbols(symtab, "symbol table", note):
+                raw = sym.name
+                if (
+                    b"func_" in raw
+                    and len(cgo) < MAX_ITEMS
+                    and (m := _CGO_WRAPPER.match(raw.decode("utf-8", "replace")))
+                ):
+                    cgo.add(clean_text(m.group("package")))
+                if raw not in wanted or sym.shndx == SHN_UNDEF:
+                    continue
+                name = raw.decode()
+                if raw in companions:
                     self.defined.add(name)
                 entry = known.get(name)
                 # Only symbols that carry a warning in Linux's libc.a (not generic or Hurd ones).
@@ -218,61 +318,73 @@ class _Reader:
                     entry
                     and entry.in_reference_libc
                     and name not in seen
-                    and sym["st_shndx"] != "SHN_UNDEF"
-                    and sym["st_info"]["type"] in ("STT_FUNC", "STT_GNU_IFUNC", "STT_OBJECT")
+                    and sym.type in (STT_FUNC, STT_GNU_IFUNC, STT_OBJECT)
                 ):
                     seen.add(name)
                     self.hits.append(BinaryHit(name, "symbol table"))
             self.cgo_packages = cgo
-        dynsym = next((s for s in elf.iter_sections() if s["sh_type"] == "SHT_DYNSYM"), None)
-        if isinstance(dynsym, SymbolTableSection):
+        dynsym = t.section_typed(SHT_DYNSYM)
+        if dynsym is not None:
             # A dynamic binary calls these in the host's libc.so: only the warnings that also fire
             # in dynamic links (unsafe, obsolete, stubs) apply.
-            for sym in dynsym.iter_symbols():
-                entry = known.get(sym.name)
-                if (
-                    entry
-                    and sym["st_shndx"] == "SHN_UNDEF"
-                    and not self.kb.categories[entry.category].static_only
-                ):
-                    self.hits.append(BinaryHit(sym.name, "dynamic symbol table"))
+            undefined: set[bytes] = set()
+            for sym in t.symbols(dynsym, "dynamic symbol table", note):
+                if sym.shndx != SHN_UNDEF or sym.name not in wanted or sym.name in undefined:
+                    continue
+                undefined.add(sym.name)
+                entry = known.get(sym.name.decode())
+                if entry and not self.kb.categories[entry.category].static_only:
+                    self.hits.append(BinaryHit(entry.name, "dynamic symbol table"))
 
-    def _warning_sections(self, elf: ELFFile) -> None:
-        for section in elf.iter_sections():
-            name = section.name
-            if not name.startswith(".gnu.warning"):
+    def _warning_sections(self, t: ElfTables, note: Note) -> None:
+        sections = [s for s in t.sections if s.name.startswith(WARNING_SECTION)]
+        if len(sections) > MAX_ITEMS:
+            note(f"{len(sections)} warning sections, the first {MAX_ITEMS} read")
+        for section in sections[:MAX_ITEMS]:
+            name = clean_text(section.name)
+            try:
+                data = t.section_data(section, f"section {name}", MAX_SMALL, note)
+            except DamagedElf as exc:
+                note(str(exc))
                 continue
-            text = section.data().decode("utf-8", "replace")
-            if name.startswith(".gnu.warning."):
-                # lld copies each input's .gnu.warning.SYMBOL section into the output.
-                symbol = name.removeprefix(".gnu.warning.")
-                self.hits.append(BinaryHit(symbol, f"section {name}", text.rstrip("\0")))
+            parts = [p for p in data.decode("utf-8", "replace").split("\0") if p]
+            symbol = section.name.removeprefix(WARNING_SECTION + ".")
+            if section.name.startswith(WARNING_SECTION + ".") and symbol:
+                # lld copies each input's .gnu.warning.SYMBOL section into the output: glibc's,
+                # and those of any other library that warns about a function of its own.
+                message = clean_text(parts[0]) if parts else None
+                self.hits.append(BinaryHit(clean_text(symbol), f"section {name}", message))
                 continue
-            # mold merges them all into one .gnu.warning section.
-            for part in text.split("\0"):
-                found = self.kb.parse.match_message(part) if part else None
+            # mold merges them all into one .gnu.warning section: only glibc's are recognised
+            # (the others name no function).
+            for part in parts:
+                found = self.kb.parse.match_message(part)
                 if found is not None:
                     self.hits.append(
-                        BinaryHit(found.symbol, f"section {name}", part[found.start : found.end])
+                        BinaryHit(
+                            clean_text(found.symbol),
+                            f"section {name}",
+                            clean_text(part[found.start : found.end]),
+                        )
                     )
 
-    def _comment(self, elf: ELFFile) -> None:
+    def _comment(self, t: ElfTables, note: Note) -> None:
         """The .comment section names the compilers: `rustc version 1.95.0 (...)` for Rust."""
-        section = elf.get_section_by_name(".comment")
+        section = t.section_named(".comment")
         if section is None:
             return
-        m = _RUSTC.search(section.data()[:65536])
+        m = _RUSTC.search(t.section_data(section, ".comment", MAX_SMALL))
         if m is not None:
-            self.fields["rust_version"] = m.group(1).decode()
+            self.fields["rust_version"] = clean_text(m.group(1).decode())
 
-    def _go(self, elf: ELFFile) -> None:
-        section = elf.get_section_by_name(".go.buildinfo")
+    def _go(self, t: ElfTables, note: Note) -> None:
+        section = t.section_named(".go.buildinfo")
         if section is None:
             return
         try:
-            self.fields["go"] = parse_buildinfo(section.data()[:65536])
+            self.fields["go"] = parse_buildinfo(t.section_data(section, ".go.buildinfo", MAX_SMALL))
         except GoInfoError as exc:
-            self.errors.append(f"Go build info: {exc}")
+            note(str(exc))
 
     def _strings(self) -> None:
         kb = self.kb.binary
@@ -366,22 +478,14 @@ class _Reader:
             self.hits.append(BinaryHit(fp.symbol, f"string {present[0]!r}", category=fp.category))
 
 
-def _abi_tag(holders: Iterator[Any]) -> str | None:
-    """The minimum kernel in the first NT_GNU_ABI_TAG note of these sections or segments."""
-    for holder in holders:
-        for note in holder.iter_notes():
-            if note["n_type"] == "NT_GNU_ABI_TAG" and note["n_name"] == "GNU":
-                d = note["n_desc"]
-                return f"{d['abi_major']}.{d['abi_minor']}.{d['abi_tiny']}"
-    return None
-
-
 def inspect_binary(
     kb: KnowledgeBase, path: str
 ) -> tuple[BinaryInfo, list[BinaryHit], GoBuildInfo | None]:
-    """Read `path`; InputError when it is missing, unreadable, not ELF, or its ELF header cannot
-    be read. Damage past the header gives a partial result that says what could not be read."""
-    fh = _open(path)
+    """Read `path`; InputError when it is missing, unreadable, not a regular file, not ELF, or its
+    ELF header cannot be read. Damage past the header gives a partial result that says what could
+    not be read. Every string in the result has been through `clean_text`, and no walk over the
+    file's tables takes more steps than the file has bytes (walk.py)."""
+    fh, size = _open(path)
     with fh:
-        info, hits = _Reader(kb, path, fh).read()
+        info, hits = _Reader(kb, path, fh, size).read()
     return info, hits, info.go

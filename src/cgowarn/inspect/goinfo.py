@@ -10,6 +10,7 @@ Older binaries store pointers instead; they are reported as unparsed.
 from __future__ import annotations
 
 from cgowarn.errors import GoInfoError
+from cgowarn.inspect.text import clean_text
 from cgowarn.model import GoBuildInfo
 
 MAGIC = b"\xff Go buildinf:"
@@ -50,17 +51,22 @@ def parse_buildinfo(section: bytes) -> GoBuildInfo:
     path = main = None
     settings: dict[str, str] = {}
     deps: list[str] = []
+    # Split into lines and fields first: the guard turns tabs and newlines into spaces.
     for line in modinfo.splitlines():
         parts = line.split("\t")
         if parts[0] == "path" and len(parts) > 1:
-            path = parts[1]
+            path = clean_text(parts[1])
         elif parts[0] == "mod" and len(parts) > 2:
-            main = f"{parts[1]}@{parts[2]}"
+            main = clean_text(f"{parts[1]}@{parts[2]}")
         elif parts[0] == "dep" and len(parts) > 2:
-            deps.append(f"{parts[1]}@{parts[2]}")
+            deps.append(clean_text(f"{parts[1]}@{parts[2]}"))
         elif parts[0] == "build" and len(parts) > 1 and "=" in parts[1]:
             key, _, value = parts[1].partition("=")
-            settings[key] = value
+            settings[clean_text(key)] = clean_text(value)
     return GoBuildInfo(
-        go_version=version, path=path, main_module=main, settings=settings, deps=tuple(deps)
+        go_version=clean_text(version),
+        path=path,
+        main_module=main,
+        settings=settings,
+        deps=tuple(deps),
     )

@@ -21,6 +21,9 @@ from cgowarn.knowledge.platforms import (
 from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
 from cgowarn.versions import version_tuple
 
+UNKNOWN_LINK_WARNING = "unknown-other"
+"""The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
+
 
 def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
     """One finding, with its category, what breaks and why, from the knowledge base."""
@@ -28,6 +31,10 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         category, known = kb.categories[acc.category], True
     elif acc.family == "binary" and acc.symbol in kb.symbols:
         category, known = kb.categories[kb.symbols[acc.symbol].category], True
+    elif acc.family == "binary":
+        # A binary's .gnu.warning.SYMBOL section whose text is no glibc message: lld keeps the
+        # warning sections of any library that warns about its own functions.
+        category, known = kb.categories[UNKNOWN_LINK_WARNING], False
     else:
         category, known = kb.category_of(acc.symbol, acc.family)
     group = kb.groups[category.group]

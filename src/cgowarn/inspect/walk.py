@@ -1,0 +1,425 @@
+"""Bounded walks over an ELF file's tables.
+
+pyelftools (0.33) trusts what a file says about itself: it walks `sh_info` version entries
+following `vn_next` even when that is 0 (4 changed bytes in `.gnu.version_r`, a 4-billion-step
+loop), parses a symbol table of `sh_size / sh_entsize` entries with `sh_entsize` 1 (13 s for one
+file), reads `.dynamic` past its end until a DT_NULL, and builds a string table with `assert`.
+Here pyelftools reads only the ELF header; every table after it is read with these walks, which
+check each count against the bytes that hold it, each entry size against the structure it holds,
+each offset against the file size, and each linked chain against the offsets it has already
+visited. No walk takes more steps than its bytes hold entries, and no read takes more than the
+caps below, so the work is bounded by the file's size however the file lies.
+
+What does not add up raises DamagedElf (the step that met it stops, and the report says so) or,
+when the rest of a table is still usable, is noted through `note` and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from elftools.elf.constants import SH_FLAGS
+from elftools.elf.elffile import ELFFile
+from elftools.elf.enums import (
+    ENUM_D_TAG_COMMON,
+    ENUM_P_TYPE_BASE,
+    ENUM_SH_TYPE_BASE,
+    ENUM_ST_INFO_TYPE,
+)
+
+from cgowarn.errors import DamagedElf
+
+SHT_SYMTAB = ENUM_SH_TYPE_BASE["SHT_SYMTAB"]
+SHT_STRTAB = ENUM_SH_TYPE_BASE["SHT_STRTAB"]
+SHT_DYNAMIC = ENUM_SH_TYPE_BASE["SHT_DYNAMIC"]
+SHT_NOTE = ENUM_SH_TYPE_BASE["SHT_NOTE"]
+SHT_NOBITS = ENUM_SH_TYPE_BASE["SHT_NOBITS"]
+SHT_DYNSYM = ENUM_SH_TYPE_BASE["SHT_DYNSYM"]
+SHT_GNU_VERNEED = ENUM_SH_TYPE_BASE["SHT_GNU_verneed"]
+SHT_GNU_VERSYM = ENUM_SH_TYPE_BASE["SHT_GNU_versym"]
+SHF_COMPRESSED = SH_FLAGS.SHF_COMPRESSED
+PT_LOAD = ENUM_P_TYPE_BASE["PT_LOAD"]
+PT_DYNAMIC = ENUM_P_TYPE_BASE["PT_DYNAMIC"]
+PT_INTERP = ENUM_P_TYPE_BASE["PT_INTERP"]
+PT_NOTE = ENUM_P_TYPE_BASE["PT_NOTE"]
+DT_NULL = ENUM_D_TAG_COMMON["DT_NULL"]
+DT_NEEDED = ENUM_D_TAG_COMMON["DT_NEEDED"]
+DT_STRTAB = ENUM_D_TAG_COMMON["DT_STRTAB"]
+DT_STRSZ = ENUM_D_TAG_COMMON["DT_STRSZ"]
+STT_OBJECT = ENUM_ST_INFO_TYPE["STT_OBJECT"]
+STT_FUNC = ENUM_ST_INFO_TYPE["STT_FUNC"]
+STT_GNU_IFUNC = ENUM_ST_INFO_TYPE["STT_LOOS"]  # GNU's indirect function is the first OS type
+SHN_UNDEF = 0
+SHN_XINDEX = 0xFFFF
+PN_XNUM = 0xFFFF
+
+MAX_TABLE = 32 << 20
+"""Bytes of one table (a symbol or string table) read into memory; the rest is noted, not read."""
+MAX_SMALL = 64 << 10
+"""Bytes read of a section that holds text or notes (.comment, .go.buildinfo, warnings, notes)."""
+MAX_NAME = 1024
+"""Bytes of one name from a string table; no name cgowarn looks for is longer."""
+MAX_SECTIONS = 1 << 17
+MAX_SEGMENTS = 1 << 16
+
+Note = Callable[[str], None]
+_OFFSET = 0xFFFFFFFF
+"""The `vn_next`, `vn_aux` and `vna_next` links are 32-bit: as a 32-bit reader adds them, modulo 2**32,
+so that 0xFFFFFFF0 means 16 bytes back (a chain that can loop)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section header; `name` is raw (to be cleaned before it is stored)."""
+
+    index: int
+    name: str
+    type: int
+    flags: int
+    addr: int
+    offset: int
+    size: int
+    link: int
+    info: int
+    addralign: int
+    entsize: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One program header."""
+
+    type: int
+    offset: int
+    vaddr: int
+    filesz: int
+    align: int
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: bytes
+    type: int
+    shndx: int
+
+
+class StringTable:
+    """A string table read once (up to MAX_TABLE bytes); a name is cut at MAX_NAME bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def raw(self, offset: int) -> bytes:
+        data = self.data
+        if offset >= len(data):
+            return b""
+        end = data.find(b"\0", offset, offset + MAX_NAME)
+        return data[offset : end if end >= 0 else offset + MAX_NAME]
+
+    def get(self, offset: int) -> str:
+        return self.raw(offset).decode("utf-8", "replace")
+
+
+EMPTY_STRINGS = StringTable(b"")
+
+
+class ElfTables:
+    """The tables of one ELF file, each read with a bounded walk. `elf` has parsed the header."""
+
+    def __init__(self, elf: ELFFile, fh: IO[bytes], size: int) -> None:
+        self.fh = fh
+        self.size = size
+        self.header = elf.header
+        self.is64 = elf.elfclass == 64
+        self.endian = "<" if elf.little_endian else ">"
+        word = "Q" if self.is64 else "I"
+        e = self.endian
+        self._shdr = struct.Struct(f"{e}II{word}{word}{word}{word}II{word}{word}")
+        self._phdr = struct.Struct(
+            f"{e}IIQQQQQQ" if self.is64 else f"{e}IIIIIIII"  # ELF64 moves p_flags up
+        )
+        self._sym = struct.Struct(f"{e}IBBHQQ" if self.is64 else f"{e}IIIBBH")
+        self._dyn = struct.Struct(f"{e}qQ" if self.is64 else f"{e}iI")
+        self._u16 = struct.Struct(f"{e}H")
+        self._verneed = struct.Struct(f"{e}HHIII")
+        self._vernaux = struct.Struct(f"{e}IHHII")
+        self._nhdr = struct.Struct(f"{e}III")
+        self.sections: tuple[Section, ...] = ()
+        self.sections_complete = False
+        """True when the whole section header table was read (then a missing table is absent)."""
+        self.segments: tuple[Segment, ...] = ()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def read(
+        self, offset: int, size: int, what: str, limit: int, note: Note | None = None
+    ) -> bytes:
+        """Up to `limit` bytes of the `size` at `offset`; what lies past the end of the file, or
+        past `limit`, is noted (or, when nothing at all can be read, raises DamagedElf)."""
+        if size <= 0:
+            return b""
+        if offset >= self.size:
+            raise DamagedElf(f"{what} at offset {offset} is past the end of the file")
+        n = min(size, self.size - offset, limit)
+        if note is not None and n < size:
+            if n < min(size, limit):
+                note(f"{what} runs past the end of the file ({n} of {size} bytes read)")
+            else:
+                note(f"{what} holds {size} bytes (the first {n} read)")
+        self.fh.seek(offset)
+        data = self.fh.read(n)
+        if len(data) < n:
+            raise DamagedElf(f"{what}: the file ended early (was it changed while being read?)")
+        return data
+
+    def section_data(self, s: Section, what: str, limit: int, note: Note | None = None) -> bytes:
+        if s.type == SHT_NOBITS:
+            return b""
+        if s.flags & SHF_COMPRESSED:
+            raise DamagedElf(f"{what} is compressed (not read)")
+        return self.read(s.offset, s.size, what, limit, note)
+
+    def strings(self, index: int, what: str, note: Note) -> StringTable:
+        """The string table that section `index` is; DamagedElf when it is none."""
+        if not 0 < index < len(self.sections) or self.sections[index].type != SHT_STRTAB:
+            raise DamagedElf(f"{what}: its string table link (section {index}) is no string table")
+        s = self.sections[index]
+        return StringTable(self.section_data(s, f"{what}'s string table", MAX_TABLE, note))
+
+    # --- header tables ------------------------------------------------------------------------
+
+    def _count(
+        self, claimed: int, offset: int, entsize: int, cap: int, what: str, note: Note
+    ) -> int:
+        fits = (self.size - offset) // entsize if offset < self.size else 0
+        count = min(claimed, fits, cap)
+        if count < claimed:
+            note(f"{what} claims {claimed} entries, {count} read (the file holds {fits})")
+        return count
+
+    def read_sections(self, note: Note) -> None:
+        h = self.header
+        shoff, shentsize = h["e_shoff"], h["e_shentsize"]
+        if shoff == 0:
+            return  # no section header table (removed, or never written)
+        if shentsize < self._shdr.size:
+            raise DamagedElf(
+                f"section headers of {shentsize} bytes, smaller than a section header "
+                f"({self._shdr.size} bytes)"
+            )
+        if shoff >= self.size:
+            raise DamagedElf(f"section header table at offset {shoff} is past the end of the file")
+        if self.size - shoff < self._shdr.size:
+            raise DamagedElf("section header table is cut off by the end of the file")
+        first = self._shdr.unpack(self.read(shoff, self._shdr.size, "section header 0", 4096))
+        # Extended numbering (gABI): e_shnum 0 puts the count in section 0's sh_size, and
+        # e_shstrndx SHN_XINDEX puts the name table's index in its sh_link.
+        claimed = h["e_shnum"] or first[5]
+        count = self._count(claimed, shoff, shentsize, MAX_SECTIONS, "section header table", note)
+        data = self.read(shoff, count * shentsize, "section header table", count * shentsize)
+        raw = [self._shdr.unpack_from(data, i * shentsize) for i in range(count)]
+        shstrndx = h["e_shstrndx"]
+        if shstrndx == SHN_XINDEX:
+            shstrndx = first[6]
+        names = EMPTY_STRINGS
+        if 0 < shstrndx < count:
+            t = raw[shstrndx]
+            try:
+                if t[1] == SHT_NOBITS or t[2] & SHF_COMPRESSED:
+                    raise DamagedElf("holds no data")
+                names = StringTable(self.read(t[4], t[5], "section name table", MAX_TABLE, note))
+            except DamagedElf as exc:
+                note(f"section names unknown: {exc}")
+        elif shstrndx != SHN_UNDEF:
+            note(f"section names unknown: name table index {shstrndx} is out of range")
+        self.sections = tuple(
+            Section(i, names.get(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+            for i, r in enumerate(raw)
+        )
+        self.sections_complete = count == claimed
+
+    def read_segments(self, note: Note) -> None:
+        h = self.header
+        phoff, phentsize, claimed = h["e_phoff"], h["e_phentsize"], h["e_phnum"]
+        if phoff == 0 or claimed == 0:
+            return
+        if phentsize < self._phdr.size:
+            raise DamagedElf(
+                f"program headers of {phentsize} bytes, smaller than a program header "
+                f"({self._phdr.size} bytes)"
+            )
+        if phoff >= self.size:
+            raise DamagedElf(f"program header table at offset {phoff} is past the end of the file")
+        if claimed == PN_XNUM and self.sections:
+            claimed = self.sections[0].info  # extended numbering, as for sections
+        count = self._count(claimed, phoff, phentsize, MAX_SEGMENTS, "program header table", note)
+        data = self.read(phoff, count * phentsize, "program header table", count * phentsize)
+        segments = []
+        for i in range(count):
+            r = self._phdr.unpack_from(data, i * phentsize)
+            if self.is64:  # type, flags, offset, vaddr, paddr, filesz, memsz, align
+                segments.append(Segment(r[0], r[2], r[3], r[5], r[7]))
+            else:  # type, offset, vaddr, paddr, filesz, memsz, flags, align
+                segments.append(Segment(r[0], r[1], r[2], r[4], r[7]))
+        self.segments = tuple(segments)
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    def section_named(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    def section_typed(self, type_: int) -> Section | None:
+        return next((s for s in self.sections if s.type == type_), None)
+
+    def file_offset(self, vaddr: int) -> tuple[int, int] | None:
+        """The file offset of address `vaddr`, and the bytes that follow it in its PT_LOAD."""
+        for seg in self.segments:
+            if seg.type == PT_LOAD and seg.vaddr <= vaddr < seg.vaddr + seg.filesz:
+                return seg.offset + (vaddr - seg.vaddr), seg.filesz - (vaddr - seg.vaddr)
+        return None
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def _entries(self, s: Section, struct_size: int, what: str, note: Note) -> tuple[bytes, int]:
+        """The data of a table of fixed-size entries and how many entries it holds, once its
+        entry size is checked against the structure and its size against its entry size."""
+        entsize = s.entsize
+        if entsize < struct_size:
+            raise DamagedElf(
+                f"{what}: entries of {entsize} bytes, smaller than the {struct_size} bytes each "
+                "one holds (not read)"
+            )
+        if s.size % entsize:
+            note(f"{what}: size {s.size} is not a multiple of its entry size {entsize}")
+        data = self.section_data(s, what, MAX_TABLE, note)
+        count = (len(data) - struct_size) // entsize + 1 if len(data) >= struct_size else 0
+        return data, min(count, s.size // entsize)
+
+    def symbols(self, s: Section, what: str, note: Note) -> Iterator[Symbol]:
+        """The symbols of symbol table `s`, names undecoded (most are never looked at)."""
+        data, count = self._entries(s, self._sym.size, what, note)
+        try:
+            names = self.strings(s.link, what, note)
+        except DamagedElf as exc:
+            note(f"symbol names unknown: {exc}")
+            names = EMPTY_STRINGS
+        entsize, unpack, is64 = s.entsize, self._sym.unpack_from, self.is64
+        for i in range(count):
+            r = unpack(data, i * entsize)
+            if is64:  # name, info, other, shndx, value, size
+                yield Symbol(names.raw(r[0]), r[1] & 0xF, r[3])
+            else:  # name, value, size, info, other, shndx
+                yield Symbol(names.raw(r[0]), r[3] & 0xF, r[5])
+
+    def dynamic(self, note: Note) -> tuple[list[int], StringTable]:
+        """The DT_NEEDED string offsets of the dynamic table (the SHT_DYNAMIC section, or the
+        PT_DYNAMIC segment without one) and the string table they index."""
+        section = self.section_typed(SHT_DYNAMIC)
+        if section is not None:
+            data = self.section_data(section, "dynamic section", MAX_SMALL, note)
+        else:
+            seg = next((p for p in self.segments if p.type == PT_DYNAMIC), None)
+            if seg is None:
+                return [], EMPTY_STRINGS
+            data = self.read(seg.offset, seg.filesz, "dynamic segment", MAX_SMALL, note)
+        needed: list[int] = []
+        strtab = strsz = None
+        for tag, value in self._dyn.iter_unpack(data[: len(data) - len(data) % self._dyn.size]):
+            if tag == DT_NULL:
+                break
+            if tag == DT_NEEDED:
+                needed.append(value)
+            elif tag == DT_STRTAB:
+                strtab = value
+            elif tag == DT_STRSZ:
+                strsz = value
+        if not needed:
+            return needed, EMPTY_STRINGS
+        if section is not None:
+            try:
+                return needed, self.strings(section.link, "dynamic section", note)
+            except DamagedElf as exc:
+                note(str(exc))  # the DT_STRTAB address may still lead to it
+        where = self.file_offset(strtab) if strtab is not None else None
+        if where is None:
+            raise DamagedElf("dynamic section: its string table cannot be found")
+        offset, room = where
+        size = min(strsz, room) if strsz is not None else room
+        return needed, StringTable(self.read(offset, size, "dynamic string table", MAX_TABLE, note))
+
+    def notes(self, data: bytes, align: int) -> Iterator[tuple[bytes, int, bytes]]:
+        """(name, type, desc) of each note in `data`: every step moves at least a note header
+        forward, and a note whose sizes run past the data ends the walk."""
+        align = 8 if align == 8 else 4  # as readelf: 8 for ELF64 .note.gnu.property, else 4
+        pos, end = 0, len(data)
+        header = self._nhdr
+        while pos + header.size <= end:
+            namesz, descsz, ntype = header.unpack_from(data, pos)
+            name_at = pos + header.size
+            desc_at = name_at + namesz
+            desc_at += -desc_at % align
+            pos = desc_at + descsz
+            pos += -pos % align
+            if desc_at + descsz > end:
+                raise DamagedElf("a note runs past the end of its section")
+            yield data[name_at : name_at + namesz], ntype, data[desc_at : desc_at + descsz]
+
+    def u32s(self, data: bytes) -> tuple[int, ...]:
+        return struct.unpack(f"{self.endian}{len(data) // 4}I", data[: len(data) - len(data) % 4])
+
+    def version_needs(
+        self, s: Section, note: Note, limit: int = MAX_SMALL
+    ) -> Iterator[tuple[str, int]]:
+        """(version name, vna_other index) of every version a SHT_GNU_verneed section needs.
+
+        The two chains (`vn_next` from one library to the next, `vna_next` from one version to
+        the next; 0 ends a chain) are followed only to offsets not visited before and inside the section, and
+        for no more steps than the section holds entries; `sh_info` and `vn_cnt` only bound
+        them further, as a count the chain itself does not confirm is damage."""
+        what = "version needs (.gnu.version_r)"
+        data = self.section_data(s, what, limit, note)
+        names = self.strings(s.link, what, note)
+        entry = self._verneed.size  # Elf_Verneed and Elf_Vernaux are 16 bytes in both classes
+        budget = len(data) // entry
+        visited: set[int] = set()
+
+        def step(offset: int, kind: str) -> bool:
+            nonlocal budget
+            if offset in visited:
+                note(f"{what}: the {kind} chain loops back to offset {offset}, stopped there")
+                return False
+            if offset + entry > len(data):
+                note(f"{what}: a {kind} entry at offset {offset} lies outside the section")
+                return False
+            if budget == 0:
+                note(f"{what}: more {kind} entries than the section can hold, stopped")
+                return False
+            visited.add(offset)
+            budget -= 1
+            return True
+
+        offset, seen = 0, 0
+        while seen < s.info and step(offset, "library"):
+            seen += 1
+            _version, cnt, _file, aux, nxt = self._verneed.unpack_from(data, offset)
+            at, count = (offset + aux) & _OFFSET, 0
+            while count < cnt and step(at, "version"):
+                count += 1
+                _hash, _flags, other, name, anext = self._vernaux.unpack_from(data, at)
+                yield names.get(name), other
+                if anext == 0:
+                    break
+                at = (at + anext) & _OFFSET
+            if nxt == 0:
+                break
+            offset = (offset + nxt) & _OFFSET
+        if seen < s.info:
+            note(f"{what}: sh_info says {s.info} libraries, the chain holds {seen}")
+
+    def versym(self, s: Section, note: Note) -> tuple[int, ...]:
+        """The version index of each dynamic symbol (SHT_GNU_versym: one 16-bit word each)."""
+        data = self.section_data(s, "symbol versions (.gnu.version)", MAX_TABLE, note)
+        return struct.unpack(f"{self.endian}{len(data) // 2}H", data[: len(data) - len(data) % 2])
