@@ -265,11 +265,15 @@ def test_lld_keeps_another_librarys_link_warning_and_it_is_an_unknown_finding(
     assert code == 0 and err == "", err
     (finding,) = [f for f in json.loads(out)["findings"] if f["symbol"] == "myfunc"]
     assert finding["category"] == UNKNOWN_LINK_WARNING and finding["known"] is False
+    assert finding["glibc"] is False
+    assert not [r for r in json.loads(out)["recommendations"] if "myfunc" in r.get("removes", [])]
     assert finding["message"] == "myfunc is deprecated"
     assert finding["occurrences"][0]["section"] == "section .gnu.warning.myfunc"
     for fmt in ("text", "markdown", "html"):
         result = cli.invoke(main, ["inspect", "-f", fmt, "--fail-on", "never", str(path)])
         assert result.exit_code == 0 and "myfunc" in result.stdout, (fmt, result.output[-300:])
+        assert "1 glibc function" not in result.stdout
+        assert "1 link warning of other libraries" in result.stdout, fmt
     log = path.with_name("empty.log")
     log.write_text("")
     report = analyze([(log.name, log.open("rb"))], binaries=[str(path)])
@@ -278,7 +282,7 @@ def test_lld_keeps_another_librarys_link_warning_and_it_is_an_unknown_finding(
 
 def test_the_unknown_category_is_in_the_knowledge_base() -> None:
     kb = load_knowledge()
-    assert kb.groups[kb.categories[UNKNOWN_LINK_WARNING].group].id == "unknown"
+    assert kb.groups[kb.categories[UNKNOWN_LINK_WARNING].group].id == "library"
 
 
 def test_glibcs_own_warnings_in_the_same_lld_binary_stay_known(seeds: dict[str, Path]) -> None:

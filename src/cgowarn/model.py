@@ -78,6 +78,11 @@ class Finding(_Frozen):
         description="Which glibc message shape the warning had (static-link, stub, ...)."
     )
     known: bool = Field(description="False when the knowledge base does not list this symbol.")
+    glibc: bool = Field(
+        True,
+        description="False when another library, not glibc, attached this link warning to one of "
+        "its own functions (a .gnu.warning.SYMBOL section in a binary).",
+    )
     static_only: bool = Field(
         description="True when glibc prints this warning only for static links."
     )

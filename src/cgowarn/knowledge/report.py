@@ -21,7 +21,7 @@ from cgowarn.knowledge.platforms import (
 from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
 from cgowarn.versions import version_tuple
 
-UNKNOWN_LINK_WARNING = "unknown-other"
+UNKNOWN_LINK_WARNING = "library-warning"
 """The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
 
 
@@ -48,6 +48,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         severity=min(category.severity, acc.cap or Severity.HIGH, key=lambda s: s.rank),
         family=acc.family,
         known=known,
+        glibc=category.id != UNKNOWN_LINK_WARNING,
         evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
         static_only=category.static_only,
         message=acc.message or (entry.messages[-1] if entry else ""),

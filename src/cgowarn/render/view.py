@@ -329,9 +329,11 @@ def _build_lines(report: Report) -> tuple[str, ...]:
 def build_view(report: Report) -> View:
     s = report.summary
     failed = s.link_status is LinkStatus.FAILED
-    if s.distinct_functions:
+    others = sum(1 for f in report.findings if not f.glibc)
+    glibc = s.distinct_functions - others
+    if glibc:
         runtime = sum(1 for f in report.findings if f.static_only)
-        title = f"{_plural(s.distinct_functions, 'glibc function')} " + (
+        title = f"{_plural(glibc, 'glibc function')} " + (
             "warned about" if report.sources else "linked in"
         )
         if runtime:
@@ -340,6 +342,8 @@ def build_view(report: Report) -> View:
             )
     else:
         title = "No glibc link warnings found"
+    if others:
+        title += f"; {_plural(others, 'link warning')} of other libraries"
     if s.failures:
         link_line = f"The program FAILS: {_plural(s.failures, 'run-time failure')} in the log" + (
             f", and {_plural(s.errors, 'link error')}." if s.errors else "."
