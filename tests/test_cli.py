@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +293,335 @@ def test_failed_write_after_the_file_was_created_leaves_nothing(
     assert "cannot write" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
     assert dest.read_text() == "old report"
+
+
+# --- encodings: machine formats are UTF-8 whatever the locale -------------------------------------
+
+# A localised ld (zh_CN) warning about a function whose name is not Latin-1: both reach the report.
+NON_LATIN1 = (
+    "/usr/bin/ld: /tmp/构建/a.o: 在函数‘main’中：\n"
+    "a.c:(.text+0x1): 警告：Using '函数é' in statically linked applications requires at runtime "
+    "the shared libraries from the glibc version used for linking\n"
+).encode()
+LATIN1_ENV = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "latin-1"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html", "text"])
+@pytest.mark.parametrize("env", [LATIN1_ENV, {"LC_ALL": "C"}, {"PYTHONIOENCODING": "ascii"}])
+def test_standard_output_in_any_locale(tmp_path: Path, fmt: str, env: dict[str, str]) -> None:
+    log = tmp_path / "zh.log"
+    log.write_bytes(NON_LATIN1)
+    result = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "--fail-on", "low", "--format", fmt, str(log)],
+        capture_output=True,
+        env={**os.environ, **env},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == b""
+    if fmt == "json":
+        report = json.loads(result.stdout.decode("utf-8"))
+        assert [f["symbol"] for f in report["findings"]] == ["函数é"]
+    elif fmt in ("markdown", "html"):
+        assert "函数é" in result.stdout.decode("utf-8")
+    else:  # text for a terminal: its encoding, with replacement characters
+        encoding = env.get("PYTHONIOENCODING", "utf-8")
+        text = result.stdout.decode(encoding)
+        expected = "函数é".encode(encoding, "replace").decode(encoding)
+        assert expected in text
+
+
+def test_explain_in_a_latin1_locale() -> None:
+    message = NON_LATIN1.decode().splitlines()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "explain", message],
+        capture_output=True,
+        env={**os.environ, **LATIN1_ENV},
+    )
+    assert result.stderr == b"" or result.returncode == 2
+    assert b"Traceback" not in result.stderr
+
+
+# --- closed streams, empty paths ------------------------------------------------------------------
+
+
+def _shell(command: str) -> subprocess.CompletedProcess[str]:
+    result: subprocess.CompletedProcess[str] = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=60
+    )
+    return result
+
+
+def test_closed_standard_input_is_one_line_exit_2() -> None:
+    for args in ("", "-", f"- {SEED}"):
+        result = _shell(f"{sys.executable} -m cgowarn {args} <&-")
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.strip().splitlines() == [
+            "cgowarn: error: cannot read standard input: it is closed; give a LOG file, or pipe a log in"
+        ]
+
+
+def test_closed_standard_input_with_a_file_works() -> None:
+    result = _shell(f"{sys.executable} -m cgowarn -f json {SEED} <&-")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["findings"]
+
+
+@pytest.mark.parametrize("args", ["", "-p", "-f json", "explain getpwnam", "schema"])
+def test_closed_standard_output_is_one_line_exit_3(args: str) -> None:
+    log = "" if args.startswith(("explain", "schema")) else str(SEED)
+    result = _shell(f"{sys.executable} -m cgowarn {args} {log} >&-")
+    assert result.returncode == 3, (args, result.stderr)
+    assert result.stderr.strip().splitlines() == [
+        "cgowarn: error: cannot write to standard output: it is closed"
+    ]
+
+
+def test_closed_standard_output_with_an_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = _shell(f"{sys.executable} -m cgowarn -o {out} {SEED} >&- 2>&-")
+    assert result.returncode == 1
+    assert out.read_text().startswith("## cgowarn")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        ([""], "cgowarn: error: cannot read a LOG argument: the path is empty"),
+        ([str(SEED), ""], "cgowarn: error: cannot read a LOG argument: the path is empty"),
+        (
+            ["--binary", "", str(SEED)],
+            "cgowarn: error: cannot read a BINARY argument: the path is empty",
+        ),
+        (["inspect", ""], "cgowarn: error: cannot read a BINARY argument: the path is empty"),
+        (
+            ["-o", "", str(SEED)],
+            "cgowarn: error: --output: the path is empty; give a file, or - for standard output",
+        ),
+    ],
+)
+def test_empty_path_is_one_line_exit_2(cli: CliRunner, args: list[str], line: str) -> None:
+    result = cli.invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [line]
+
+
+# --- colour ---------------------------------------------------------------------------------------
+
+
+def _on_a_terminal(env: dict[str, str], *args: str) -> str:
+    """Run cgowarn with standard output on a pseudo-terminal; what it printed."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cgowarn", "--fail-on", "never", *args, str(SEED)],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            env={**clean, **env},
+        )
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("env", "colour"),
+    [
+        ({"TERM": "xterm-256color"}, True),
+        ({"TERM": "xterm", "NO_COLOR": ""}, True),  # present but empty: no effect
+        ({"TERM": "xterm", "NO_COLOR": "1"}, False),
+        ({"TERM": "dumb"}, False),
+        ({}, True),
+    ],
+)
+def test_colour_on_a_terminal(env: dict[str, str], colour: bool) -> None:
+    assert ("\x1b[" in _on_a_terminal(env)) is colour
+
+
+def test_color_flag_beats_the_environment() -> None:
+    assert "\x1b[" in _on_a_terminal({"TERM": "dumb", "NO_COLOR": "1"}, "--color")
+    assert "\x1b[" not in _on_a_terminal({"TERM": "xterm"}, "--no-color")
+
+
+# --- Ctrl-C: 130 and one line, wherever it lands --------------------------------------------------
+
+SLOW_IMPORT = """\
+import os, sys, time
+
+class SlowImport:
+    '''Stands still when Python is about to import the module named in CGOWARN_TEST_SLOW_IMPORT.'''
+
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ.get("CGOWARN_TEST_SLOW_IMPORT"):
+            os.write(2, b"importing " + name.encode() + b"\\n")
+            time.sleep(30)
+        return None
+
+sys.meta_path.insert(0, SlowImport())
+"""
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("cgowarn")
+    if not script.exists():
+        pytest.skip("the cgowarn console script is not installed beside this Python")
+    return str(script)
+
+
+def _interrupt_when(proc: subprocess.Popen[bytes], marker: bytes) -> bytes:
+    """Wait until the process prints `marker` on standard error, then send SIGINT; the rest of
+    what it prints there."""
+    import signal
+
+    assert proc.stderr is not None
+    seen = b""
+    deadline = time.monotonic() + 60
+    while marker not in seen:
+        assert time.monotonic() < deadline, seen
+        chunk = proc.stderr.readline()
+        assert chunk, seen
+        seen += chunk
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    proc.wait(timeout=60)
+    return seen.split(marker, 1)[1].lstrip(b"\n") + rest
+
+
+@pytest.mark.parametrize("module", ["click", "pydantic"])
+@pytest.mark.parametrize("how", ["console script", "python -m"])
+def test_interrupt_while_importing_is_130_without_traceback(
+    tmp_path: Path, module: str, how: str
+) -> None:
+    """click is imported before main() runs; pydantic when the command does."""
+    (tmp_path / "sitecustomize.py").write_text(SLOW_IMPORT)
+    command = [_console_script()] if how == "console script" else [sys.executable, "-m", "cgowarn"]
+    proc = subprocess.Popen(
+        [*command, str(SEED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+            "CGOWARN_TEST_SLOW_IMPORT": module,
+        },
+    )
+    rest = _interrupt_when(proc, f"importing {module}".encode())
+    assert proc.returncode == 130, rest
+    assert rest.decode().strip().splitlines() == ["cgowarn: interrupted"]
+
+
+def test_interrupt_while_reading_a_slow_pipe() -> None:
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cgowarn", "-p"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write(HIGH)
+        proc.stdin.flush()
+        assert proc.stdout.readline() == HIGH  # echoed: it is reading, and waits for more
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        assert proc.stderr.read().decode().strip().splitlines() == ["cgowarn: interrupted"]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_interrupt_during_inspect(tmp_path: Path) -> None:
+    """Ctrl-C while inspect works (here: while it imports the ELF reader): 130 and one line, not
+    click's "Aborted!" and 1."""
+    (tmp_path / "sitecustomize.py").write_text(SLOW_IMPORT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cgowarn", "inspect", sys.executable],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+            "CGOWARN_TEST_SLOW_IMPORT": "elftools",
+        },
+    )
+    rest = _interrupt_when(proc, b"importing elftools")
+    assert proc.returncode == 130, rest
+    assert rest.decode().strip().splitlines() == ["cgowarn: interrupted"]
+
+
+def test_inspect_a_pipe_is_one_line_exit_2(tmp_path: Path, cli: CliRunner) -> None:
+    fifo = tmp_path / "app"
+    os.mkfifo(fifo)
+    result = cli.invoke(main, ["inspect", str(fifo)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"cgowarn: error: cannot inspect {fifo}: it is a pipe, not a file"
+    ]
+
+
+def test_interrupt_while_click_reads_the_options(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT outside the command's own work (here: in an option's callback) ends the run
+    with 130, never click's "Aborted!" and 1 (main() installs the handler, whatever the name the
+    program was started by)."""
+    import signal
+
+    from cgowarn import cli as cli_module
+
+    def interrupted(value: str | None) -> str | None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # the handler runs here
+        return value
+
+    monkeypatch.setattr(cli_module, "_check_version", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    result = cli.invoke(main, ["--build-glibc", "2.17", str(SEED)])
+    assert result.exit_code == 130
+    assert "Aborted" not in result.output
+    assert signal.getsignal(signal.SIGINT) is before  # handed back when main() returns
+
+
+def test_files_never_get_the_number_of_a_closed_standard_stream() -> None:
+    """Started with 0, 1 and 2 closed, the next file cgowarn opens must not become one of them
+    (a stray write to "standard error" would land in it)."""
+    code = (
+        "import os, sys\n"
+        "from cgowarn.cli import _reserve_standard_descriptors\n"
+        "_reserve_standard_descriptors()\n"
+        "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+        "os.write(3, str(fd).encode())\n"
+    )
+    result = _shell(f"{sys.executable} -c '{code}' {SEED} 3>&1 <&- >&- 2>&-")
+    assert int(result.stdout) > 3  # 3 is the test's pipe
+
+
+@pytest.mark.parametrize(
+    "args", [["schema"], ["explain"], ["explain", "getpwnam"], ["-f", "json", str(SEED)]]
+)
+def test_every_command_exits_141_when_the_reader_is_gone(args: list[str]) -> None:
+    """The reading end is closed before cgowarn has started, so even a short output meets a
+    closed pipe."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cgowarn", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert err == b""

@@ -6,24 +6,66 @@ Every command runs inside one error boundary (`_boundary`), which turns every wa
 into a documented exit code and one line on standard error.
 """
 
+# ruff: noqa: E402 - Ctrl-C is handled before click and the rest are imported (see below).
+
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
+import signal
 import sys
+from typing import Any
+
+from cgowarn.errors import ExitCode
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    """SIGINT outside a command's own work: while Python imports cgowarn and click, while click
+    reads the options, or after the report. One line and 130, never an import traceback or
+    click's "Aborted!" and 1. (Inside a command, `_boundary` lets Ctrl-C raise KeyboardInterrupt,
+    so that files being written are cleaned up, and maps it to the same line and code.)"""
+    with contextlib.suppress(OSError):
+        os.write(2, b"cgowarn: interrupted\n")
+    raise SystemExit(ExitCode.INTERRUPTED)
+
+
+def _started_as_cgowarn() -> bool:
+    """Whether this process is cgowarn itself: the `cgowarn` console script, or `python -m
+    cgowarn`; not a program (a test run) that imports the module."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None:
+        return bool(spec.name == "cgowarn.__main__")
+    return os.path.basename(sys.argv[0] if sys.argv else "") == "cgowarn"
+
+
+def _set_sigint(handler: Any) -> Any:
+    """Install `handler` for SIGINT and return the previous one; None where that is not possible
+    (not the main thread)."""
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:
+        return None
+
+
+# The console script imports this module before it calls main(): importing click and the rest
+# takes long enough (tens of milliseconds) for a Ctrl-C to land in it.
+if _started_as_cgowarn():
+    _set_sigint(_interrupted)
+
+import functools
+import stat
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 
 from cgowarn import __version__
 from cgowarn.enums import Severity
-from cgowarn.errors import CgowarnError, ExitCode, InputError
+from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
 from cgowarn.formats import EXTENSIONS, OutputFormat
 
 if TYPE_CHECKING:
@@ -43,8 +85,10 @@ Exit codes:
   {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on, or a run-time failure
        ("FATAL: kernel too old", "GLIBC_x.y not found", a crash) or Go's
        "loadinternal: cannot find runtime/cgo" in the log (not with --fail-on never)
-  {ExitCode.USAGE:<4} usage error, unreadable input, or invalid knowledge base
-  {ExitCode.OUTPUT:<4} the report could not be written
+  {ExitCode.USAGE:<4} usage error, unreadable input (closed standard input, an empty path),
+       --output naming an input, or invalid knowledge base
+  {ExitCode.OUTPUT:<4} the report could not be written (standard output closed from the start,
+       a directory or a block device given to --output)
   {ExitCode.INTERNAL:<4} internal error (a bug: please report it)
   {ExitCode.INTERRUPTED:<4} interrupted (Ctrl-C)
   {ExitCode.PIPE_CLOSED:<4} standard output closed early (e.g. by `| head`)
@@ -66,8 +110,9 @@ Examples:
     + """
 \b
 Environment:
-  NO_COLOR            no colour in text output
-  CGOWARN_CACHE_DIR   the start-up cache (default $XDG_CACHE_HOME/cgowarn, ~/.cache/cgowarn)
+  NO_COLOR            no colour in text output when set and not empty; TERM=dumb too
+  CGOWARN_CACHE_DIR   the start-up cache (default $XDG_CACHE_HOME/cgowarn, ~/.cache/cgowarn);
+                      absolute paths only
   CGOWARN_NO_CACHE=1  do not use the cache
 """
 )
@@ -78,8 +123,22 @@ Environment:
 
 def _silence_stdout() -> None:
     """Point standard output at /dev/null, so that Python's flush at exit cannot fail again."""
+    if sys.stdout is None:
+        return
     with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Within: Ctrl-C raises KeyboardInterrupt (so that `with` and `finally` clean up, e.g. a
+    report's temporary file); outside, `_interrupted` ends the run."""
+    previous = _set_sigint(signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            _set_sigint(previous)
 
 
 def _boundary(fn: F) -> F:
@@ -92,7 +151,8 @@ def _boundary(fn: F) -> F:
     def run(*args: Any, **kwargs: Any) -> None:
         debug = bool(kwargs.pop("debug", False))
         try:
-            code = fn(*args, **kwargs)
+            with _interruptible():
+                code = fn(*args, **kwargs)
         except CgowarnError as exc:
             _fail(f"error: {exc}", exc.exit_code, debug)
         except BrokenPipeError:
@@ -136,6 +196,18 @@ class DefaultGroup(click.Group):
     """`cgowarn [OPTIONS] [LOG]...` runs `analyze`; other words name a subcommand."""
 
     default_command = "analyze"
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """The console script's entry point (and CliRunner's): from here on, Ctrl-C anywhere
+        outside a command's own work is one line and 130 (`_interrupted`), never click's
+        "Aborted!"."""
+        _reserve_standard_descriptors()
+        previous = _set_sigint(_interrupted)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            if previous is not None:
+                _set_sigint(previous)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         implied = not args or (
@@ -260,7 +332,8 @@ def report_options(fn: F) -> F:
             show_default=True,
             metavar="PATH",
             help="Write the report here; '-' is standard output. A file is replaced only when "
-            "complete.",
+            "complete; through a symbolic link, the file it points to is. A device or FIFO "
+            "(/dev/null, /dev/stdout) is written to, never replaced. Never an input.",
         ),
         click.option(
             "--fail-on",
@@ -277,7 +350,8 @@ def report_options(fn: F) -> F:
         click.option(
             "--color/--no-color",
             default=None,
-            help="Colour text output. Default: on a terminal, unless NO_COLOR is set.",
+            help="Colour text output. Default: on a terminal, unless NO_COLOR is set (and not "
+            "empty) or TERM is dumb.",
         ),
         click.option(
             "--debug",
@@ -299,11 +373,15 @@ def _choose_format(fmt: str | None, output: str) -> OutputFormat:
 
 
 def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
+    """Colour only text on standard output: as asked (--color/--no-color), else on a terminal
+    unless NO_COLOR is set and not empty (https://no-color.org) or TERM is dumb."""
     if fmt is not OutputFormat.TEXT or output != "-":
         return False
     if choice is not None:
         return choice
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def _check_go_version(value: str | None) -> str | None:
@@ -325,10 +403,104 @@ def _check_version(value: str | None) -> str | None:
 # --- running a report -----------------------------------------------------------------------------
 
 
+def _reserve_standard_descriptors() -> None:
+    """Open /dev/null on standard input, output or error if the process started with it closed
+    (`cgowarn <&-`): otherwise the next file cgowarn opens would get its number, and a write
+    meant for the terminal could land in it. sys.stdin/stdout/stderr stay None, which is how the
+    commands know that it was closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _check_paths(
+    output: str, logs: Sequence[str], binaries: Sequence[str], stdin_read: bool, echo: bool
+) -> None:
+    """Before anything is read: no empty path, and nothing written into an input: not the
+    report (--output, whatever path or link names it), not standard output when the report or
+    --pass-through (`echo`) goes there (`cgowarn -p build.log >> build.log` would never end)."""
+    for name in logs:
+        if not name:
+            raise InputError("cannot read a LOG argument: the path is empty")
+    for name in binaries:
+        if not name:
+            raise InputError("cannot read a BINARY argument: the path is empty")
+        with contextlib.suppress(OSError):  # a missing file is reported when it is read
+            mode = os.stat(name).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                raise InputError(f"cannot inspect {name}: it is a pipe, not a file")
+    if not output:
+        raise UsageError("--output: the path is empty; give a file, or - for standard output")
+    written = {output: _identity_of_output(output)}
+    if echo:
+        written["-"] = _identity_of_output("-")
+    inputs: list[tuple[str, tuple[int, int] | None]] = [
+        (f"the input {name}", _identity(name)) for name in (*logs, *binaries) if name != "-"
+    ]
+    if stdin_read and sys.stdin is not None:
+        inputs.append(("standard input, an input", _identity_of_fd(0)))
+    for out, identity in written.items():
+        for what, source in inputs:
+            if identity is not None and identity == source:
+                where = "standard output" if out == "-" else f"--output {out}"
+                raise UsageError(f"{where} is {what}: write the report to another file")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _identity_of_fd(fd: int) -> tuple[int, int] | None:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _identity_of_output(output: str) -> tuple[int, int] | None:
+    """(device, inode) of the file the report would go into, when writing it could overwrite an
+    input: a regular file or a FIFO, not a character device such as /dev/null or a terminal."""
+    from cgowarn.output import destination
+
+    if output == "-":
+        if sys.stdout is None:
+            return None
+        try:
+            st = os.fstat(sys.stdout.fileno())
+        except (OSError, ValueError):  # not a real stream (tests)
+            return None
+    else:
+        target = destination(output)
+        try:
+            st = os.fstat(target.fd) if target.fd is not None else os.stat(target.path)
+        except OSError:
+            return None  # a new file
+    if stat.S_ISCHR(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[bytes]]]:
     opened: list[tuple[str, IO[bytes]]] = []
     for name in logs or ("-",):
         if name == "-":
+            if sys.stdin is None:  # started with standard input closed (`cgowarn <&-`)
+                raise InputError(
+                    "cannot read standard input: it is closed; give a LOG file, or pipe a log in"
+                )
             if sys.stdin.isatty():
                 click.echo(
                     "cgowarn: reading a build log from standard input (end with Ctrl-D)...",
@@ -360,6 +532,11 @@ def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: Re
     from cgowarn.pipeline import analyze as run_analysis
     from cgowarn.render import RenderOptions, render
 
+    reads_stdin = logs is not None and (not logs or "-" in logs)
+    echo = analysis.echo is not None
+    _check_paths(options.output, logs or (), analysis.binaries, reads_stdin, echo)
+    if options.output == "-" and sys.stdout is None:
+        raise OutputError("cannot write to standard output: it is closed")
     with ExitStack() as stack:
         sources = _open_inputs(stack, logs) if logs is not None else []
         report = run_analysis(sources, analysis)
@@ -369,6 +546,8 @@ def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: Re
 
 
 def _stdout_echo() -> Callable[[memoryview], None]:
+    if sys.stdout is None:  # started with standard output closed (`cgowarn -p >&-`)
+        raise OutputError("cannot write to standard output: it is closed")
     out = sys.stdout.buffer
 
     def echo(data: memoryview) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pickle
-from dataclasses import dataclass, field
+import enum
+import json
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, TypeVar
 
@@ -46,6 +50,7 @@ from cgowarn.resources import data_dir
 from cgowarn.versions import version_tuple
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 FILES = (
     "messages.toml",
@@ -58,6 +63,21 @@ FILES = (
     "binary.toml",
 )
 """The knowledge base: every file in patterns/."""
+
+
+@dataclass(frozen=True)
+class KnowledgeFiles:
+    """Every file of patterns/, validated (each field is the file of that name, .toml) and checked
+    against the others: what the user cache holds, and what a knowledge base is assembled from."""
+
+    messages: MessagesFile
+    categories: CategoriesFile
+    symbols: SymbolsFile
+    origins: OriginsFile
+    fixes: FixesFile
+    diagnostics: DiagnosticsFile
+    platforms: PlatformsFile
+    binary: BinaryFile
 
 
 @dataclass(frozen=True)
@@ -191,37 +211,142 @@ def load_knowledge() -> KnowledgeBase:
         ),
         *(part for item in sources.items() for part in item),
     )
-    blob = usercache.load("knowledge", key)
-    if blob is not None:
-        try:
-            kb = pickle.loads(blob)
-        except Exception:  # a damaged entry can fail in many ways; rebuild it
-            kb = None
-        if isinstance(kb, KnowledgeBase):
-            return kb
-    kb = validate_knowledge(sources)
-    usercache.store("knowledge", key, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
-    return kb
+    files = _from_cache(usercache.load("knowledge", key))
+    if files is None:
+        files = validate_knowledge(sources)
+        blob = _to_cache(files)
+        if blob is not None:
+            usercache.store("knowledge", key, blob)
+    return assemble(files)
 
 
-def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
-    """Validate the contents of every file in patterns/ into a knowledge base."""
-    messages = _read(sources, "messages.toml", MessagesFile)
-    cats = _read(sources, "categories.toml", CategoriesFile)
-    syms = _read(sources, "symbols.toml", SymbolsFile)
-    origins = _read(sources, "origins.toml", OriginsFile)
-    fixes = _read(sources, "fixes.toml", FixesFile)
-    diags = _read(sources, "diagnostics.toml", DiagnosticsFile)
+# --- the cache entry: the validated files as JSON -------------------------------------------------
+#
+# JSON, so that reading an entry can never run code (a pickle can), and read back without
+# validating again: the entry's digest (usercache) shows that these are the bytes written from
+# validated models, and building pydantic's validators for the ~30 models would cost more start-up
+# time than everything else the cache saves. Each value is rebuilt as the type its field declares.
+
+
+def _to_cache(files: KnowledgeFiles) -> bytes | None:
+    """The entry for `files`, or None when reading it back would not give `files` exactly (then
+    nothing is cached: a model with a field type _builder does not know stays correct, only
+    uncached)."""
+    data = {f.name: getattr(files, f.name).model_dump(mode="json") for f in fields(files)}
+    blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    back = _from_cache(blob)
+    # repr too: a str where an enum belongs, or a list where a tuple does, compares equal.
+    return blob if back == files and repr(back) == repr(files) else None
+
+
+def _from_cache(blob: bytes | None) -> KnowledgeFiles | None:
+    if blob is None:
+        return None
+    try:
+        data = json.loads(blob)
+        hints = typing.get_type_hints(KnowledgeFiles)
+        return KnowledgeFiles(
+            **{f.name: _builder(hints[f.name])(data[f.name]) for f in fields(KnowledgeFiles)}
+        )
+    except Exception:  # an entry this code did not write: validate the files again
+        return None
+
+
+Builder = Callable[[Any], Any]
+
+_BUILDERS: dict[Any, Builder] = {}
+
+
+def _builder(tp: Any) -> Builder:
+    """A function that turns a value as model_dump(mode="json") gave it back into the declared
+    type `tp` (built once per type: a knowledge base holds a few thousand values)."""
+    built = _BUILDERS.get(tp)
+    if built is None:
+        built = _BUILDERS[tp] = _make_builder(tp)
+    return built
+
+
+def _make_builder(tp: Any) -> Builder:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        return _builder(args[0])
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        model = tp
+        parts = {name: _builder(f.annotation) for name, f in model.model_fields.items()}
+        return lambda v: model.model_construct(**{k: parts[k](x) for k, x in v.items()})
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _builder(args[0])
+        return lambda v: tuple(item(x) for x in _of(list, v))
+    if origin is tuple:
+        items = [_builder(a) for a in args]
+        return lambda v: tuple(b(x) for b, x in zip(items, _of(list, v), strict=True))
+    if origin is dict:
+        key, value = (_builder(a) for a in args)
+        return lambda v: {key(k): value(x) for k, x in _of(dict, v).items()}
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        if len(members) != 1:
+            raise TypeError(f"cannot tell which member of {tp} a cached value is")
+        member = _builder(members[0])
+        return lambda v: None if v is None else member(v)
+    if origin is typing.Literal:
+
+        def literal(v: Any) -> Any:
+            if v not in args:
+                raise ValueError(f"{v!r} is not one of {args}")
+            return v
+
+        return literal
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp
+    if tp in (str, int, bool):
+        return lambda v: _of(tp, v)
+    raise TypeError(f"no way to read a cached {tp}")
+
+
+def _of(kind: type[T], value: Any) -> T:
+    if type(value) is not kind:
+        raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return value
+
+
+# --- validating and assembling --------------------------------------------------------------------
+
+
+def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeFiles:
+    """Validate the contents of every file in patterns/, each on its own and against the others;
+    a problem is a KnowledgeBaseError naming the file and the entry."""
+    files = KnowledgeFiles(
+        messages=_read(sources, "messages.toml", MessagesFile),
+        categories=_read(sources, "categories.toml", CategoriesFile),
+        symbols=_read(sources, "symbols.toml", SymbolsFile),
+        origins=_read(sources, "origins.toml", OriginsFile),
+        fixes=_read(sources, "fixes.toml", FixesFile),
+        diagnostics=_read(sources, "diagnostics.toml", DiagnosticsFile),
+        platforms=_read(sources, "platforms.toml", PlatformsFile),
+        binary=_read(sources, "binary.toml", BinaryFile),
+    )
+    _check(files)
+    return files
+
+
+def _check(files: KnowledgeFiles) -> None:
+    """The checks across files, and every pattern compiled once, so that a bad one is reported
+    with its file and entry."""
+    messages, cats, syms = files.messages, files.categories, files.symbols
+    origins, fixes, diags = files.origins, files.fixes, files.diagnostics
+    platforms, binary = files.platforms, files.binary
 
     groups = _index("categories.toml", cats.group, "id")
     categories = _index("categories.toml", cats.category, "id")
     for c in cats.category:
         _require("categories.toml", c.id, "group", c.group, groups)
-    symbols = _index("symbols.toml", syms.symbol, "name")
+    _index("symbols.toml", syms.symbol, "name")
     for s in syms.symbol:
         _require("symbols.toml", s.name, "category", s.category, categories)
 
-    families = _index("messages.toml", messages.family, "id")
+    _index("messages.toml", messages.family, "id")
     branches = []
     for i, fam in enumerate(messages.family):
         _require("messages.toml", fam.id, "category", fam.unknown_category, categories)
@@ -246,23 +371,16 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
                     f"patterns/messages.toml: entry {family.id!r}: no needle occurs in {s.name!r}'s message {text!r}"
                 )
 
-    compiled_origins = []
-    origin_symbols: dict[str, set[str]] = {}
-    link_flags: dict[str, tuple[str, ...]] = {}
     for o in origins.origin:
-        origin_symbols.setdefault(o.id, set()).update(o.symbols)
-        if o.static_link_flags:
-            link_flags[o.id] = o.static_link_flags
-        fields = tuple(
-            (name, _compile("origins.toml", o.id, pat))
-            for name in ("object", "function", "file", "unit", "symbol")
+        patterns = [
+            _compile("origins.toml", o.id, pat)
+            for name in ORIGIN_FIELDS
             if (pat := getattr(o, name)) is not None
-        )
-        if not fields:
+        ]
+        if not patterns:
             raise KnowledgeBaseError(
                 f"patterns/origins.toml: entry {o.id!r}: sets no field to match"
             )
-        compiled_origins.append(CompiledOrigin(o, fields))
     origin_ids = {o.id for o in origins.origin}
     for b in origins.binary_origin:
         if b.origin not in origin_ids:
@@ -288,8 +406,6 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
         for gid in f.categories_group:
             _require("fixes.toml", f.id, "group", gid, groups)
 
-    platforms = _read(sources, "platforms.toml", PlatformsFile)
-    binary = _read(sources, "binary.toml", BinaryFile)
     for fp in binary.footprint:
         _require("binary.toml", fp.symbol, "category", fp.category, categories)
         if fp.redundant_with_group is not None:
@@ -304,59 +420,90 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeBase:
             raise KnowledgeBaseError(
                 f"patterns/platforms.toml: {key}_floor rows must be in strictly ascending order"
             )
-    distributions = _index("platforms.toml", platforms.distribution, "id")
+    _index("platforms.toml", platforms.distribution, "id")
     for d in platforms.distribution:
         if d.libc == "glibc" and not (d.glibc and d.kernel):
             raise KnowledgeBaseError(
                 f"patterns/platforms.toml: entry {d.id!r}: a glibc distribution needs glibc and kernel"
             )
 
-    diagnostics = _index("diagnostics.toml", diags.diagnostic, "id")
+    _index("diagnostics.toml", diags.diagnostic, "id")
+    for rule in diags.diagnostic:
+        _compile("diagnostics.toml", rule.id, rule.pattern)
+    for sl in diags.silent_linker:
+        _compile("diagnostics.toml", sl.name, sl.pattern)
+    for h in platforms.glibc_hint:
+        for name in HINT_FIELDS:
+            if (pat := getattr(h, name)) is not None:
+                _compile("platforms.toml", h.reason, pat)
+
+
+ORIGIN_FIELDS = ("object", "function", "file", "unit", "symbol")
+"""The fields of an [[origin]] rule that hold a pattern, in the order they are tried."""
+
+HINT_FIELDS = ("message", "object", "function", "symbol", "line")
+"""The fields of a [[glibc_hint]] that hold a pattern."""
+
+
+def assemble(files: KnowledgeFiles) -> KnowledgeBase:
+    """The knowledge base of validated and checked files; patterns compile on first use."""
+    messages, cats, syms = files.messages, files.categories, files.symbols
+    origins, fixes, diags = files.origins, files.fixes, files.diagnostics
+    platforms = files.platforms
+
+    origin_symbols: dict[str, set[str]] = {}
+    link_flags: dict[str, tuple[str, ...]] = {}
+    for o in origins.origin:
+        origin_symbols.setdefault(o.id, set()).update(o.symbols)
+        if o.static_link_flags:
+            link_flags[o.id] = o.static_link_flags
     memos = Memos()
     tables = ParseTables.build(
-        families=tuple(
-            FamilyPattern(f.id, f.needles, _compile("messages.toml", f.id, f.pattern))
-            for f in messages.family
-        ),
+        families=tuple(FamilyPattern(f.id, f.needles, Pattern(f.pattern)) for f in messages.family),
         diagnostics=tuple(
-            DiagnosticRule(
-                d.id, d.needles, _compile("diagnostics.toml", d.id, d.pattern), d.command
-            )
-            for d in diags.diagnostic
+            DiagnosticRule(d.id, d.needles, Pattern(d.pattern), d.command) for d in diags.diagnostic
         ),
-        silent_linkers=tuple(
-            (s.name, _compile("diagnostics.toml", s.name, s.pattern)) for s in diags.silent_linker
-        ),
+        silent_linkers=tuple((s.name, Pattern(s.pattern)) for s in diags.silent_linker),
         memos=memos,
     )
     return KnowledgeBase(
         parse=tables,
-        families=families,
-        groups=groups,
-        categories=categories,
-        symbols=symbols,
+        families={f.id: f for f in messages.family},
+        groups={g.id: g for g in cats.group},
+        categories={c.id: c for c in cats.category},
+        symbols={s.name: s for s in syms.symbol},
         reference_libc=syms.reference_libc,
-        origins=tuple(compiled_origins),
+        origins=tuple(
+            CompiledOrigin(
+                o,
+                tuple(
+                    (name, Pattern(pat))
+                    for name in ORIGIN_FIELDS
+                    if (pat := getattr(o, name)) is not None
+                ),
+            )
+            for o in origins.origin
+        ),
         origin_symbols={k: frozenset(v) for k, v in origin_symbols.items()},
         origin_link_flags=link_flags,
         binary_origins=origins.binary_origin,
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,
-        diagnostics=diagnostics,
+        diagnostics={d.id: d for d in diags.diagnostic},
         platforms=platforms,
-        binary=binary,
+        binary=files.binary,
         glibc_hints=tuple(
             (
                 h,
                 tuple(
-                    (name, _compile("platforms.toml", h.reason, pat))
-                    for name in ("message", "object", "function", "symbol", "line")
+                    (name, Pattern(pat))
+                    for name in HINT_FIELDS
                     if (pat := getattr(h, name)) is not None
                 ),
             )
             for h in platforms.glibc_hint
         ),
-        distributions=distributions,
+        distributions={d.id: d for d in platforms.distribution},
         memos=memos,
     )
 

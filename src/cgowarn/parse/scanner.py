@@ -92,7 +92,9 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     context line (COMPILER_ID).
 
     Compiling takes longer than scanning a small log, so the database is kept in the user cache,
-    keyed by the expressions and the library's version."""
+    keyed by the expressions and the library's version. usercache.load returns only bytes whose
+    digest matches, so Hyperscan's deserializer (C code, which a damaged database can crash) only
+    ever reads a database that dumpb wrote."""
     # Literals scan at memory speed; the Go header and the two line-end patterns need a regex
     # (and multiline mode).
     expressions = [_EXPRESSIONS.get(n, regex.escape(n)) for _, n in literals]

@@ -7,7 +7,7 @@ autoescaping is on.
 
 from __future__ import annotations
 
-import contextlib
+import marshal
 from functools import cache
 
 import jinja2
@@ -59,13 +59,36 @@ def _load(name: str) -> str:
     return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """jinja2's own cache of compiled templates (keyed by a checksum of each template's source),
-    in cgowarn's cache directory; a cache it cannot write is skipped, never an error."""
+class _TemplateCache(jinja2.BytecodeCache):
+    """The compiled templates, in cgowarn's cache. An entry is Python code (marshal), so it is
+    used only when its digest shows it is exactly what this cache wrote (usercache.load), for this
+    template's source, this jinja2 and this Python; anything else is compiled again. Not jinja2's
+    own entry format, whose header is read with pickle."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = usercache.load(*self._entry(bucket))
+        if data is not None:
+            try:
+                bucket.code = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        if bucket.code is not None:
+            usercache.store(*self._entry(bucket), marshal.dumps(bucket.code))
+
+    @staticmethod
+    def _entry(bucket: jinja2.bccache.Bucket) -> tuple[str, str]:
+        """(name, key): one name per template, so that storing a newer version drops the old;
+        the key covers what the compiled code depends on: the template's source, jinja2, and the
+        environment's options (this module)."""
+        key = usercache.digest(
+            jinja2.__version__,
+            bucket.checksum,
+            repr(bucket.environment.autoescape),
+            *usercache.code(__file__),
+        )
+        return f"template-{bucket.key[:16]}", key
 
 
 @cache
@@ -73,9 +96,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
     directory = usercache.directory()
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load),
-        bytecode_cache=None
-        if directory is None
-        else _TemplateCache(str(directory), "template-%s.bin"),
+        bytecode_cache=None if directory is None else _TemplateCache(),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
