@@ -3,8 +3,8 @@
 A log repeats the same lines and the same evidence thousands of times, so the parser and the
 knowledge stage remember what they worked out. Every such memo is a BoundedMemo (emptied when it
 reaches its limit, so memory stays flat whatever the log), created through the Memos of the
-knowledge base whose data decided its values: one place that owns them, clears them together,
-and never pickles them into the user cache.
+knowledge base whose data decided its values: one place that owns them and clears them together.
+They are never written to the user cache, which holds only the validated files.
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ class BoundedMemo(dict[K, V]):
 
 
 class Memos:
-    """The memos and lazily built values of one knowledge base. Pickles as empty: what it holds is
-    derived, and rebuilt on demand."""
+    """The memos and lazily built values of one knowledge base: all derived, rebuilt on demand."""
 
     def __init__(self) -> None:
         self._memos: dict[str, BoundedMemo[Any, Any]] = {}
@@ -60,6 +59,3 @@ class Memos:
         """Forget everything (tests that change the knowledge base use it)."""
         self._memos.clear()
         self._values.clear()
-
-    def __reduce__(self) -> tuple[type[Memos], tuple[()]]:
-        return (Memos, ())

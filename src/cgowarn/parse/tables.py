@@ -16,10 +16,9 @@ from cgowarn.memo import Memos
 class Pattern:
     """A regular expression from patterns/, compiled on first use.
 
-    It pickles as its source, so a knowledge base loaded from the cache compiles only the patterns
-    a log needs (most logs need few of the diagnostics and origins). Patterns are `regex` syntax;
-    `stdlib` marks an alternation of escaped literals, which the standard library's `re` scans
-    several times faster than `regex` does."""
+    A knowledge base compiles only the patterns a log needs (most logs need few of the diagnostics
+    and origins). Patterns are `regex` syntax; `stdlib` marks an alternation of escaped literals,
+    which the standard library's `re` scans several times faster than `regex` does."""
 
     __slots__ = ("_compiled", "source", "stdlib")
 
@@ -37,9 +36,6 @@ class Pattern:
 
     def search(self, text: str) -> Any:
         return self.compiled.search(text)
-
-    def __reduce__(self) -> tuple[type[Pattern], tuple[str, bool]]:
-        return (Pattern, (self.source, self.stdlib))
 
 
 def needle_filter(needles: tuple[str, ...] | list[str] | set[str]) -> Pattern:
