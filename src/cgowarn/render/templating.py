@@ -2,12 +2,14 @@
 
 Every string that came from a log is untrusted: in Markdown it is only ever shown inside code spans
 or fenced blocks whose fences are longer than any backtick run in it, and in HTML jinja2's
-autoescaping is on.
+autoescaping is on and the page's Content-Security-Policy allows no script and no fetch.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 from functools import cache
 
 import jinja2
@@ -55,6 +57,12 @@ def md_text(text: object) -> str:
     return str(_MD_SPECIAL.sub(r"\\\1", s))
 
 
+def sha256_base64(text: object) -> str:
+    """The base64 SHA-256 of `text` in UTF-8: a Content-Security-Policy `'sha256-...'` source
+    allows exactly the inline style whose content this is."""
+    return base64.b64encode(hashlib.sha256(str(text).encode("utf-8")).digest()).decode("ascii")
+
+
 def _load(name: str) -> str:
     return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
 
@@ -88,5 +96,6 @@ def environment(autoescape: bool) -> jinja2.Environment:
         md_fence=md_fence,
         md_text=md_text,
         md_cell=md_text,
+        sha256_base64=sha256_base64,
     )
     return env
