@@ -3,6 +3,8 @@ its schema, HTML is self-contained."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -66,9 +68,19 @@ def test_html_escapes_log_text_and_is_self_contained() -> None:
     assert "</details><script>" not in html
     assert not regex.search(r"<(?:img|script|link|iframe|object|embed)\b", html, flags=regex.I)
     assert not regex.search(r"<\w+[^>]*\s(?:src|srcset)=", html)
-    for external in ("@import", "url(", "http-equiv"):
+    for external in ("@import", "url("):
         assert external not in html
     assert '<meta name="viewport"' in html and "@media print" in html
+    # One policy, first in the head: no script, no request, only the page's own style sheet.
+    (policy,) = regex.findall(r'<meta http-equiv="([^"]*)" content="([^"]*)">', html)
+    assert policy[0] == "Content-Security-Policy"
+    assert html.index("Content-Security-Policy") < html.index("<title>")
+    directives = dict(d.strip().split(" ", 1) for d in policy[1].split(";"))
+    assert directives.pop("default-src") == "'none'"
+    assert directives.pop("base-uri") == directives.pop("form-action") == "'none'"
+    (style,) = regex.findall(r"<style>(.*?)</style>", html, flags=regex.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert directives == {"style-src": f"'sha256-{digest}'"}
 
 
 def _outside_code(md: str) -> str:

@@ -266,3 +266,37 @@ def test_fast_and_slow_paths_agree_with_control_bytes_anywhere(
         assert fast.model_dump() == slow.model_dump()
         found += len(fast.findings)
     assert found > 100  # the mix does hold warnings
+
+
+def test_context_lines_ending_in_any_space_reach_the_parser() -> None:
+    """clean_line strips every Unicode space from the end of a line (no-break, ideographic, em
+    space, ...), so `obj: in function `f':` followed by one is a context line when every line is
+    parsed; the scanner's line-end colon must hand it over too, or the fast path loses the object
+    and the function of the warnings after it."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != "\n"]
+    assert len(spaces) > 20
+    warning = f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    for space in spaces:
+        for context in ("x.o: in function `f':", "x.o：在函数‘f’中："):
+            for end in (space, f"{space}\x1b[0m{space}"):
+                fast, slow = both(f"{context}{end}\n{warning}".encode())
+                assert fast.model_dump() == slow.model_dump(), repr(space)
+                assert fast.findings[0].occurrences[0].function == "f"
+
+
+def test_go_headers_after_any_leading_space_reach_the_parser() -> None:
+    """clean_line strips every space from the start of a line, so ` # example.com/app` is a Go
+    package header when every line is parsed; the scanner must hand it over too, whatever the
+    spaces (one plain space was missed: the fast path lost the unit and the Go toolchain)."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != "\n"]
+    warning = f"a.c:(.text+0x1): warning: {MSG.format('getpwnam')}\n"
+    for space in spaces:
+        for lead in (space, space * 2, f"{space} "):
+            fast, slow = both(f"noise\n{lead}# example.com/app\n{warning}".encode())
+            assert fast.model_dump() == slow.model_dump(), repr(lead)
+            assert [u.name for u in fast.links if u.kind == "go-package"] == ["example.com/app"]
+            assert "go" in fast.build.toolchains

@@ -26,14 +26,27 @@ from cgowarn.parse.gnu_ld import COMPILER_CONTEXT
 from cgowarn.parse.reader import MAX_LINE, Echo, LineCounter, line_regions, read_lines
 from cgowarn.parse.tables import ParseTables
 
-LINE_END_COLON = rb"(?::|\xef\xbc\x9a)[ \t\r]*(?:\x1b\[[0-9;]*[A-Za-z][ \t\r]*)*$"
+TRAILING_SPACE = (
+    rb"(?:[ \t\r]|\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)"
+)
+"""What clean_line strips from the end of a line (str.strip: Unicode White_Space, U+00A0 and
+U+3000 among them) and the scanner does not already hand over with every check (the C0 and C1
+controls, see CONTROL), in UTF-8."""
+LINE_END_COLON = (
+    rb"(?::|\xef\xbc\x9a)"
+    + TRAILING_SPACE
+    + rb"*(?:\x1b\[[0-9;]*[A-Za-z]"
+    + TRAILING_SPACE
+    + rb"*)*$"
+)
 """A line ending with ':' or '：' (before spaces and colour codes): ld's context lines, any language."""
 
-GO_HEADER = rb"(?:^|[^\n ]|[^'\n] )# "
+GO_HEADER = rb"(?:^ ?|[^\n ]|[^'\n] )# "
 """Where `# ` can start a Go package header once clean_line has removed CI prefixes, colour codes
 and spaces: anywhere but right after a quote and a space, which no prefix ends with. That leaves
 out the heredocs of `go build -x` (`cat >$WORK/b001/importcfg << 'EOF' # internal`), one per
-package, which would otherwise all reach the parser."""
+package, which would otherwise all reach the parser. `^ ?`: a line may start with one space, which
+the third form, needing a byte before the space, does not see."""
 
 CONTROL = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r[^\n]|\xc2[\x80-\x9f]"
 """A byte that clean_line removes: C0 controls (an ANSI escape's ESC among them), a carriage return

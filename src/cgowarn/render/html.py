@@ -1,5 +1,6 @@
-"""One self-contained HTML page: inline CSS, no scripts, no external resources; readable on a phone
-and printed."""
+"""One self-contained HTML page: inline CSS, no scripts, no external resources, and a
+Content-Security-Policy that allows nothing else (should an escape ever be missed, the browser still
+runs no script and fetches nothing); readable on a phone and printed."""
 
 from __future__ import annotations
 

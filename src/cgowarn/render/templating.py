@@ -1,12 +1,15 @@
 """The jinja2 environment shared by the Markdown and HTML renderers, and the escaping filters.
 
-Every string that came from a log is untrusted: in Markdown it is only ever shown inside code spans
-or fenced blocks whose fences are longer than any backtick run in it, and in HTML jinja2's
-autoescaping is on.
+Every string that came from a log is untrusted: in Markdown it is shown inside code spans or fenced
+blocks whose fences are longer than any backtick run in it, or as text with every markup character
+escaped and every word GitHub would link (a mention, an issue, an address) in a code span; in HTML
+jinja2's autoescaping is on, and the page's Content-Security-Policy allows no script and no fetch.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import marshal
 from functools import cache
 
@@ -20,7 +23,12 @@ from cgowarn.resources import data_dir
 _BACKTICKS = regex.compile(r"`+")
 # Characters that can start Markdown or HTML markup in the middle of a line. Values are never put at
 # the start of a line, so line-start markers (#, -, +, 1.) need no escape.
-_MD_SPECIAL = regex.compile(r"([\\`*_\[\]<>&|~!])")
+_MD_SPECIAL = regex.compile(r"([\\`*_\[\]<>&|~!$])")
+# What GitHub links in the text of a rendered comment or summary, after Markdown and whatever it
+# escaped: mentions (@user, @org/team), issues and pull requests (#12, GH-12, owner/repo#12),
+# addresses (https://..., www....) and e-mail addresses. A word that holds one is shown in code.
+_GITHUB_LINKED = regex.compile(r"@|#\d|gh-\d|://|www\.", regex.IGNORECASE)
+_WORDS = regex.compile(r"(\s+)")
 
 
 def _longest_backticks(text: str) -> int:
@@ -49,10 +57,26 @@ def md_fence(lines: object, info: str = "text") -> str:
     return f"{fence}{info}\n{body}\n{fence}"
 
 
-def md_text(text: object) -> str:
-    """Plain text with every Markdown and HTML special character escaped, on one line."""
+def md_text(text: object, in_table: bool = False) -> str:
+    """Plain text on one line, with every Markdown and HTML special character escaped and every
+    word that GitHub would turn into a mention, a reference or a link in a code span."""
     s = " ".join(str(text).splitlines())
-    return str(_MD_SPECIAL.sub(r"\\\1", s))
+    if not _GITHUB_LINKED.search(s):
+        return str(_MD_SPECIAL.sub(r"\\\1", s))
+    return "".join(
+        md_code(word, in_table) if _GITHUB_LINKED.search(word) else _MD_SPECIAL.sub(r"\\\1", word)
+        for word in _WORDS.split(s)
+    )
+
+
+def md_cell(text: object) -> str:
+    return md_text(text, in_table=True)
+
+
+def sha256_base64(text: object) -> str:
+    """The base64 SHA-256 of `text` in UTF-8: a Content-Security-Policy `'sha256-...'` source
+    allows exactly the inline style whose content this is."""
+    return base64.b64encode(hashlib.sha256(str(text).encode("utf-8")).digest()).decode("ascii")
 
 
 def _load(name: str) -> str:
@@ -108,6 +132,7 @@ def environment(autoescape: bool) -> jinja2.Environment:
         md_cell_code=md_cell_code,
         md_fence=md_fence,
         md_text=md_text,
-        md_cell=md_text,
+        md_cell=md_cell,
+        sha256_base64=sha256_base64,
     )
     return env
