@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from cgowarn import fold
 from cgowarn.enums import Toolchain
 from cgowarn.facts import MAX_DIAGNOSTICS, MAX_FINDINGS, MAX_LINKS, MAX_TEXT
 from cgowarn.formats import OutputFormat
@@ -290,6 +291,28 @@ def test_distinct_functions_are_capped_and_counted(n: int) -> None:
     assert report.summary.warning_lines == 2 * n
     text = render(report, OutputFormat.TEXT)
     assert ("more were counted" in text) is (n > MAX_FINDINGS)
+
+
+@pytest.mark.parametrize(("beyond", "exact"), [(10, True), (11, False)])
+def test_omitted_functions_are_told_apart_up_to_a_bound(
+    beyond: int, exact: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_OMITTED_TRACKED distinct omitted functions the count is a lower bound, and says
+    so; up to it, repeats are never counted twice."""
+    monkeypatch.setattr(fold, "MAX_OMITTED_TRACKED", 10)
+    n = MAX_FINDINGS + beyond
+    log = "".join(
+        f"a.c:(.text+0x1): warning: Using 'fn{i}' in statically linked applications requires at "
+        "runtime the shared libraries from the glibc version used for linking\n"
+        for i in range(n)
+    )
+    report = analyze_text(log + log)
+    assert report.summary.findings_omitted == 10
+    assert report.summary.findings_omitted_exact is exact
+    assert report.summary.warning_lines == 2 * n
+    text = render(report, OutputFormat.TEXT)
+    assert ("at least 10 more were counted" in text) is not exact
+    assert ("; 10 more were counted" in text) is exact
 
 
 def test_a_finding_lists_only_the_link_units_the_report_holds() -> None:

@@ -16,7 +16,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """1 for low, 2 for medium, 3 for high: the order of the members."""
-        return list(Severity).index(self) + 1
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {member: rank for rank, member in enumerate(Severity, 1)}
 
 
 class Toolchain(StrEnum):

@@ -30,6 +30,9 @@ DEFAULT_MAX_OCCURRENCES = 50
 MAX_FINDINGS = 1000
 """Distinct functions kept as findings; the rest are counted (Summary.findings_omitted), with their
 warning lines. Real builds warn about a few dozen at most."""
+MAX_OMITTED_TRACKED = 100_000
+"""Distinct omitted functions told apart (as hashes, a few MB): findings_omitted is exact up to
+this many, a lower bound beyond (exact counting of distinct names needs memory in their number)."""
 MAX_ORIGINS = 64
 """Distinct origins counted per finding; more are counted under one "other origins" entry."""
 MAX_TEXT = 2048
@@ -100,8 +103,11 @@ class Facts:
     """Distinct functions beyond MAX_FINDINGS, counted."""
     omitted_warning_lines: int = 0
     """Their warning lines."""
-    omitted_symbols: set[str] = field(default_factory=set)
-    """The functions counted in findings_omitted, while that takes little memory (bounded)."""
+    omitted_symbols: set[int] = field(default_factory=set)
+    """Hashes of the functions counted in findings_omitted, up to MAX_OMITTED_TRACKED."""
+    findings_omitted_exact: bool = True
+    """False once more than MAX_OMITTED_TRACKED distinct functions were omitted: findings_omitted
+    is then a lower bound."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """The first MAX_DIAGNOSTICS; diagnostics_seen counts them all."""
     diagnostics_seen: int = 0

@@ -16,6 +16,7 @@ from cgowarn.facts import (
     MAX_FINDINGS,
     MAX_GO_VERSIONS,
     MAX_LINKS,
+    MAX_OMITTED_TRACKED,
     MAX_ORIGINS,
     Facts,
     FindingFacts,
@@ -178,10 +179,13 @@ class Folder:
         if finding is None:
             if len(facts.findings) >= MAX_FINDINGS:
                 facts.omitted_warning_lines += 1
-                if symbol not in facts.omitted_symbols:
-                    facts.findings_omitted += 1
-                    if len(facts.omitted_symbols) < MAX_FINDINGS:
-                        facts.omitted_symbols.add(symbol)
+                key = hash(symbol)
+                if key not in facts.omitted_symbols:
+                    if len(facts.omitted_symbols) < MAX_OMITTED_TRACKED:
+                        facts.omitted_symbols.add(key)
+                        facts.findings_omitted += 1
+                    else:
+                        facts.findings_omitted_exact = False
                 return None
             finding = facts.findings[symbol] = FindingFacts(
                 clip(symbol) or symbol, family, clip(message) or message, category=category

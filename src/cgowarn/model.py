@@ -406,6 +406,11 @@ class Summary(_Frozen):
         description="Distinct symbols counted but not listed as findings (beyond the first 1000); "
         "their warning lines are in warning_lines.",
     )
+    findings_omitted_exact: bool = Field(
+        True,
+        description="False when more than 100,000 distinct symbols were left out: findings_omitted "
+        "and distinct_functions are then lower bounds (warning_lines stays exact).",
+    )
     by_severity: dict[str, int] = Field(description="Number of findings per severity.")
     errors: int = Field(description="Number of link errors (error diagnostics of the build).")
     failures: int = Field(

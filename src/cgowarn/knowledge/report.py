@@ -145,6 +145,7 @@ def build_report(
         distinct_functions=len(findings) + facts.findings_omitted,
         warning_lines=sum(f.count for f in findings) + facts.omitted_warning_lines,
         findings_omitted=facts.findings_omitted,
+        findings_omitted_exact=facts.findings_omitted_exact,
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
         errors=facts.errors,
         failures=facts.failures,

@@ -370,7 +370,8 @@ def build_view(report: Report) -> View:
     if s.findings_omitted:
         notes.append(
             f"Only the first {_plural(len(report.findings), 'function')} are listed; "
-            f"{s.findings_omitted} more were counted, with their warning lines."
+            f"{'' if s.findings_omitted_exact else 'at least '}{s.findings_omitted} more were "
+            "counted, with their warning lines."
         )
     if s.links_omitted:
         notes.append(
