@@ -26,20 +26,14 @@ from cgowarn.pipeline import analyze
 from cgowarn.render import render
 from conftest import ROOT, SAMPLE_LIST
 
-settings.register_profile(
-    "default",
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "long",
-    max_examples=3000,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+for profile, examples in (("default", 25), ("long", 3000)):
+    settings.register_profile(
+        profile,
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 settings.load_profile(os.environ.get("CGOWARN_HYPOTHESIS_PROFILE", "default"))
 
 MESSAGES = (

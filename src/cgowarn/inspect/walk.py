@@ -200,18 +200,20 @@ class ElfTables:
             note(f"{what} claims {claimed} entries, {count} read (the file holds {fits})")
         return count
 
+    def _check_table(self, offset: int, entsize: int, size: int, what: str) -> None:
+        """A header table whose entries are smaller than the structure, or that starts past the
+        end of the file, cannot be read at all."""
+        if entsize < size:
+            raise DamagedElf(f"{what}s of {entsize} bytes, smaller than a {what} ({size} bytes)")
+        if offset >= self.size:
+            raise DamagedElf(f"{what} table at offset {offset} is past the end of the file")
+
     def read_sections(self, note: Note) -> None:
         h = self.header
         shoff, shentsize = h["e_shoff"], h["e_shentsize"]
         if shoff == 0:
             return  # no section header table (removed, or never written)
-        if shentsize < self._shdr.size:
-            raise DamagedElf(
-                f"section headers of {shentsize} bytes, smaller than a section header "
-                f"({self._shdr.size} bytes)"
-            )
-        if shoff >= self.size:
-            raise DamagedElf(f"section header table at offset {shoff} is past the end of the file")
+        self._check_table(shoff, shentsize, self._shdr.size, "section header")
         if self.size - shoff < self._shdr.size:
             raise DamagedElf("section header table is cut off by the end of the file")
         first = self._shdr.unpack(self.read(shoff, self._shdr.size, "section header 0", 4096))
@@ -246,13 +248,7 @@ class ElfTables:
         phoff, phentsize, claimed = h["e_phoff"], h["e_phentsize"], h["e_phnum"]
         if phoff == 0 or claimed == 0:
             return
-        if phentsize < self._phdr.size:
-            raise DamagedElf(
-                f"program headers of {phentsize} bytes, smaller than a program header "
-                f"({self._phdr.size} bytes)"
-            )
-        if phoff >= self.size:
-            raise DamagedElf(f"program header table at offset {phoff} is past the end of the file")
+        self._check_table(phoff, phentsize, self._phdr.size, "program header")
         if claimed == PN_XNUM and self.sections:
             claimed = self.sections[0].info  # extended numbering, as for sections
         count = self._count(claimed, phoff, phentsize, MAX_SEGMENTS, "program header table", note)
