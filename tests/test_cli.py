@@ -317,7 +317,10 @@ def test_standard_output_in_any_locale(tmp_path: Path, fmt: str, env: dict[str, 
         env={**os.environ, **env},
     )
     assert result.returncode == 1, result.stderr
-    assert result.stderr == b""
+    # The one line that says why the gate failed, in the locale's encoding.
+    assert result.stderr.startswith(b"cgowarn: --fail-on low: 1 finding ("), result.stderr
+    assert result.stderr.endswith(b"; report: standard output\n"), result.stderr
+    assert result.stderr.count(b"\n") == 1
     if fmt == "json":
         report = json.loads(result.stdout.decode("utf-8"))
         assert [f["symbol"] for f in report["findings"]] == ["函数é"]
@@ -625,3 +628,78 @@ def test_every_command_exits_141_when_the_reader_is_gone(args: list[str]) -> Non
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 141
     assert err == b""
+
+
+# --- several reports in one run, and a gate that says why -------------------------------------------
+
+
+def test_one_run_writes_every_output_each_in_its_format(cli: CliRunner, tmp_path: Path) -> None:
+    html, md, js, txt = (tmp_path / n for n in ("r.html", "r.md", "data", "r.txt"))
+    result = cli.invoke(
+        main, ["-o", str(html), "-o", str(md), "-o", f"json:{js}", "-o", str(txt), str(SEED)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""  # every report went to a file
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert md.read_text().startswith("## cgowarn")
+    assert json.loads(js.read_text())["summary"]["distinct_functions"] >= 1
+    assert txt.read_text().startswith("cgowarn: ")
+    assert "\x1b[" not in txt.read_text()
+
+
+def test_format_applies_to_a_single_output_and_to_standard_output(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "comment.txt"
+    assert cli.invoke(main, ["--format", "markdown", "-o", str(out), str(SEED)]).exit_code == 1
+    assert out.read_text().startswith("## cgowarn")
+    # With several outputs, --format is the format of those whose extension names none.
+    a, b = tmp_path / "a.out", tmp_path / "b.html"
+    cli.invoke(main, ["--format", "json", "-o", str(a), "-o", str(b), "-o", "-", str(SEED)])
+    assert json.loads(a.read_text())["findings"]
+    assert b.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.md", "-o", "x.md"], "--output x.md is given twice"),
+        (["-o", "-", "-o", "-"], "--output - is given twice"),
+        (["-o", "html:"], "--output 'html:': the path is empty"),
+    ],
+)
+def test_bad_output_lists_are_usage_errors(
+    cli: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli.invoke(main, [*args, str(SEED)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_a_failed_gate_says_why_and_where_the_report_is(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = cli.invoke(main, ["--fail-on", "high", "-o", str(out), str(SEED)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    symbols = [f["symbol"] for f in _json(cli, SEED)["findings"] if f["severity"] == "high"]
+    assert line.startswith(f"cgowarn: --fail-on high: {len(symbols)} high finding")
+    assert symbols[0] in line
+    assert line.endswith(f"; report: {out}")
+
+
+def test_a_passing_gate_is_silent(cli: CliRunner) -> None:
+    result = cli.invoke(main, ["--fail-on", "never", str(SEED)])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_an_empty_input_says_so(cli: CliRunner) -> None:
+    result = cli.invoke(main, [], input=b"")
+    assert result.exit_code == 0
+    assert "the input was empty: did the pipe miss `2>&1`?" in result.stderr
+
+
+def _json(cli: CliRunner, log: Path) -> dict[str, Any]:
+    return dict(json.loads(cli.invoke(main, ["--format", "json", str(log)]).stdout))

@@ -55,7 +55,7 @@ if _started_as_cgowarn():
 import functools
 import stat
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +66,7 @@ import click
 from cgowarn import __version__
 from cgowarn.enums import Severity
 from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
-from cgowarn.formats import EXTENSIONS, OutputFormat
+from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, OutputFormat
 
 if TYPE_CHECKING:
     from cgowarn.model import Report
@@ -283,34 +283,105 @@ class TargetOption(click.Option):
 
 
 @dataclass(frozen=True)
+class OutputSpec:
+    """One report to write: its format and where it goes."""
+
+    fmt: OutputFormat
+    path: str
+    """'-' for standard output, else a path."""
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     """How a command presents and judges its report."""
 
-    fmt: OutputFormat
-    output: str
-    """'-' for standard output, else a path."""
+    outputs: tuple[OutputSpec, ...]
+    """Every report to write, in the order given; at least one."""
     fail_on: str
     """A severity, or 'never'."""
     color: bool
+    """Colour for text on standard output."""
 
     @classmethod
     def from_cli(
-        cls, fmt: str | None, output: str, fail_on: str, color: bool | None
+        cls, fmt: str | None, outputs: Sequence[str], fail_on: str, color: bool | None
     ) -> ReportOptions:
-        chosen = _choose_format(fmt, output)
-        return cls(chosen, output, fail_on, _use_color(color, output, chosen))
+        specs = parse_outputs(fmt, outputs)
+        to_terminal = any(s.fmt is OutputFormat.TEXT and s.path == "-" for s in specs)
+        return cls(specs, fail_on, to_terminal and _use_color(color))
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(s.path for s in self.outputs)
 
     def exit_code(self, report: Report) -> ExitCode:
         """FINDINGS when a finding is at or above --fail-on, or when the report holds a diagnostic
         that the knowledge base marks as a gate (the program failed or will fail at run time:
         "FATAL: kernel too old", a crash, Go's loadinternal); else OK. 'never': always OK."""
+        return ExitCode.FINDINGS if self.gate_failures(report) else ExitCode.OK
+
+    def gate_failures(self, report: Report) -> str:
+        """Why the gate fails, in a few words ("7 high findings (dlopen, getpwnam_r, …)"); empty
+        when it passes."""
         if self.fail_on == NEVER:
-            return ExitCode.OK
+            return ""
+        reasons = []
         if report.summary.failures:
-            return ExitCode.FINDINGS
+            kinds = dict.fromkeys(d.title for d in report.diagnostics if d.failure)
+            reasons.append(
+                f"{_count(report.summary.failures, 'run-time failure')} in the log"
+                + (f" ({_first(kinds)})" if kinds else "")
+            )
         threshold = Severity(self.fail_on).rank
-        failing = any(f.severity.rank >= threshold for f in report.findings)
-        return ExitCode.FINDINGS if failing else ExitCode.OK
+        failing = [f for f in report.findings if f.severity.rank >= threshold]
+        if failing:
+            level = {"high": "high ", "medium": "medium-or-high ", "low": ""}[self.fail_on]
+            reasons.append(
+                f"{_count(len(failing), f'{level}finding')} ({_first(f.symbol for f in failing)})"
+            )
+        return "; ".join(reasons)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _first(names: Iterable[str], shown: int = 3) -> str:
+    items = list(dict.fromkeys(names))
+    return ", ".join(items[:shown]) + (", …" if len(items) > shown else "")
+
+
+def parse_outputs(fmt: str | None, outputs: Sequence[str]) -> tuple[OutputSpec, ...]:
+    """The reports asked for. Each --output is `PATH` or `FORMAT:PATH`; its format is the prefix,
+    else --format when there is one output, else the extension (.md, .html, .json, .sarif, ...),
+    else --format, else text. No --output: one report on standard output, in --format or text."""
+    default = OutputFormat(fmt) if fmt else None
+    if not outputs:
+        return (OutputSpec(default or OutputFormat.TEXT, "-"),)
+    specs: list[OutputSpec] = []
+    for spec in outputs:
+        prefix, colon, rest = spec.partition(":")
+        if colon and prefix.lower() in FORMAT_NAMES:
+            chosen, path = OutputFormat(prefix.lower()), rest
+        elif default is not None and len(outputs) == 1:
+            chosen, path = default, spec
+        else:
+            path = spec
+            ext = EXTENSIONS.get(Path(spec).suffix.lower()) if spec != "-" else None
+            chosen = ext or default or OutputFormat.TEXT
+        if not path:
+            named = f" {spec!r}" if spec else ""
+            raise UsageError(
+                f"--output{named}: the path is empty; give a file, or - for standard output"
+            )
+        specs.append(OutputSpec(chosen, path))
+    seen: set[str] = set()
+    for s in specs:
+        key = s.path if s.path == "-" else os.path.abspath(s.path)
+        if key in seen:
+            raise UsageError(f"--output {s.path} is given twice: one report per destination")
+        seen.add(key)
+    return tuple(specs)
 
 
 def report_options(fn: F) -> F:
@@ -322,16 +393,19 @@ def report_options(fn: F) -> F:
             "--format",
             "fmt",
             type=click.Choice([f.value for f in OutputFormat]),
-            help="Report format. Default: from the --output extension (.md, .html, .json, .txt), "
-            "else text.",
+            help="Report format: of standard output, of a single --output, or of an --output "
+            "whose extension names no format. Default: from the --output extension "
+            f"({', '.join(sorted(EXTENSIONS))}), else text.",
         ),
         click.option(
             "-o",
             "--output",
-            default="-",
-            show_default=True,
-            metavar="PATH",
-            help="Write the report here; '-' is standard output. A file is replaced only when "
+            "outputs",
+            multiple=True,
+            metavar="[FORMAT:]PATH",
+            help="Write a report here; '-' is standard output (the default). Repeatable: one "
+            "run writes every report asked for (-o report.html -o sarif:cgowarn.sarif). The "
+            "format comes from FORMAT:, else the extension. A file is replaced only when "
             "complete; through a symbolic link, the file it points to is. A device or FIFO "
             "(/dev/null, /dev/stdout) is written to, never replaced. Never an input.",
         ),
@@ -364,19 +438,9 @@ def report_options(fn: F) -> F:
     return fn
 
 
-def _choose_format(fmt: str | None, output: str) -> OutputFormat:
-    if fmt:
-        return OutputFormat(fmt)
-    if output != "-":
-        return EXTENSIONS.get(Path(output).suffix.lower(), OutputFormat.TEXT)
-    return OutputFormat.TEXT
-
-
-def _use_color(choice: bool | None, output: str, fmt: OutputFormat) -> bool:
-    """Colour only text on standard output: as asked (--color/--no-color), else on a terminal
+def _use_color(choice: bool | None) -> bool:
+    """Colour (for text on standard output): as asked (--color/--no-color), else on a terminal
     unless NO_COLOR is set and not empty (https://no-color.org) or TERM is dumb."""
-    if fmt is not OutputFormat.TEXT or output != "-":
-        return False
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
@@ -422,7 +486,11 @@ def _reserve_standard_descriptors() -> None:
 
 
 def _check_paths(
-    output: str, logs: Sequence[str], binaries: Sequence[str], stdin_read: bool, echo: bool
+    outputs: Sequence[str],
+    logs: Sequence[str],
+    binaries: Sequence[str],
+    stdin_read: bool,
+    echo: bool,
 ) -> None:
     """Before anything is read: no empty path, and nothing written into an input: not the
     report (--output, whatever path or link names it), not standard output when the report or
@@ -437,9 +505,7 @@ def _check_paths(
             mode = os.stat(name).st_mode
             if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
                 raise InputError(f"cannot inspect {name}: it is a pipe, not a file")
-    if not output:
-        raise UsageError("--output: the path is empty; give a file, or - for standard output")
-    written = {output: _identity_of_output(output)}
+    written = {output: _identity_of_output(output) for output in outputs}
     if echo:
         written["-"] = _identity_of_output("-")
     inputs: list[tuple[str, tuple[int, int] | None]] = [
@@ -527,22 +593,48 @@ def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[
 
 
 def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: ReportOptions) -> int:
-    """Analyse, render, write; the exit code. `logs` None: no log at all (inspect)."""
-    from cgowarn.output import write_output
+    """Analyse, render, write every report; the exit code, and on a failed gate one line on
+    standard error that says why and where the report is. `logs` None: no log at all (inspect)."""
     from cgowarn.pipeline import analyze as run_analysis
-    from cgowarn.render import RenderOptions, render
 
     reads_stdin = logs is not None and (not logs or "-" in logs)
     echo = analysis.echo is not None
-    _check_paths(options.output, logs or (), analysis.binaries, reads_stdin, echo)
-    if options.output == "-" and sys.stdout is None:
+    _check_paths(options.paths, logs or (), analysis.binaries, reads_stdin, echo)
+    if "-" in options.paths and sys.stdout is None:
         raise OutputError("cannot write to standard output: it is closed")
     with ExitStack() as stack:
         sources = _open_inputs(stack, logs) if logs is not None else []
         report = run_analysis(sources, analysis)
-    text = render(report, options.fmt, RenderOptions(color=options.color))
-    write_output(text, options.output, for_terminal=options.fmt is OutputFormat.TEXT)
-    return options.exit_code(report)
+    if logs is not None and not analysis.binaries and not any(s.bytes for s in report.sources):
+        _note("the input was empty: did the pipe miss `2>&1`? (`go build ... 2>&1 | cgowarn`)")
+    write_reports(report, options)
+    reason = options.gate_failures(report)
+    if reason:
+        where = ", ".join("standard output" if p == "-" else p for p in options.paths)
+        _note(f"--fail-on {options.fail_on}: {reason}; report: {where}")
+    return ExitCode.FINDINGS if reason else ExitCode.OK
+
+
+def write_reports(report: Report, options: ReportOptions) -> None:
+    """Render and write every report asked for: each file complete or not at all. All are rendered
+    before the first is written, so that a rendering error writes none."""
+    from cgowarn.output import write_output
+    from cgowarn.render import RenderOptions, render
+
+    texts = [
+        render(report, spec.fmt, RenderOptions(color=options.color and spec.path == "-"))
+        for spec in options.outputs
+    ]
+    for spec, text in zip(options.outputs, texts, strict=True):
+        write_output(
+            text, spec.path, for_terminal=spec.fmt is OutputFormat.TEXT and spec.path == "-"
+        )
+
+
+def _note(message: str) -> None:
+    """One line for the user on standard error (never in a report)."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"cgowarn: {message}", err=True)
 
 
 def _stdout_echo() -> Callable[[memoryview], None]:
@@ -609,7 +701,7 @@ def _stdout_echo() -> Callable[[memoryview], None]:
 def analyze(
     logs: tuple[str, ...],
     fmt: str | None,
-    output: str,
+    outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
     color: bool | None,
@@ -634,7 +726,7 @@ def analyze(
         binaries=binaries,
         echo=_stdout_echo() if pass_through else None,
     )
-    return _report(logs, analysis, ReportOptions.from_cli(fmt, output, fail_on, color))
+    return _report(logs, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
 
 
 @main.command(
@@ -653,7 +745,7 @@ Examples:
 def inspect(
     binaries: tuple[str, ...],
     fmt: str | None,
-    output: str,
+    outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
     color: bool | None,
@@ -665,7 +757,7 @@ def inspect(
     from cgowarn.pipeline import AnalysisOptions
 
     analysis = AnalysisOptions(targets=targets, binaries=binaries)
-    return _report(None, analysis, ReportOptions.from_cli(fmt, output, fail_on, color))
+    return _report(None, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
 
 
 @main.command()

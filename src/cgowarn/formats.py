@@ -23,3 +23,6 @@ EXTENSIONS = {
     ".htm": OutputFormat.HTML,
     ".json": OutputFormat.JSON,
 }
+
+FORMAT_NAMES = frozenset(f.value for f in OutputFormat)
+"""The names that `--output FORMAT:PATH` takes as a format."""

@@ -109,6 +109,11 @@ class Finding(_Frozen):
     occurrences_omitted: int = Field(
         description="How many occurrences were counted but not kept (count - len(occurrences))."
     )
+    fingerprint: str = Field(
+        "",
+        description="Stable identity of the finding across runs: a hash of the symbol and its "
+        "origins, never of temporary paths or line numbers (baselines, SARIF, GitLab).",
+    )
 
 
 class FeatureSummary(_Frozen):

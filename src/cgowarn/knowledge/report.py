@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from cgowarn import __version__
 from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
+from cgowarn.fingerprint import fingerprint
 from cgowarn.knowledge.advice import BuildContext, recommend
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import (
@@ -60,6 +61,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         occurrences=tuple(acc.occurrences),
         notes=tuple(acc.notes),
         occurrences_omitted=max(0, acc.count - sum(1 for o in acc.occurrences if o.source_line)),
+        fingerprint=fingerprint("finding", acc.symbol, acc.origins),
     )
 
 

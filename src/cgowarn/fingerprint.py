@@ -1,0 +1,24 @@
+"""Stable fingerprints of findings: the same problem gets the same fingerprint in every run.
+
+A build's temporary paths (`/tmp/go-link-NNN/000007.o`, `/tmp/ccXXXXXX.o`, `/tmp/go-build…`),
+line numbers and counts change from run to run and from one commit to the next; a finding's
+identity does not: the libc function and the code that pulled it in (the origin ids of the
+knowledge base, such as `go:os/user`). Baselines, SARIF's partialFingerprints, GitLab's Code
+Quality fingerprints and the annotations all use this one function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+SCHEME = "cgowarn/v1"
+"""Changes only if the identity of a finding changes meaning; baselines record it."""
+
+
+def fingerprint(kind: str, subject: str, origins: Iterable[str] = ()) -> str:
+    """32 hex digits identifying (kind, subject, origins): kind is "finding" or a diagnostic kind,
+    subject the libc symbol (or what the diagnostic names). Origins are sorted, so their order
+    does not matter."""
+    parts = [SCHEME, kind, subject, *sorted(set(origins))]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
