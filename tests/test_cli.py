@@ -698,7 +698,30 @@ def test_a_passing_gate_is_silent(cli: CliRunner) -> None:
 def test_an_empty_input_says_so(cli: CliRunner) -> None:
     result = cli.invoke(main, [], input=b"")
     assert result.exit_code == 0
-    assert "the input was empty: did the pipe miss `2>&1`?" in result.stderr
+    assert "cgowarn: The input was empty: did the pipe miss `2>&1`?" in result.stderr
+    assert "The input was empty" in result.stdout  # and the report says so too
+
+
+CARGO_WITHOUT_LINKER_MESSAGES = (
+    b"   Compiling app v0.1.0 (/src/app)\n"
+    b"    Finished `release` profile [optimized] target(s) in 1.20s\n"
+)
+
+
+def test_a_quiet_rust_build_says_how_to_see_the_linker(cli: CliRunner) -> None:
+    result = cli.invoke(main, ["--format", "json"], input=CARGO_WITHOUT_LINKER_MESSAGES)
+    notes = json.loads(result.stdout)["notes"]
+    assert any("-W linker-messages" in n for n in notes), notes
+    assert any("cgowarn inspect" in n for n in notes), notes
+    assert "empty" not in result.stderr
+
+
+def test_a_silent_linker_says_what_to_do_instead(cli: CliRunner) -> None:
+    log = b"gcc -static -fuse-ld=lld -o app app.o\n"
+    report = json.loads(cli.invoke(main, ["--format", "json"], input=log).stdout)
+    [note] = report["notes"]
+    assert note.startswith("The log shows lld in use.")
+    assert "--binary ./app" in note and "-fuse-ld=bfd" in note
 
 
 def _json(cli: CliRunner, log: Path) -> dict[str, Any]:

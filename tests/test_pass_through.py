@@ -43,7 +43,8 @@ def test_log_then_report_on_stdout() -> None:
     proc = cgowarn("--pass-through", "--format", "markdown", data=AWKWARD)
     assert proc.returncode == alone.returncode == 1  # getpwnam is high: the exit code is unchanged
     assert proc.stdout == AWKWARD + alone.stdout
-    assert proc.stderr == b""
+    assert proc.stderr == alone.stderr  # the gate's one line, and nothing else
+    assert proc.stderr.startswith(b"cgowarn: --fail-on high: 1 high finding (getpwnam")
 
 
 def test_report_to_a_file_leaves_stdout_exactly_the_log(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ RUNTIME_SAMPLES = {
 def run(cli: CliRunner, args: list[str], data: bytes | None = None) -> tuple[int, str]:
     result = cli.invoke(main, args, input=data)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout
 
 
 def diagnostics(report_json: str) -> dict[str, dict[str, object]]:
@@ -204,8 +204,9 @@ def test_explain_unquoted_words_and_a_pasted_go_crash(cli: CliRunner) -> None:
     ],
 )
 def test_explain_unknown_text_one_line_exit_2(cli: CliRunner, text: str, message: str) -> None:
-    code, out = run(cli, ["explain", text])
-    assert code == 2
+    result = cli.invoke(main, ["explain", text])
+    code, out = result.exit_code, result.stderr
+    assert code == 2 and result.stdout == ""
     assert message in out and out.startswith("cgowarn: error: ")
     assert len(out.strip().splitlines()) == 1
 

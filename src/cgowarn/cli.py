@@ -606,7 +606,7 @@ def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: Re
         sources = _open_inputs(stack, logs) if logs is not None else []
         report = run_analysis(sources, analysis)
     if logs is not None and not analysis.binaries and not any(s.bytes for s in report.sources):
-        _note("the input was empty: did the pipe miss `2>&1`? (`go build ... 2>&1 | cgowarn`)")
+        _note(report.notes[0])  # the knowledge base's word for an empty input
     write_reports(report, options)
     reason = options.gate_failures(report)
     if reason:

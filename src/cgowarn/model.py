@@ -462,3 +462,9 @@ class Report(_Frozen):
     max_occurrences: int = Field(
         description="Most occurrences kept per finding; counts stay exact beyond it."
     )
+    notes: tuple[str, ...] = Field(
+        (),
+        description="What the reader should know about the input itself: it was empty, or it "
+        "cannot show glibc's warnings (a silent linker, rustc without -W linker-messages), and "
+        "what to do instead.",
+    )

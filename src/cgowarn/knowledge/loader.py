@@ -40,6 +40,7 @@ from cgowarn.knowledge.models import (
     OriginRule,
     OriginsFile,
     PlatformsFile,
+    Silence,
     Symbol,
     SymbolsFile,
 )
@@ -108,6 +109,8 @@ class KnowledgeBase:
     fixes: tuple[Fix, ...]
     go_tags: GoTags
     diagnostics: dict[str, DiagnosticPattern]
+    silence: Silence
+    """What a report says when its input cannot show glibc's warnings."""
     platforms: PlatformsFile
     binary: BinaryFile
     glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Pattern], ...]], ...]
@@ -490,6 +493,7 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,
         diagnostics={d.id: d for d in diags.diagnostic},
+        silence=diags.silence,
         platforms=platforms,
         binary=files.binary,
         glibc_hints=tuple(

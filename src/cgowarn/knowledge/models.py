@@ -421,6 +421,21 @@ class SilentLinker(_Entry):
     pattern: str
 
 
+class Silence(_Entry):
+    """What a report says when its input cannot show glibc's link warnings."""
+
+    empty: str
+    """The input was empty (a pipe without 2>&1)."""
+    note: str
+    """Some linkers never print the warnings: no finding proves nothing."""
+    instead: str
+    """What to do instead: inspect the binary, or link with a linker that prints them."""
+    rustc: str
+    """rustc hides the linker's output unless asked."""
+    sources: tuple[str, ...]
+
+
 class DiagnosticsFile(_Entry):
     diagnostic: tuple[DiagnosticPattern, ...]
     silent_linker: tuple[SilentLinker, ...]
+    silence: Silence

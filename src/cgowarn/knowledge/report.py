@@ -65,6 +65,27 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
     )
 
 
+def _input_notes(
+    kb: KnowledgeBase, facts: Facts, summary: Summary, toolchains: Sequence[Toolchain]
+) -> tuple[str, ...]:
+    """What the report must say about its input when that input cannot show the warnings."""
+    said = kb.silence
+    if facts.sources and not facts.binaries and not any(s.bytes for s in facts.sources):
+        return (said.empty,)
+    if summary.distinct_functions or not facts.sources:
+        return ()
+    notes = []
+    if summary.silent_linkers:
+        notes.append(
+            f"The log shows {', '.join(summary.silent_linkers)} in use. {said.note} {said.instead}"
+        )
+    else:
+        notes.append(f"{said.note} {said.instead}")
+    if Toolchain.RUST in toolchains:
+        notes.append(said.rustc)
+    return tuple(notes)
+
+
 def _features(kb: KnowledgeBase, findings: Sequence[Finding]) -> tuple[FeatureSummary, ...]:
     by_cat: dict[str, list[Finding]] = {}
     for f in findings:
@@ -156,7 +177,9 @@ def build_report(
         silent_linkers=tuple(sorted(facts.silent_linkers)),
     )
     origins = {symbol: set(acc.origins) for symbol, acc in facts.findings.items()}
+    notes = _input_notes(kb, facts, summary, toolchains)
     return Report(
+        notes=notes,
         tool_version=__version__,
         sources=tuple(facts.sources),
         summary=summary,

@@ -19,11 +19,6 @@ from cgowarn.model import (
 from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range
 
-SILENT_NOTE = (
-    "lld, mold and rust-lld print none of glibc's link warnings, although they link the same "
-    "static glibc code: silence from them proves nothing."
-)
-
 
 @dataclass(frozen=True)
 class OccurrenceRow:
@@ -362,11 +357,7 @@ def build_view(report: Report) -> View:
         counts_line = f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, {severities}"
     else:
         counts_line = severities
-    notes: list[str] = []
-    if s.silent_linkers and not s.distinct_functions:
-        notes.append(f"The log shows {', '.join(s.silent_linkers)} in use. {SILENT_NOTE}")
-    elif not s.distinct_functions:
-        notes.append(SILENT_NOTE)
+    notes: list[str] = list(report.notes)
     if s.findings_omitted:
         notes.append(
             f"Only the first {_plural(len(report.findings), 'function')} are listed; "
