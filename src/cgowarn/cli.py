@@ -69,8 +69,10 @@ from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
 from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, OutputFormat
 
 if TYPE_CHECKING:
+    from cgowarn.config import SuppressRule
     from cgowarn.model import Report
     from cgowarn.pipeline import AnalysisOptions
+    from cgowarn.policy import BaselineDocument
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,12 +83,14 @@ BUG_REPORTS = "https://github.com/cgowarn/cgowarn/issues"
 
 EXIT_CODES = f"""\b
 Exit codes:
-  {ExitCode.OK:<4} nothing at or above --fail-on
-  {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on, or a run-time failure
-       ("FATAL: kernel too old", "GLIBC_x.y not found", a crash) or Go's
-       "loadinternal: cannot find runtime/cgo" in the log (not with --fail-on never)
+  {ExitCode.OK:<4} nothing at or above --fail-on (with --baseline: nothing new)
+  {ExitCode.FINDINGS:<4} at least one finding at or above --fail-on (with --baseline: a new
+       one; suppressed findings never count), or a run-time failure ("FATAL: kernel
+       too old", "GLIBC_x.y not found", a crash) or Go's "loadinternal: cannot find
+       runtime/cgo" in the log (not with --fail-on never)
   {ExitCode.USAGE:<4} usage error, unreadable input (closed standard input, an empty path),
-       --output naming an input, or invalid knowledge base
+       --output naming an input, an invalid configuration file (.cgowarn.toml,
+       [tool.cgowarn], --config) or baseline file, or invalid knowledge base
   {ExitCode.OUTPUT:<4} the report could not be written (standard output closed from the start,
        a directory or a block device given to --output)
   {ExitCode.INTERNAL:<4} internal error (a bug: please report it)
@@ -104,6 +108,8 @@ Examples:
   cgowarn --format json build.log | jq '.findings[].symbol'
   cgowarn --fail-on medium build.log || echo "static-link problems"
   make 2>&1 | cgowarn --pass-through -o report.md    # build output on screen, report in a file
+  cgowarn baseline -o cgowarn-baseline.json build.log   # record today's findings
+  cgowarn --baseline cgowarn-baseline.json build.log   # then fail only on new ones
 
 """
     + EXIT_CODES
@@ -293,7 +299,8 @@ class OutputSpec:
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How a command presents and judges its report."""
+    """How a command presents and judges its report: the command line's options over the
+    configuration file's keys."""
 
     outputs: tuple[OutputSpec, ...]
     """Every report to write, in the order given; at least one."""
@@ -301,28 +308,110 @@ class ReportOptions:
     """A severity, or 'never'."""
     color: bool
     """Colour for text on standard output."""
+    targets: tuple[str, ...] = ()
+    """Distribution ids to give a verdict for (--target, else the configuration's `target`)."""
+    suppress: tuple[SuppressRule, ...] = ()
+    """The configuration's suppression rules, in file order."""
+    config_file: str = ""
+    """The configuration file the settings came from; empty without one."""
+    baseline: str | None = None
+    """The baseline file to compare with (--baseline, else the configuration's `baseline`)."""
 
     @classmethod
     def from_cli(
-        cls, fmt: str | None, outputs: Sequence[str], fail_on: str, color: bool | None
+        cls,
+        fmt: str | None,
+        outputs: Sequence[str],
+        fail_on: str,
+        color: bool | None,
+        targets: Sequence[str] = (),
+        config: str | None = None,
+        no_config: bool = False,
+        baseline: str | None = None,
     ) -> ReportOptions:
+        """The options as given, with the configuration file (--config PATH, else the one found
+        from the current directory up, unless --no-config) filling in every option the command
+        line left at its default. --format and --output are one choice, where the report goes:
+        either of them on the command line overrides both `format` and `output` of the file."""
+        from cgowarn.config import load
+
+        if config is not None and no_config:
+            raise UsageError("--config and --no-config exclude each other: give one")
+        settings = load(config, enabled=not no_config)
+        given = settings.values
+        ctx = click.get_current_context(silent=True)
+
+        def explicit(name: str) -> bool:
+            if ctx is None:
+                return True
+            return ctx.get_parameter_source(name) not in (
+                click.core.ParameterSource.DEFAULT,
+                click.core.ParameterSource.DEFAULT_MAP,
+                None,
+            )
+
+        if not (explicit("fmt") or explicit("outputs")):
+            fmt = given.format.value if given.format is not None else fmt
+            outputs = given.output if given.output is not None else outputs
+        if not explicit("fail_on") and given.fail_on is not None:
+            fail_on = given.fail_on
+        if not explicit("targets") and given.target is not None:
+            known = distribution_ids()
+            unknown = [t for t in given.target if known and t not in known]
+            if unknown:
+                from cgowarn.errors import ConfigError
+
+                raise ConfigError(
+                    f"{settings.file}: key 'target': unknown distribution {unknown[0]!r}; "
+                    f"known: {', '.join(known)}"
+                )
+            targets = given.target
+        if baseline is None:
+            baseline = settings.baseline
         specs = parse_outputs(fmt, outputs)
         to_terminal = any(s.fmt is OutputFormat.TEXT and s.path == "-" for s in specs)
-        return cls(specs, fail_on, to_terminal and _use_color(color))
+        return cls(
+            specs,
+            fail_on,
+            to_terminal and _use_color(color),
+            targets=tuple(targets),
+            suppress=given.suppress,
+            config_file=settings.file,
+            baseline=baseline,
+        )
 
     @property
     def paths(self) -> tuple[str, ...]:
         return tuple(s.path for s in self.outputs)
 
+    def read_baseline(self) -> BaselineDocument | None:
+        """The baseline file, read and checked (BaselineError: exit 2); None without one."""
+        if self.baseline is None:
+            return None
+        from cgowarn.policy import load_baseline
+
+        return load_baseline(self.baseline)
+
+    def apply_policy(self, report: Report, baseline: BaselineDocument | None) -> Report:
+        """The report with the suppression rules applied, then compared with the baseline."""
+        from cgowarn.policy import compare, suppress
+
+        report = suppress(report, self.suppress, self.config_file)
+        if baseline is not None and self.baseline is not None:
+            report = compare(report, baseline, self.baseline)
+        return report
+
     def exit_code(self, report: Report) -> ExitCode:
-        """FINDINGS when a finding is at or above --fail-on, or when the report holds a diagnostic
-        that the knowledge base marks as a gate (the program failed or will fail at run time:
-        "FATAL: kernel too old", a crash, Go's loadinternal); else OK. 'never': always OK."""
+        """FINDINGS when a finding is at or above --fail-on (with a baseline: a new one), or when
+        the report holds a diagnostic that the knowledge base marks as a gate (the program failed
+        or will fail at run time: "FATAL: kernel too old", a crash, Go's loadinternal); else OK.
+        'never': always OK. Suppressed findings are no longer in the report."""
         return ExitCode.FINDINGS if self.gate_failures(report) else ExitCode.OK
 
     def gate_failures(self, report: Report) -> str:
-        """Why the gate fails, in a few words ("7 high findings (dlopen, getpwnam_r, …)"); empty
-        when it passes."""
+        """Why the gate fails, in a few words ("7 high findings (dlopen, getpwnam_r, …)", with a
+        baseline "1 new high finding (getpwnam_r)"); empty when it passes. Findings that the
+        baseline records do not count; run-time failures in the log always do."""
         if self.fail_on == NEVER:
             return ""
         reasons = []
@@ -333,12 +422,18 @@ class ReportOptions:
                 + (f" ({_first(kinds)})" if kinds else "")
             )
         threshold = Severity(self.fail_on).rank
-        failing = [f for f in report.findings if f.severity.rank >= threshold]
+        failing = [
+            f for f in report.findings if f.severity.rank >= threshold and f.baseline != "unchanged"
+        ]
         if failing:
             level = {"high": "high ", "medium": "medium-or-high ", "low": ""}[self.fail_on]
+            new = "new " if report.baseline is not None else ""
             reasons.append(
-                f"{_count(len(failing), f'{level}finding')} ({_first(f.symbol for f in failing)})"
+                f"{_count(len(failing), f'{new}{level}finding')} "
+                f"({_first(f.symbol for f in failing)})"
             )
+        if reasons and report.baseline is not None:
+            reasons.append(f"baseline: {report.baseline.file}")
         return "; ".join(reasons)
 
 
@@ -384,9 +479,28 @@ def parse_outputs(fmt: str | None, outputs: Sequence[str]) -> tuple[OutputSpec, 
     return tuple(specs)
 
 
+def config_options(fn: F) -> F:
+    """--config and --no-config: which configuration file applies (see cgowarn.config)."""
+    decorators = [
+        click.option(
+            "--config",
+            metavar="PATH",
+            help="Read the configuration from this file (.cgowarn.toml keys, or [tool.cgowarn] "
+            "of a pyproject.toml). Default: .cgowarn.toml, else pyproject.toml with "
+            "[tool.cgowarn], in the current directory or a parent up to the repository root. "
+            "Options given on the command line win over it.",
+        ),
+        click.option("--no-config", is_flag=True, help="Read no configuration file."),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
 def report_options(fn: F) -> F:
-    """The options analyze and inspect share: --format, --output, --fail-on, --target, --color,
-    --debug."""
+    """The options analyze and inspect share: --format, --output, --fail-on, --target,
+    --baseline, --config, --no-config, --color, --debug; ReportOptions.from_cli reads them
+    together with the configuration file."""
     decorators = [
         click.option(
             "-f",
@@ -421,6 +535,14 @@ def report_options(fn: F) -> F:
             "level but never.",
         ),
         click.option("--target", "targets", multiple=True, metavar="NAME", cls=TargetOption),
+        click.option(
+            "--baseline",
+            metavar="FILE",
+            help="Compare with this baseline (made by `cgowarn baseline`): every finding is "
+            "marked new or unchanged, the baseline's findings no longer seen are listed as "
+            "fixed, and --fail-on counts only new findings.",
+        ),
+        config_options,
         click.option(
             "--color/--no-color",
             default=None,
@@ -593,26 +715,38 @@ def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[
 
 
 def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: ReportOptions) -> int:
-    """Analyse, render, write every report; the exit code, and on a failed gate one line on
-    standard error that says why and where the report is. `logs` None: no log at all (inspect)."""
-    from cgowarn.pipeline import analyze as run_analysis
-
-    reads_stdin = logs is not None and (not logs or "-" in logs)
-    echo = analysis.echo is not None
-    _check_paths(options.paths, logs or (), analysis.binaries, reads_stdin, echo)
-    if "-" in options.paths and sys.stdout is None:
-        raise OutputError("cannot write to standard output: it is closed")
-    with ExitStack() as stack:
-        sources = _open_inputs(stack, logs) if logs is not None else []
-        report = run_analysis(sources, analysis)
-    if logs is not None and not analysis.binaries and not any(s.bytes for s in report.sources):
-        _note(report.notes[0])  # the knowledge base's word for an empty input
+    """Analyse, apply the policy, render, write every report; the exit code, and on a failed gate
+    one line on standard error that says why and where the report is. `logs` None: no log at all
+    (inspect)."""
+    baseline = options.read_baseline()  # before the analysis: a bad baseline fails at once
+    report = _analyse(logs, analysis, options.paths)
+    report = options.apply_policy(report, baseline)
     write_reports(report, options)
     reason = options.gate_failures(report)
     if reason:
         where = ", ".join("standard output" if p == "-" else p for p in options.paths)
         _note(f"--fail-on {options.fail_on}: {reason}; report: {where}")
     return ExitCode.FINDINGS if reason else ExitCode.OK
+
+
+def _analyse(
+    logs: tuple[str, ...] | None, analysis: AnalysisOptions, paths: Sequence[str]
+) -> Report:
+    """Check that nothing is written into an input, read the logs and binaries, and return the
+    report of the analysis; `paths` are where the output goes."""
+    from cgowarn.pipeline import analyze as run_analysis
+
+    reads_stdin = logs is not None and (not logs or "-" in logs)
+    echo = analysis.echo is not None
+    _check_paths(paths, logs or (), analysis.binaries, reads_stdin, echo)
+    if "-" in paths and sys.stdout is None:
+        raise OutputError("cannot write to standard output: it is closed")
+    with ExitStack() as stack:
+        sources = _open_inputs(stack, logs) if logs is not None else []
+        report = run_analysis(sources, analysis)
+    if logs is not None and not analysis.binaries and not any(s.bytes for s in report.sources):
+        _note(report.notes[0])  # the knowledge base's word for an empty input
+    return report
 
 
 def write_reports(report: Report, options: ReportOptions) -> None:
@@ -649,53 +783,88 @@ def _stdout_echo() -> Callable[[memoryview], None]:
     return echo
 
 
+def analysis_options(fn: F) -> F:
+    """The options of a log analysis, shared by analyze and baseline: --max-occurrences,
+    --build-glibc, --go-version, --go-module, --binary, --pass-through; `analysis_from_cli`
+    turns them into AnalysisOptions."""
+    decorators = [
+        click.option(
+            "--max-occurrences",
+            type=click.IntRange(1, 100_000),
+            default=50,
+            show_default=True,
+            help="Occurrences kept per function in the report; counts stay exact.",
+        ),
+        click.option(
+            "--build-glibc",
+            metavar="VERSION",
+            callback=lambda ctx, param, value: _check_version(value),
+            help="glibc version of the build host (ldd --version) when the log does not reveal it; it "
+            "decides the minimum kernel compiled into a static binary.",
+        ),
+        click.option(
+            "--go-version",
+            metavar="VERSION",
+            callback=lambda ctx, param, value: _check_go_version(value),
+            help="The Go release of the build (go version) when the log does not show it; it decides "
+            "which build command is safe (e.g. 1.19).",
+        ),
+        click.option(
+            "--go-module",
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="Run `go list` (offline) in this Go module to find which packages use cgo and which "
+            "import chain pulls in os/user, net and go-sqlite3; the advice then knows whether cgo is "
+            "still needed. Runs the go tool on PATH.",
+        ),
+        click.option(
+            "--binary",
+            "binaries",
+            multiple=True,
+            metavar="PATH",
+            help="Also inspect this ELF binary (the build's output) and merge what it shows into the "
+            "report: it catches what lld, mold and rust-lld do not print. Repeatable.",
+        ),
+        click.option(
+            "-p",
+            "--pass-through",
+            is_flag=True,
+            help="Copy the log to standard output as it is read, byte for byte, then write the report "
+            "(after the log, or to --output): the build output stays on screen in a pipe.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        fn = decorator(fn)
+    return fn
+
+
+def analysis_from_cli(
+    max_occurrences: int,
+    build_glibc: str | None,
+    go_version: str | None,
+    go_module: str | None,
+    binaries: tuple[str, ...],
+    pass_through: bool,
+    targets: Sequence[str] = (),
+) -> AnalysisOptions:
+    """The AnalysisOptions of the `analysis_options` values."""
+    from cgowarn.pipeline import AnalysisOptions
+
+    return AnalysisOptions(
+        max_occurrences=max_occurrences,
+        targets=targets,
+        build_glibc=build_glibc,
+        go_version=go_version,
+        go_module=go_module,
+        binaries=binaries,
+        echo=_stdout_echo() if pass_through else None,
+    )
+
+
 @main.command(epilog=EPILOG)
 @click.argument("logs", nargs=-1, metavar="[LOG]...")
 @report_options
-@click.option(
-    "--max-occurrences",
-    type=click.IntRange(1, 100_000),
-    default=50,
-    show_default=True,
-    help="Occurrences kept per function in the report; counts stay exact.",
-)
-@click.option(
-    "--build-glibc",
-    metavar="VERSION",
-    callback=lambda ctx, param, value: _check_version(value),
-    help="glibc version of the build host (ldd --version) when the log does not reveal it; it "
-    "decides the minimum kernel compiled into a static binary.",
-)
-@click.option(
-    "--go-version",
-    metavar="VERSION",
-    callback=lambda ctx, param, value: _check_go_version(value),
-    help="The Go release of the build (go version) when the log does not show it; it decides "
-    "which build command is safe (e.g. 1.19).",
-)
-@click.option(
-    "--go-module",
-    metavar="DIR",
-    type=click.Path(file_okay=False),
-    help="Run `go list` (offline) in this Go module to find which packages use cgo and which "
-    "import chain pulls in os/user, net and go-sqlite3; the advice then knows whether cgo is "
-    "still needed. Runs the go tool on PATH.",
-)
-@click.option(
-    "--binary",
-    "binaries",
-    multiple=True,
-    metavar="PATH",
-    help="Also inspect this ELF binary (the build's output) and merge what it shows into the "
-    "report: it catches what lld, mold and rust-lld do not print. Repeatable.",
-)
-@click.option(
-    "-p",
-    "--pass-through",
-    is_flag=True,
-    help="Copy the log to standard output as it is read, byte for byte, then write the report "
-    "(after the log, or to --output): the build output stays on screen in a pipe.",
-)
+@analysis_options
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @_boundary
 def analyze(
@@ -704,6 +873,9 @@ def analyze(
     outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
+    baseline: str | None,
+    config: str | None,
+    no_config: bool,
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
@@ -715,18 +887,82 @@ def analyze(
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
     is given), group them by libc function, say what breaks at run time in a static binary and
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
-    from cgowarn.pipeline import AnalysisOptions
-
-    analysis = AnalysisOptions(
-        max_occurrences=max_occurrences,
-        targets=targets,
-        build_glibc=build_glibc,
-        go_version=go_version,
-        go_module=go_module,
-        binaries=binaries,
-        echo=_stdout_echo() if pass_through else None,
+    options = ReportOptions.from_cli(
+        fmt, outputs, fail_on, color, targets, config, no_config, baseline
     )
-    return _report(logs, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
+    analysis = analysis_from_cli(
+        max_occurrences,
+        build_glibc,
+        go_version,
+        go_module,
+        binaries,
+        pass_through,
+        options.targets,
+    )
+    return _report(logs, analysis, options)
+
+
+@main.command(
+    name="baseline",
+    epilog="""\b
+Examples:
+  go build ... 2>&1 | cgowarn baseline -o cgowarn-baseline.json
+  cgowarn baseline -o cgowarn-baseline.json build.log
+  cgowarn --baseline cgowarn-baseline.json build.log   # later: only new findings fail
+
+"""
+    + EXIT_CODES,
+)
+@click.argument("logs", nargs=-1, metavar="[LOG]...")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="PATH",
+    help="Write the baseline here; '-' is standard output. A file is replaced only when complete.",
+)
+@config_options
+@analysis_options
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
+@_boundary
+def record_baseline(
+    logs: tuple[str, ...],
+    output: str,
+    config: str | None,
+    no_config: bool,
+    max_occurrences: int,
+    build_glibc: str | None,
+    go_version: str | None,
+    go_module: str | None,
+    binaries: tuple[str, ...],
+    pass_through: bool,
+) -> int:
+    """Record today's findings (after the configuration's suppressions) as a baseline: a small
+    JSON file of their fingerprints, which survive temporary paths, line numbers and counts. With
+    --baseline FILE, analyze then marks each finding new or unchanged, lists what was fixed, and
+    fails only on new findings. Reads the same logs and options as analyze."""
+    from cgowarn.config import load
+    from cgowarn.output import write_output
+    from cgowarn.policy import baseline_json, suppress
+
+    if config is not None and no_config:
+        raise UsageError("--config and --no-config exclude each other: give one")
+    if pass_through and output == "-":
+        raise UsageError(
+            "--pass-through copies the log to standard output: write the baseline to a file "
+            "with -o PATH"
+        )
+    settings = load(config, enabled=not no_config)
+    analysis = analysis_from_cli(
+        max_occurrences, build_glibc, go_version, go_module, binaries, pass_through
+    )
+    report = _analyse(logs, analysis, (output,))
+    report = suppress(report, settings.values.suppress, settings.file)
+    write_output(baseline_json(report), output)
+    where = "standard output" if output == "-" else output
+    _note(f"baseline of {_count(len(report.findings), 'finding')} written to {where}")
+    return ExitCode.OK
 
 
 @main.command(
@@ -748,6 +984,9 @@ def inspect(
     outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
+    baseline: str | None,
+    config: str | None,
+    no_config: bool,
     color: bool | None,
 ) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
@@ -756,8 +995,11 @@ def inspect(
     embedded build settings."""
     from cgowarn.pipeline import AnalysisOptions
 
-    analysis = AnalysisOptions(targets=targets, binaries=binaries)
-    return _report(None, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
+    options = ReportOptions.from_cli(
+        fmt, outputs, fail_on, color, targets, config, no_config, baseline
+    )
+    analysis = AnalysisOptions(targets=options.targets, binaries=binaries)
+    return _report(None, analysis, options)
 
 
 @main.command()

@@ -16,10 +16,12 @@ class ExitCode(IntEnum):
     OK = 0
     """Nothing at or above the --fail-on threshold."""
     FINDINGS = 1
-    """At least one finding at or above the --fail-on threshold, or a diagnostic that the knowledge
-    base marks as a gate (a run-time failure); not with --fail-on never."""
+    """At least one finding at or above the --fail-on threshold (with a baseline: a new one; a
+    suppressed finding never counts), or a diagnostic that the knowledge base marks as a gate (a
+    run-time failure); not with --fail-on never."""
     USAGE = 2
-    """Bad usage, unreadable input, or an invalid knowledge base."""
+    """Bad usage, unreadable input, an invalid configuration file or baseline, or an invalid
+    knowledge base."""
     OUTPUT = 3
     """The report could not be written (disk full, permission denied, missing directory)."""
     INTERNAL = 4
@@ -51,6 +53,19 @@ class UnknownTargetError(UsageError):
 
 class UnknownSymbolError(UsageError):
     """`cgowarn explain NAME` for a name the knowledge base does not list."""
+
+
+class ConfigError(CgowarnError):
+    """A configuration file (.cgowarn.toml, [tool.cgowarn] in pyproject.toml, --config PATH) cannot
+    be read or is invalid: not TOML, an unknown key, a value of the wrong type, a suppression
+    without a reason. The message names the file, the key (and the table, e.g. suppress[2]) and
+    what was expected. Exit 2."""
+
+
+class BaselineError(CgowarnError):
+    """A baseline file (--baseline, or `baseline` in the configuration) is missing, unreadable,
+    not a cgowarn baseline, or records fingerprints of another scheme. The message names the file
+    and what is wrong. Exit 2."""
 
 
 class KnowledgeBaseError(CgowarnError):

@@ -114,6 +114,11 @@ class Finding(_Frozen):
         description="Stable identity of the finding across runs: a hash of the symbol and its "
         "origins, never of temporary paths or line numbers (baselines, SARIF, GitLab).",
     )
+    baseline: Literal["new", "unchanged"] | None = Field(
+        None,
+        description="Against a baseline (--baseline): new when the baseline does not record its "
+        "fingerprint, unchanged when it does; None without a baseline.",
+    )
 
 
 class FeatureSummary(_Frozen):
@@ -433,6 +438,54 @@ class Summary(_Frozen):
     silent_linkers: tuple[str, ...] = Field(
         description="Linkers seen in the log that never print glibc's warnings (lld, mold)."
     )
+    suppressed: int = Field(
+        0,
+        description="Findings removed by suppression rules (Report.suppressed); they are in none "
+        "of the other counts.",
+    )
+
+
+class Suppressed(_Frozen):
+    """A finding that a suppression rule of the configuration removed from the report."""
+
+    symbol: str = Field(description="The libc function.")
+    severity: Severity = Field(description="The severity the finding had.")
+    count: int = Field(description="Its warning lines in the input.")
+    fingerprint: str = Field(description="The finding's fingerprint (Finding.fingerprint).")
+    reason: str = Field(description="Why it is suppressed, as the rule says.")
+    file: str = Field(description="The configuration file that holds the rule.")
+    rule: int = Field(description="Which [[suppress]] table of that file, counted from 1.")
+
+
+class UnusedSuppression(_Frozen):
+    """A suppression rule that matched no finding: stale, or a typo."""
+
+    file: str = Field(description="The configuration file that holds the rule.")
+    rule: int = Field(description="Which [[suppress]] table of that file, counted from 1.")
+    symbol: str = Field(description="The symbol the rule names.")
+    origin: str | None = Field(None, description="The origin id the rule names, if any.")
+    object: str | None = Field(None, description="The object glob the rule names, if any.")
+
+
+class BaselineEntry(_Frozen):
+    """A finding as a baseline file records it."""
+
+    fingerprint: str = Field(description="Finding.fingerprint when the baseline was recorded.")
+    symbol: str = Field(description="The libc function.")
+    origins: tuple[str, ...] = Field(description="Ids of its origins, sorted.")
+    severity: Severity = Field(description="Its severity then.")
+
+
+class BaselineComparison(_Frozen):
+    """The findings compared with a baseline file (--baseline): what is new since it was made."""
+
+    file: str = Field(description="The baseline file.")
+    new: int = Field(description="Findings whose fingerprint the baseline does not record.")
+    unchanged: int = Field(description="Findings whose fingerprint the baseline records.")
+    fixed: tuple[BaselineEntry, ...] = Field(
+        description="Baseline entries seen neither among the findings nor among the suppressed: "
+        "fixed since the baseline was made."
+    )
 
 
 class Report(_Frozen):
@@ -467,4 +520,15 @@ class Report(_Frozen):
         description="What the reader should know about the input itself: it was empty, or it "
         "cannot show glibc's warnings (a silent linker, rustc without -W linker-messages), and "
         "what to do instead.",
+    )
+    suppressed: tuple[Suppressed, ...] = Field(
+        (),
+        description="Findings removed by the configuration's suppression rules, with the reason; "
+        "by symbol.",
+    )
+    unused_suppressions: tuple[UnusedSuppression, ...] = Field(
+        (), description="Suppression rules that matched no finding."
+    )
+    baseline: BaselineComparison | None = Field(
+        None, description="The comparison with a baseline file, with --baseline."
     )

@@ -26,6 +26,8 @@ def render(report: Report, options: RenderOptions) -> str:
     out.append(_paint(head, "1", c))
     link = _paint(v.link_line, "1;31", c) if v.failed else v.link_line
     out.append(f"{link} {v.counts_line}.")
+    if v.baseline_line:
+        out.append(_safe(v.baseline_line))
     out.append("")
     if v.failures:
         out.append(_paint("What failed:", "1;31", c))
@@ -52,8 +54,9 @@ def render(report: Report, options: RenderOptions) -> str:
         for f in v.findings:
             sev = _paint(f"{f.severity:<6}", _COLORS[f.severity], c)
             origin = f"  [{_safe(f.origins)}]" if f.origins else ""
+            mark = f"{f.baseline:<9} " if v.has_baseline else ""
             out.append(
-                f"  {sev} {_safe(f.symbol):<{width}} {f.count_label:>7}  {f.feature}{origin}"
+                f"  {sev} {mark}{_safe(f.symbol):<{width}} {f.count_label:>7}  {f.feature}{origin}"
             )
         out.append("")
         notes = [(f.symbol, n) for f in v.findings for n in f.notes]
@@ -66,6 +69,14 @@ def render(report: Report, options: RenderOptions) -> str:
         for feat in v.features:
             out.append(
                 f"  - {feat.feature} ({', '.join(_safe(s) for s in feat.symbols)}): {feat.breaks}"
+            )
+        out.append("")
+    if v.suppressed:
+        out.append(f"{_safe(v.suppressed_line)}:")
+        for x in v.suppressed:
+            out.append(
+                f"  {_safe(x.symbol)} ({x.severity}, {x.lines_label}): {_safe(x.reason)} "
+                f"[{_safe(x.rule)}]"
             )
         out.append("")
     if v.recommendations:

@@ -15,6 +15,7 @@ from cgowarn.model import (
     Occurrence,
     Recommendation,
     Report,
+    UnusedSuppression,
 )
 from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range
@@ -55,6 +56,19 @@ class FindingRow:
     omitted: int
     sources: tuple[str, ...]
     notes: tuple[str, ...]
+    baseline: str
+    """Against a baseline: `new` or `unchanged`; empty without one."""
+
+
+@dataclass(frozen=True)
+class SuppressedRow:
+    symbol: str
+    severity: str
+    lines_label: str
+    reason: str
+    """Why, as the configuration says: user text, escaped like log text."""
+    rule: str
+    """Where the rule is, e.g. `.cgowarn.toml suppress[2]`."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,13 @@ class View:
     diagnostics: tuple[DiagnosticRow, ...]
     diagnostics_omitted: int
     notes: tuple[str, ...]
+    baseline_line: str
+    """Against a baseline: how many findings are new, unchanged and fixed, and which were fixed;
+    empty without a baseline."""
+    has_baseline: bool
+    suppressed_line: str
+    """How many findings the configuration suppressed, and where the rules are; empty if none."""
+    suppressed: tuple[SuppressedRow, ...]
     build: tuple[str, ...]
     """What the log reveals about the build, one sentence each."""
     binaries: tuple[BinaryRow, ...]
@@ -192,6 +213,7 @@ def _finding(f: Finding) -> FindingRow:
         omitted=f.occurrences_omitted,
         sources=f.sources,
         notes=f.notes,
+        baseline=f.baseline or "",
     )
 
 
@@ -321,6 +343,44 @@ def _build_lines(report: Report) -> tuple[str, ...]:
     return tuple(lines)
 
 
+FIXED_SHOWN = 20
+"""Fixed functions named in the baseline line; the JSON report lists them all."""
+
+
+def _baseline_line(report: Report) -> str:
+    b = report.baseline
+    if b is None:
+        return ""
+    line = (
+        f"Against the baseline {b.file}: {b.new} new, {b.unchanged} unchanged, {len(b.fixed)} fixed"
+    )
+    if b.fixed:
+        names = [f"{e.symbol} ({', '.join(e.origins)})" if e.origins else e.symbol for e in b.fixed]
+        more = len(names) - FIXED_SHOWN
+        line += f" ({', '.join(names[:FIXED_SHOWN])}{f' and {more} more' if more > 0 else ''})"
+    return line + "."
+
+
+def _suppressed_line(report: Report) -> str:
+    if not report.suppressed:
+        return ""
+    files = ", ".join(dict.fromkeys(x.file for x in report.suppressed))
+    return (
+        f"{_plural(len(report.suppressed), 'function')} suppressed by {files}, "
+        "left out of every count and of --fail-on"
+    )
+
+
+def _unused(u: UnusedSuppression) -> str:
+    what = u.symbol + "".join(
+        f", {key} {value}" for key, value in (("origin", u.origin), ("object", u.object)) if value
+    )
+    return (
+        f"The suppression rule {u.file} suppress[{u.rule}] ({what}) matched no finding: remove "
+        "it, or correct it."
+    )
+
+
 def build_view(report: Report) -> View:
     s = report.summary
     failed = s.link_status is LinkStatus.FAILED
@@ -335,6 +395,8 @@ def build_view(report: Report) -> View:
             title += (
                 f"; {runtime} {'needs' if runtime == 1 else 'need'} the host's glibc at run time"
             )
+    elif s.suppressed:
+        title = f"No glibc link warnings besides {_plural(s.suppressed, 'suppressed function')}"
     else:
         title = "No glibc link warnings found"
     if others:
@@ -357,7 +419,10 @@ def build_view(report: Report) -> View:
         counts_line = f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, {severities}"
     else:
         counts_line = severities
+    if s.suppressed:
+        counts_line += f", {s.suppressed} suppressed"
     notes: list[str] = list(report.notes)
+    notes += [_unused(u) for u in report.unused_suppressions]
     if s.findings_omitted:
         notes.append(
             f"Only the first {_plural(len(report.findings), 'function')} are listed; "
@@ -407,6 +472,19 @@ def build_view(report: Report) -> View:
             diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
             diagnostics_omitted=s.diagnostics_omitted,
             notes=tuple(notes),
+            baseline_line=_baseline_line(report),
+            has_baseline=report.baseline is not None,
+            suppressed_line=_suppressed_line(report),
+            suppressed=tuple(
+                SuppressedRow(
+                    symbol=x.symbol,
+                    severity=x.severity.value,
+                    lines_label=_plural(x.count, "line") if x.count else "seen in a binary",
+                    reason=x.reason,
+                    rule=f"{x.file} suppress[{x.rule}]",
+                )
+                for x in report.suppressed
+            ),
             sources=", ".join(src.name for src in report.sources),
             version=report.tool_version,
         )

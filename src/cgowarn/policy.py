@@ -1,0 +1,260 @@
+"""Policy, applied after the analysis: suppression rules remove findings (counted, with their
+reason), and a baseline tells new findings from those already known. Pure functions, Report in,
+Report out; the analysis itself never changes with the policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cgowarn.config import SuppressRule
+from cgowarn.enums import Severity
+from cgowarn.errors import BaselineError
+from cgowarn.fingerprint import SCHEME
+from cgowarn.model import (
+    BaselineComparison,
+    BaselineEntry,
+    FeatureSummary,
+    Finding,
+    Report,
+    Suppressed,
+    UnusedSuppression,
+)
+
+BASELINE_VERSION = 1
+"""Version of the baseline document; changes only if its shape changes."""
+
+
+# --- suppressions ---------------------------------------------------------------------------------
+
+
+def rule_matches(rule: SuppressRule, finding: Finding) -> bool:
+    """Whether `rule` suppresses `finding`: the same symbol; with `origin`, every origin of the
+    finding is that one (a new origin is a new problem); with `object`, every kept occurrence's
+    object or source file matches the glob (a finding with no occurrence to check never matches)."""
+    if finding.symbol != rule.symbol:
+        return False
+    if rule.origin is not None and (
+        not finding.origins or any(o != rule.origin for o in finding.origins)
+    ):
+        return False
+    if rule.object is not None:
+        pattern = rule.object
+        return bool(finding.occurrences) and all(
+            any(p is not None and fnmatchcase(p, pattern) for p in (o.object, o.file))
+            for o in finding.occurrences
+        )
+    return True
+
+
+def suppress(report: Report, rules: Sequence[SuppressRule], file: str) -> Report:
+    """`report` without the findings that `rules` (of the configuration `file`) match: each is
+    counted in Report.suppressed with the first matching rule's reason; the summary counts and the
+    features are those of what remains, and a recommendation that would remove only suppressed
+    findings goes; a rule that matched nothing is listed as unused. Link units, verdicts for
+    targets and the rest stay as the analysis found them."""
+    if not rules:
+        return report
+    kept: list[Finding] = []
+    removed: list[Suppressed] = []
+    used: set[int] = set()
+    for finding in report.findings:
+        index = next((i for i, r in enumerate(rules) if rule_matches(r, finding)), None)
+        if index is None:
+            kept.append(finding)
+            continue
+        used.add(index)
+        removed.append(
+            Suppressed(
+                symbol=finding.symbol,
+                severity=finding.severity,
+                count=finding.count,
+                fingerprint=finding.fingerprint,
+                reason=rules[index].reason,
+                file=file,
+                rule=index + 1,
+            )
+        )
+    unused = tuple(
+        UnusedSuppression(file=file, rule=i + 1, symbol=r.symbol, origin=r.origin, object=r.object)
+        for i, r in enumerate(rules)
+        if i not in used
+    )
+    s = report.summary
+    by_severity = Counter(f.severity.value for f in kept)
+    summary = s.model_copy(
+        update={
+            "distinct_functions": s.distinct_functions - len(removed),
+            "warning_lines": s.warning_lines - sum(x.count for x in removed),
+            "by_severity": {sev.value: by_severity.get(sev.value, 0) for sev in Severity},
+            "suppressed": s.suppressed + len(removed),
+        }
+    )
+    left = {f.symbol for f in kept}
+    gone = {x.symbol for x in removed}
+    return report.model_copy(
+        update={
+            "findings": tuple(kept),
+            "features": _features(report.features, kept),
+            # A fix that would remove only suppressed findings is advice nobody asked for.
+            "recommendations": tuple(
+                r
+                for r in report.recommendations
+                if not r.removes or left & set(r.removes) or not gone & set(r.removes)
+            ),
+            "summary": summary,
+            "suppressed": tuple(
+                sorted((*report.suppressed, *removed), key=lambda x: (x.symbol, x.fingerprint))
+            ),
+            "unused_suppressions": (*report.unused_suppressions, *unused),
+        }
+    )
+
+
+def _features(
+    features: Sequence[FeatureSummary], findings: Sequence[Finding]
+) -> tuple[FeatureSummary, ...]:
+    """The feature rows of `findings`: each row's wording as before, its symbols, count and
+    severity from the findings that remain; a row with none left goes."""
+    by_category: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_category.setdefault(f.category, []).append(f)
+    rows = []
+    for row in features:
+        items = by_category.get(row.category)
+        if not items:
+            continue
+        rows.append(
+            row.model_copy(
+                update={
+                    "severity": max((f.severity for f in items), key=lambda s: s.rank),
+                    "symbols": tuple(sorted(f.symbol for f in items)),
+                    "count": sum(f.count for f in items),
+                }
+            )
+        )
+    rows.sort(key=lambda r: (-r.severity.rank, r.feature))
+    return tuple(rows)
+
+
+# --- baselines ------------------------------------------------------------------------------------
+
+
+class BaselineDocument(BaseModel):
+    """A baseline file: the findings of one run, by fingerprint (`cgowarn baseline`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cgowarn_baseline: int = Field(description="Version of this document (1).")
+    scheme: str = Field(description="The fingerprint scheme (cgowarn.fingerprint.SCHEME).")
+    findings: tuple[BaselineEntry, ...] = Field(
+        description="The findings, sorted by symbol, then fingerprint."
+    )
+
+
+def baseline_entries(report: Report) -> tuple[BaselineEntry, ...]:
+    """The report's findings as baseline entries, sorted: the same findings, the same bytes."""
+    entries = {
+        f.fingerprint: BaselineEntry(
+            fingerprint=f.fingerprint, symbol=f.symbol, origins=f.origins, severity=f.severity
+        )
+        for f in report.findings
+    }
+    return tuple(sorted(entries.values(), key=lambda e: (e.symbol, e.fingerprint)))
+
+
+def baseline_json(report: Report) -> str:
+    """The baseline document of `report`'s findings, as written by `cgowarn baseline`."""
+    document = {
+        "cgowarn_baseline": BASELINE_VERSION,
+        "scheme": SCHEME,
+        "findings": [
+            {
+                "fingerprint": e.fingerprint,
+                "symbol": e.symbol,
+                "origins": list(e.origins),
+                "severity": e.severity.value,
+            }
+            for e in baseline_entries(report)
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_baseline(path: str) -> BaselineDocument:
+    """Read and check a baseline file; BaselineError names the file and what is wrong."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(
+            f"cannot read the baseline {path}: no such file (record one with "
+            f"`cgowarn baseline -o {path} build.log`)"
+        ) from None
+    except IsADirectoryError:
+        raise BaselineError(f"cannot read the baseline {path}: it is a directory") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"the baseline {path} is not a cgowarn baseline: not UTF-8") from None
+    except OSError as exc:
+        raise BaselineError(f"cannot read the baseline {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(
+            f"the baseline {path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict) or "cgowarn_baseline" not in data:
+        raise BaselineError(
+            f"the baseline {path} is not a cgowarn baseline (no cgowarn_baseline key); record "
+            "one with `cgowarn baseline`"
+        )
+    if data["cgowarn_baseline"] != BASELINE_VERSION:
+        raise BaselineError(
+            f"the baseline {path} is version {data['cgowarn_baseline']!r}; this cgowarn reads "
+            f"version {BASELINE_VERSION}: record it again with `cgowarn baseline`"
+        )
+    if data.get("scheme") != SCHEME:
+        raise BaselineError(
+            f"the baseline {path} records fingerprints of scheme {data.get('scheme')!r}; this "
+            f"cgowarn computes {SCHEME!r}, so no finding could match: record it again with "
+            "`cgowarn baseline`"
+        )
+    try:
+        return BaselineDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise BaselineError(
+            f"the baseline {path} is not a valid cgowarn baseline: {where}: {first['msg']}"
+        ) from None
+
+
+def compare(report: Report, baseline: BaselineDocument, file: str) -> Report:
+    """`report` with each finding marked new or unchanged against `baseline`, and the baseline's
+    entries seen neither among the findings nor among the suppressed listed as fixed."""
+    known = {e.fingerprint for e in baseline.findings}
+    findings = tuple(
+        f.model_copy(update={"baseline": "unchanged" if f.fingerprint in known else "new"})
+        for f in report.findings
+    )
+    seen = {f.fingerprint for f in report.findings} | {s.fingerprint for s in report.suppressed}
+    fixed = tuple(
+        sorted(
+            (e for e in baseline.findings if e.fingerprint not in seen),
+            key=lambda e: (e.symbol, e.fingerprint),
+        )
+    )
+    unchanged = sum(1 for f in findings if f.baseline == "unchanged")
+    return report.model_copy(
+        update={
+            "findings": findings,
+            "baseline": BaselineComparison(
+                file=file, new=len(findings) - unchanged, unchanged=unchanged, fixed=fixed
+            ),
+        }
+    )
