@@ -66,7 +66,7 @@ import click
 from cgowarn import __version__
 from cgowarn.enums import Severity
 from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
-from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, OutputFormat
+from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, LOCATED, OutputFormat
 
 if TYPE_CHECKING:
     from cgowarn.model import Report
@@ -102,6 +102,8 @@ Examples:
   cgowarn --format html -o report.html build.log
   cgowarn --format markdown build.log > comment.md
   cgowarn --format json build.log | jq '.findings[].symbol'
+  cgowarn -o cgowarn.sarif -o gitlab:gl-code-quality-report.json -o junit.xml build.log
+  cgowarn --format github --summary build.log     # GitHub annotations and job summary
   cgowarn --fail-on medium build.log || echo "static-link problems"
   make 2>&1 | cgowarn --pass-through -o report.md    # build output on screen, report in a file
 
@@ -301,14 +303,25 @@ class ReportOptions:
     """A severity, or 'never'."""
     color: bool
     """Colour for text on standard output."""
+    repo_root: str | None = None
+    """--repo-root, absolute; None: found when a format needs it (`repository_root`)."""
+    summary: bool = False
+    """--summary: also append the Markdown report to $GITHUB_STEP_SUMMARY."""
 
     @classmethod
     def from_cli(
-        cls, fmt: str | None, outputs: Sequence[str], fail_on: str, color: bool | None
+        cls,
+        fmt: str | None,
+        outputs: Sequence[str],
+        fail_on: str,
+        color: bool | None,
+        repo_root: str | None = None,
+        summary: bool = False,
     ) -> ReportOptions:
         specs = parse_outputs(fmt, outputs)
         to_terminal = any(s.fmt is OutputFormat.TEXT and s.path == "-" for s in specs)
-        return cls(specs, fail_on, to_terminal and _use_color(color))
+        root = os.path.abspath(repo_root) if repo_root else None
+        return cls(specs, fail_on, to_terminal and _use_color(color), root, summary)
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -385,8 +398,8 @@ def parse_outputs(fmt: str | None, outputs: Sequence[str]) -> tuple[OutputSpec, 
 
 
 def report_options(fn: F) -> F:
-    """The options analyze and inspect share: --format, --output, --fail-on, --target, --color,
-    --debug."""
+    """The options analyze and inspect share: --format, --output, --fail-on, --target,
+    --repo-root, --summary, --color, --debug."""
     decorators = [
         click.option(
             "-f",
@@ -405,7 +418,8 @@ def report_options(fn: F) -> F:
             metavar="[FORMAT:]PATH",
             help="Write a report here; '-' is standard output (the default). Repeatable: one "
             "run writes every report asked for (-o report.html -o sarif:cgowarn.sarif). The "
-            "format comes from FORMAT:, else the extension. A file is replaced only when "
+            "format comes from FORMAT:, else the extension (github and gitlab have none: "
+            "-o gitlab:gl-code-quality-report.json). A file is replaced only when "
             "complete; through a symbolic link, the file it points to is. A device or FIFO "
             "(/dev/null, /dev/stdout) is written to, never replaced. Never an input.",
         ),
@@ -421,6 +435,20 @@ def report_options(fn: F) -> F:
             "level but never.",
         ),
         click.option("--target", "targets", multiple=True, metavar="NAME", cls=TargetOption),
+        click.option(
+            "--repo-root",
+            metavar="DIR",
+            type=click.Path(exists=True, file_okay=False),
+            help="The repository root, to which SARIF, github, gitlab and rdjsonl locations are "
+            "relative. Default: `git rev-parse --show-toplevel` run here, else the current "
+            "directory.",
+        ),
+        click.option(
+            "--summary",
+            is_flag=True,
+            help="Also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (the "
+            "GitHub Actions job summary); when it is not set, say so on standard error.",
+        ),
         click.option(
             "--color/--no-color",
             default=None,
@@ -621,14 +649,75 @@ def write_reports(report: Report, options: ReportOptions) -> None:
     from cgowarn.output import write_output
     from cgowarn.render import RenderOptions, render
 
+    repo_root = options.repo_root
+    if repo_root is None and any(spec.fmt in LOCATED for spec in options.outputs):
+        repo_root = repository_root()
+    fail_on = None if options.fail_on == NEVER else Severity(options.fail_on)
     texts = [
-        render(report, spec.fmt, RenderOptions(color=options.color and spec.path == "-"))
+        render(
+            report,
+            spec.fmt,
+            RenderOptions(
+                color=options.color and spec.path == "-", fail_on=fail_on, repo_root=repo_root
+            ),
+        )
         for spec in options.outputs
     ]
+    summary = render(report, OutputFormat.MARKDOWN) if options.summary else None
     for spec, text in zip(options.outputs, texts, strict=True):
         write_output(
             text, spec.path, for_terminal=spec.fmt is OutputFormat.TEXT and spec.path == "-"
         )
+    if summary is not None:
+        append_step_summary(summary)
+
+
+def repository_root() -> str | None:
+    """The repository around the current directory (`git rev-parse --show-toplevel`), else the
+    current directory; None when there is no current directory. A missing or failing git is no
+    error: the current directory is the root then."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        top = proc.stdout.strip()
+        if proc.returncode == 0 and top and os.path.isdir(top):
+            return os.path.abspath(top)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append the Markdown report to the job summary file GitHub Actions names in
+    $GITHUB_STEP_SUMMARY (GitHub allows 1 MiB per step; the Markdown report holds at most 60,000
+    characters). Not set: one line on standard error, and the exit code does not change."""
+    path = os.environ.get(STEP_SUMMARY)
+    if not path:
+        _note(
+            f"--summary: ${STEP_SUMMARY} is not set (not a GitHub Actions step); no summary written"
+        )
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as exc:
+        raise OutputError(
+            f"cannot append the summary to ${STEP_SUMMARY} ({path}): {exc.strerror or exc}"
+        ) from exc
 
 
 def _note(message: str) -> None:
@@ -704,6 +793,8 @@ def analyze(
     outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
+    repo_root: str | None,
+    summary: bool,
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
@@ -726,7 +817,9 @@ def analyze(
         binaries=binaries,
         echo=_stdout_echo() if pass_through else None,
     )
-    return _report(logs, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
+    return _report(
+        logs, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color, repo_root, summary)
+    )
 
 
 @main.command(
@@ -748,6 +841,8 @@ def inspect(
     outputs: tuple[str, ...],
     fail_on: str,
     targets: tuple[str, ...],
+    repo_root: str | None,
+    summary: bool,
     color: bool | None,
 ) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
@@ -757,7 +852,9 @@ def inspect(
     from cgowarn.pipeline import AnalysisOptions
 
     analysis = AnalysisOptions(targets=targets, binaries=binaries)
-    return _report(None, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color))
+    return _report(
+        None, analysis, ReportOptions.from_cli(fmt, outputs, fail_on, color, repo_root, summary)
+    )
 
 
 @main.command()
