@@ -109,6 +109,18 @@ def test_sarif_rule_per_function_with_knowledge_fix_and_level() -> None:
     assert physical == {"artifactLocation": {"uri": "build.log"}, "region": {"startLine": 4}}
 
 
+def test_a_function_seen_only_in_a_binary_says_so() -> None:
+    report = analyze_text(hand_made())
+    finding = report.findings[0].model_copy(
+        update={"message": "", "count": 0, "occurrences": (), "evidence": ("binary",)}
+    )
+    report = report.model_copy(update={"findings": (finding,)})
+    (row,) = [r for r in results(report, RenderOptions()) if r.kind is Kind.FINDING]
+    first = row.message.partition("\n")[0]
+    assert first == "getpwnam is linked into the binary (User lookups (passwd))."
+    assert "Seen in a binary" in row.message and row.location.path == "."
+
+
 def test_link_errors_get_rules_of_their_own() -> None:
     log = (ROOT / "sample_logs" / "rust-static-bfd-link-failed.log").read_text()
     doc = sarif(analyze_text(log))

@@ -295,9 +295,15 @@ def _finding(
         if len(f.links) > 1:
             seen += f", {_plural(len(f.links), 'link unit')}"
     else:
-        seen = "Seen in a binary (its symbols or link-warning sections), not in the log"
+        names = ", ".join(b.path for b in report.binaries) or "a binary"
+        seen = visible(f"Seen in {names} (its symbols or link-warning sections), not in a log")
+    headline = (
+        visible(f.message).rstrip(".")
+        if f.message
+        else f"{symbol} is linked into the binary ({visible(f.feature)})"
+    )
     lines = [
-        visible(f.message) + ("" if f.message.endswith(".") else "."),
+        headline + ".",
         f"What breaks: {f.breaks}",
         seen + (f"; first at {_where(first, links)}." if first else "."),
         *_fix_lines(rec),
