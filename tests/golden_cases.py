@@ -20,6 +20,11 @@ EXT = {
     OutputFormat.MARKDOWN: "md",
     OutputFormat.HTML: "html",
     OutputFormat.JSON: "json",
+    OutputFormat.SARIF: "sarif",
+    OutputFormat.GITHUB: "github.txt",
+    OutputFormat.GITLAB: "gitlab.json",
+    OutputFormat.RDJSONL: "rdjsonl",
+    OutputFormat.JUNIT: "junit.xml",
 }
 CASES = [
     "seed-article-go-sqlite3-centos",
@@ -33,6 +38,8 @@ CASES = [
 VERSION_PLACEHOLDER = "<version>"
 _VERSION = re.compile(
     rf"(?<=\"tool_version\": \")({re.escape(__version__)})(?=\")|(?<=cgowarn ){re.escape(__version__)}\b"
+    # SARIF's tool.driver.version, which follows the driver's name:
+    rf"|(?<=\"name\": \"cgowarn\",\n {{10}}\"version\": \"){re.escape(__version__)}(?=\")"
 )
 
 

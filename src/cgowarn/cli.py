@@ -66,7 +66,7 @@ import click
 from cgowarn import __version__
 from cgowarn.enums import Severity
 from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
-from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, OutputFormat
+from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, LOCATED, OutputFormat
 
 if TYPE_CHECKING:
     from cgowarn.config import SuppressRule
@@ -106,6 +106,8 @@ Examples:
   cgowarn --format html -o report.html build.log
   cgowarn --format markdown build.log > comment.md
   cgowarn --format json build.log | jq '.findings[].symbol'
+  cgowarn -o cgowarn.sarif -o gitlab:gl-code-quality-report.json -o junit.xml build.log
+  cgowarn --format github --summary build.log     # GitHub annotations and job summary
   cgowarn --fail-on medium build.log || echo "static-link problems"
   make 2>&1 | cgowarn --pass-through -o report.md    # build output on screen, report in a file
   cgowarn baseline -o cgowarn-baseline.json build.log   # record today's findings
@@ -316,6 +318,10 @@ class ReportOptions:
     """The configuration file the settings came from; empty without one."""
     baseline: str | None = None
     """The baseline file to compare with (--baseline, else the configuration's `baseline`)."""
+    repo_root: str | None = None
+    """--repo-root, absolute; None: found when a format needs it (`repository_root`)."""
+    summary: bool = False
+    """--summary: also append the Markdown report to $GITHUB_STEP_SUMMARY."""
 
     @classmethod
     def from_cli(
@@ -328,6 +334,8 @@ class ReportOptions:
         config: str | None = None,
         no_config: bool = False,
         baseline: str | None = None,
+        repo_root: str | None = None,
+        summary: bool = False,
     ) -> ReportOptions:
         """The options as given, with the configuration file (--config PATH, else the one found
         from the current directory up, unless --no-config) filling in every option the command
@@ -378,6 +386,8 @@ class ReportOptions:
             suppress=given.suppress,
             config_file=settings.file,
             baseline=baseline,
+            repo_root=os.path.abspath(repo_root) if repo_root else None,
+            summary=summary,
         )
 
     @property
@@ -421,10 +431,8 @@ class ReportOptions:
                 f"{_count(report.summary.failures, 'run-time failure')} in the log"
                 + (f" ({_first(kinds)})" if kinds else "")
             )
-        threshold = Severity(self.fail_on).rank
-        failing = [
-            f for f in report.findings if f.severity.rank >= threshold and f.baseline != "unchanged"
-        ]
+        threshold = Severity(self.fail_on)
+        failing = [f for f in report.findings if f.fails_gate(threshold)]
         if failing:
             level = {"high": "high ", "medium": "medium-or-high ", "low": ""}[self.fail_on]
             new = "new " if report.baseline is not None else ""
@@ -499,8 +507,8 @@ def config_options(fn: F) -> F:
 
 def report_options(fn: F) -> F:
     """The options analyze and inspect share: --format, --output, --fail-on, --target,
-    --baseline, --config, --no-config, --color, --debug; ReportOptions.from_cli reads them
-    together with the configuration file."""
+    --baseline, --config, --no-config, --repo-root, --summary, --color, --debug;
+    ReportOptions.from_cli reads them together with the configuration file."""
     decorators = [
         click.option(
             "-f",
@@ -519,7 +527,8 @@ def report_options(fn: F) -> F:
             metavar="[FORMAT:]PATH",
             help="Write a report here; '-' is standard output (the default). Repeatable: one "
             "run writes every report asked for (-o report.html -o sarif:cgowarn.sarif). The "
-            "format comes from FORMAT:, else the extension. A file is replaced only when "
+            "format comes from FORMAT:, else the extension (github and gitlab have none: "
+            "-o gitlab:gl-code-quality-report.json). A file is replaced only when "
             "complete; through a symbolic link, the file it points to is. A device or FIFO "
             "(/dev/null, /dev/stdout) is written to, never replaced. Never an input.",
         ),
@@ -541,6 +550,20 @@ def report_options(fn: F) -> F:
             help="Compare with this baseline (made by `cgowarn baseline`): every finding is "
             "marked new or unchanged, the baseline's findings no longer seen are listed as "
             "fixed, and --fail-on counts only new findings.",
+        ),
+        click.option(
+            "--repo-root",
+            metavar="DIR",
+            type=click.Path(exists=True, file_okay=False),
+            help="The repository root, to which SARIF, github, gitlab and rdjsonl locations are "
+            "relative. Default: `git rev-parse --show-toplevel` run here, else the current "
+            "directory.",
+        ),
+        click.option(
+            "--summary",
+            is_flag=True,
+            help="Also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (the "
+            "GitHub Actions job summary); when it is not set, say so on standard error.",
         ),
         config_options,
         click.option(
@@ -755,14 +778,75 @@ def write_reports(report: Report, options: ReportOptions) -> None:
     from cgowarn.output import write_output
     from cgowarn.render import RenderOptions, render
 
+    repo_root = options.repo_root
+    if repo_root is None and any(spec.fmt in LOCATED for spec in options.outputs):
+        repo_root = repository_root()
+    fail_on = None if options.fail_on == NEVER else Severity(options.fail_on)
     texts = [
-        render(report, spec.fmt, RenderOptions(color=options.color and spec.path == "-"))
+        render(
+            report,
+            spec.fmt,
+            RenderOptions(
+                color=options.color and spec.path == "-", fail_on=fail_on, repo_root=repo_root
+            ),
+        )
         for spec in options.outputs
     ]
+    summary = render(report, OutputFormat.MARKDOWN) if options.summary else None
     for spec, text in zip(options.outputs, texts, strict=True):
         write_output(
             text, spec.path, for_terminal=spec.fmt is OutputFormat.TEXT and spec.path == "-"
         )
+    if summary is not None:
+        append_step_summary(summary)
+
+
+def repository_root() -> str | None:
+    """The repository around the current directory (`git rev-parse --show-toplevel`), else the
+    current directory; None when there is no current directory. A missing or failing git is no
+    error: the current directory is the root then."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        top = proc.stdout.strip()
+        if proc.returncode == 0 and top and os.path.isdir(top):
+            return os.path.abspath(top)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append the Markdown report to the job summary file GitHub Actions names in
+    $GITHUB_STEP_SUMMARY (GitHub allows 1 MiB per step; the Markdown report holds at most 60,000
+    characters). Not set: one line on standard error, and the exit code does not change."""
+    path = os.environ.get(STEP_SUMMARY)
+    if not path:
+        _note(
+            f"--summary: ${STEP_SUMMARY} is not set (not a GitHub Actions step); no summary written"
+        )
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    except OSError as exc:
+        raise OutputError(
+            f"cannot append the summary to ${STEP_SUMMARY} ({path}): {exc.strerror or exc}"
+        ) from exc
 
 
 def _note(message: str) -> None:
@@ -876,6 +960,8 @@ def analyze(
     baseline: str | None,
     config: str | None,
     no_config: bool,
+    repo_root: str | None,
+    summary: bool,
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
@@ -888,7 +974,16 @@ def analyze(
     is given), group them by libc function, say what breaks at run time in a static binary and
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
     options = ReportOptions.from_cli(
-        fmt, outputs, fail_on, color, targets, config, no_config, baseline
+        fmt,
+        outputs,
+        fail_on,
+        color,
+        targets=targets,
+        config=config,
+        no_config=no_config,
+        baseline=baseline,
+        repo_root=repo_root,
+        summary=summary,
     )
     analysis = analysis_from_cli(
         max_occurrences,
@@ -987,6 +1082,8 @@ def inspect(
     baseline: str | None,
     config: str | None,
     no_config: bool,
+    repo_root: str | None,
+    summary: bool,
     color: bool | None,
 ) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
@@ -996,7 +1093,16 @@ def inspect(
     from cgowarn.pipeline import AnalysisOptions
 
     options = ReportOptions.from_cli(
-        fmt, outputs, fail_on, color, targets, config, no_config, baseline
+        fmt,
+        outputs,
+        fail_on,
+        color,
+        targets=targets,
+        config=config,
+        no_config=no_config,
+        baseline=baseline,
+        repo_root=repo_root,
+        summary=summary,
     )
     analysis = AnalysisOptions(targets=options.targets, binaries=binaries)
     return _report(None, analysis, options)

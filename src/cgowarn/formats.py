@@ -12,6 +12,11 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    RDJSONL = "rdjsonl"
+    JUNIT = "junit"
 
 
 # File extensions that choose a format when --format is not given.
@@ -22,7 +27,18 @@ EXTENSIONS = {
     ".html": OutputFormat.HTML,
     ".htm": OutputFormat.HTML,
     ".json": OutputFormat.JSON,
+    ".sarif": OutputFormat.SARIF,
+    ".rdjsonl": OutputFormat.RDJSONL,
+    ".xml": OutputFormat.JUNIT,
 }
+# GitHub's workflow commands and GitLab's Code Quality report have no extension of their own
+# (the latter is a .json file): `-o github:-`, `-o gitlab:gl-code-quality-report.json`.
+
+LOCATED = frozenset(
+    {OutputFormat.SARIF, OutputFormat.GITHUB, OutputFormat.GITLAB, OutputFormat.RDJSONL}
+)
+"""Formats whose results point at files in the repository: only for them does the command line
+look for the repository root (`git rev-parse`)."""
 
 FORMAT_NAMES = frozenset(f.value for f in OutputFormat)
 """The names that `--output FORMAT:PATH` takes as a format."""

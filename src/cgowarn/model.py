@@ -120,6 +120,15 @@ class Finding(_Frozen):
         "fingerprint, unchanged when it does; None without a baseline.",
     )
 
+    def fails_gate(self, threshold: Severity | None) -> bool:
+        """Whether this finding fails a --fail-on gate at `threshold` (None: never): at or above
+        it, and not already recorded in the baseline."""
+        return (
+            threshold is not None
+            and self.severity.rank >= threshold.rank
+            and self.baseline != "unchanged"
+        )
+
 
 class FeatureSummary(_Frozen):
     """Findings grouped by the feature that breaks."""

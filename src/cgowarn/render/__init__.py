@@ -14,6 +14,11 @@ RENDERERS: dict[OutputFormat, str] = {
     OutputFormat.MARKDOWN: "cgowarn.render.markdown",
     OutputFormat.HTML: "cgowarn.render.html",
     OutputFormat.JSON: "cgowarn.render.json",
+    OutputFormat.SARIF: "cgowarn.render.sarif",
+    OutputFormat.GITHUB: "cgowarn.render.github",
+    OutputFormat.GITLAB: "cgowarn.render.gitlab",
+    OutputFormat.RDJSONL: "cgowarn.render.rdjsonl",
+    OutputFormat.JUNIT: "cgowarn.render.junit",
 }
 """The module that renders each format, with a `render` function. A module is imported only when
 its format is asked for: JSON and text output do not load jinja2."""

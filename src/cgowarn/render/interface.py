@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from cgowarn.enums import Severity
 from cgowarn.model import Report
 
 
@@ -14,6 +15,13 @@ class RenderOptions:
 
     color: bool = False
     """Use ANSI colours (text format only)."""
+    fail_on: Severity | None = Severity.HIGH
+    """The gate (--fail-on): findings at or above it fail; None for `never`. JUnit marks them
+    failed; the CI formats say which results fail the gate."""
+    repo_root: str | None = None
+    """The repository root (--repo-root, an absolute path), against which the CI formats
+    (SARIF, GitHub, GitLab, rdjsonl) make their locations relative. None: no repository is
+    known, and no file is looked at: a log named by a relative path is the location."""
 
 
 class Renderer(Protocol):

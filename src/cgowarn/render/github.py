@@ -1,0 +1,74 @@
+"""GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,title=…::message`
+line per result, which the runner turns into an annotation on the file.
+
+Escaping is @actions/core's (toolkit packages/core/src/command.ts): in the message `%`, CR and LF
+become %25, %0D, %0A; in a property also `:` and `,` become %3A, %2C. So a log line holding `::`,
+`%`, commas or line breaks stays inside the one command it is in.
+
+GitHub shows at most 10 error and 10 warning annotations per step (and as many notices). When a
+level has more results than that, the first 9 are annotated and the 10th annotation of that level
+says how many more there are and names their rules: the summary counts within the cap, so that
+it is itself shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cgowarn.model import Report
+from cgowarn.render.interface import RenderOptions
+from cgowarn.render.results import Result, results
+
+MAX_PER_LEVEL = 10
+"""Annotations GitHub shows per level and step."""
+
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+"""CI level -> workflow command."""
+
+
+def escape_data(text: str) -> str:
+    """A command's message, as @actions/core's escapeData."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value, as @actions/core's escapeProperty."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, properties: Sequence[tuple[str, str]], message: str) -> str:
+    """One workflow command line (without its line end)."""
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties if value)
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _annotation(row: Result) -> str:
+    props = [("file", row.location.path if row.location.path != "." else "")]
+    if row.location.line is not None and props[0][1]:
+        props.append(("line", str(row.location.line)))
+    props.append(("title", f"cgowarn: {row.title}"))
+    return command(COMMANDS[row.level], props, row.message)
+
+
+def _summary(name: str, rest: Sequence[Result]) -> str:
+    rule_ids = ", ".join(dict.fromkeys(r.rule.id for r in rest))
+    noun = {"error": "errors", "warning": "warnings", "notice": "notices"}[name]
+    return command(
+        name,
+        [("title", f"cgowarn: {len(rest)} more {noun}")],
+        f"{len(rest)} more {noun} are not annotated (GitHub shows {MAX_PER_LEVEL} per step): "
+        f"{rule_ids}. The SARIF, Markdown or HTML report holds them all.",
+    )
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    rows = results(report, options)
+    lines: list[str] = []
+    for level, name in COMMANDS.items():
+        of_level = [r for r in rows if r.level == level]
+        if len(of_level) <= MAX_PER_LEVEL:
+            lines += [_annotation(r) for r in of_level]
+        else:
+            lines += [_annotation(r) for r in of_level[: MAX_PER_LEVEL - 1]]
+            lines.append(_summary(name, of_level[MAX_PER_LEVEL - 1 :]))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,58 @@
+"""JUnit XML: one test case per libc function and per linker diagnostic of the build, for CI
+systems that show test reports (GitLab `artifacts:reports:junit`, Jenkins, Azure, ...).
+
+A function's test case fails (`<failure>`) when it is at or above the gate (--fail-on), as the
+exit code does, and passes below it. A link error is an `<error>`: the build itself failed,
+whatever the gate (the build's own exit code, not cgowarn's, says so). A run-time failure in the
+log fails with every gate but `never`, as the exit code does. Other linker warnings are not test
+cases. ElementTree escapes every text and attribute, so no log text can make an element.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from cgowarn.model import Report
+from cgowarn.render.interface import RenderOptions
+from cgowarn.render.results import Kind, Result, results
+
+# XML 1.0 forbids most C0 controls even as character references; results.py has already written
+# them as <U+XXXX>, and so has every string here.
+
+
+def _case(suite: ET.Element, row: Result) -> str:
+    """Add the test case of `row`; its outcome: failure, error or passed."""
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        {"classname": f"cgowarn.{row.rule.id.split('/', 1)[0]}", "name": row.title, "time": "0"},
+    )
+    body = row.message + ("\n\n" + "\n".join(row.original) if row.original else "")
+    if row.kind is Kind.LINK_ERROR:
+        outcome = "error"
+    elif row.gate:
+        outcome = "failure"
+    else:
+        ET.SubElement(case, "system-out").text = body
+        return "passed"
+    element = ET.SubElement(case, outcome, {"message": row.title, "type": row.rule.id})
+    element.text = body
+    return outcome
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    rows = [r for r in results(report, options) if r.kind is not Kind.LINKER_WARNING]
+    suites = ET.Element("testsuites", {"name": "cgowarn"})
+    suite = ET.SubElement(suites, "testsuite", {"name": "cgowarn"})
+    outcomes = [_case(suite, r) for r in rows]
+    counts = {
+        "tests": str(len(rows)),
+        "failures": str(outcomes.count("failure")),
+        "errors": str(outcomes.count("error")),
+        "skipped": "0",
+        "time": "0",
+    }
+    suite.attrib.update(counts)
+    suites.attrib.update({k: counts[k] for k in ("tests", "failures", "errors", "time")})
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
