@@ -381,7 +381,8 @@ def test_no_log_text_makes_or_breaks_a_workflow_command(parts: list[tuple[str, s
     output = render(report, OutputFormat.GITHUB)
     commands = parse_commands(output)
     levels = Counter(r.level for r in rows)
-    assert len(commands) == sum(min(n, MAX_PER_LEVEL) for n in levels.values())
+    notes = len(report.notes)  # each a notice of its own, after the results
+    assert len(commands) == sum(min(n, MAX_PER_LEVEL) for n in levels.values()) + notes
     shown = [r for level in ("error", "warning", "note") for r in rows if r.level == level]
     for (_name, props, data), row in zip(commands, shown, strict=False):
         if props.get("title", "").startswith("cgowarn: ") and "more" in props["title"]:
@@ -578,3 +579,13 @@ def test_one_run_writes_sarif_gitlab_and_junit(
     assert issues[0]["check_name"] == "glibc-static/getaddrinfo"
     suite = ET.parse("junit.xml").getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "1"  # the default gate: high
+
+
+def test_an_input_that_cannot_show_warnings_is_a_notice_not_silence() -> None:
+    """A clean run and a run that saw nothing must not look the same in the Actions log."""
+    [(name, props, data)] = parse_commands(render(analyze_text(""), OutputFormat.GITHUB))
+    assert (name, props["title"]) == ("notice", "cgowarn")
+    assert data.startswith("The input was empty: did the pipe miss `2>&1`?")
+    silent = analyze_text("gcc -static -fuse-ld=lld -o app app.o\n")
+    [(name, _, data)] = parse_commands(render(silent, OutputFormat.GITHUB))
+    assert name == "notice" and "cgowarn inspect" in data

@@ -71,4 +71,7 @@ def render(report: Report, options: RenderOptions) -> str:
         else:
             lines += [_annotation(r) for r in of_level[: MAX_PER_LEVEL - 1]]
             lines.append(_summary(name, of_level[MAX_PER_LEVEL - 1 :]))
+    # What the report says about its input (empty, a linker that prints none of the warnings):
+    # without it, a clean run and a run that could not see anything look the same.
+    lines += [command("notice", [("title", "cgowarn")], note) for note in report.notes]
     return "".join(line + "\n" for line in lines)

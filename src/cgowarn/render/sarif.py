@@ -20,7 +20,7 @@ from cgowarn.render.results import PROJECT_URL, Result, Rule, results, rules
 from cgowarn.render.safety import json_escape_invisible, visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-VERSION = "2.1.0"
+SARIF_VERSION = "2.1.0"
 
 # GitHub's own non-security severities (problem.severity), by level.
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
@@ -75,7 +75,7 @@ def render(report: Report, options: RenderOptions) -> str:
     index = {r.id: i for i, r in enumerate(all_rules)}
     document = {
         "$schema": SCHEMA_URI,
-        "version": VERSION,
+        "version": SARIF_VERSION,
         "runs": [
             {
                 "tool": {

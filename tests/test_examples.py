@@ -1,0 +1,249 @@
+"""The CI examples under examples/ are complete files that do what the README says: each parses,
+passes the linters that exist for it, and, run step by step with its CI system's rules on a real
+static cgo build, leaves every artifact it promises even when the gate fails the job."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+GITHUB = EXAMPLES / "github-actions" / "cgowarn.yml"
+GITLAB = EXAMPLES / "gitlab-ci" / ".gitlab-ci.yml"
+JENKINS = EXAMPLES / "jenkins" / "Jenkinsfile"
+SARIF_SCHEMA = ROOT / "schemas" / "sarif-schema-2.1.0.json"
+PROGRAM = Path(__file__).parent / "programs" / "go-user-net"
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    """A linter installed with the test extras, beside this Python."""
+    path = BIN / name
+    if not path.exists():
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return str(path)
+
+
+# --- the files themselves -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("example", "schema"),
+    [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
+    ids=["github", "gitlab"],
+)
+def test_example_is_valid_for_its_ci_system(example: Path, schema: str) -> None:
+    """Checked against the CI system's own schema (SchemaStore's, as vendored by
+    check-jsonschema, so the test runs offline)."""
+    proc = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", schema, str(example)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_github_workflow_passes_zizmor() -> None:
+    """zizmor audits workflows for injection, credential persistence, unpinned actions and
+    excessive permissions."""
+    proc = subprocess.run(
+        [_tool("zizmor"), "--offline", str(GITHUB)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_shows_the_github_workflow_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(
+        r"<!-- examples/github-actions/cgowarn.yml -->\n```yaml\n(.*?)```", readme, re.S
+    )
+    assert match, "README must show examples/github-actions/cgowarn.yml"
+    assert match.group(1) == GITHUB.read_text(encoding="utf-8")
+    for path in re.findall(r"\]\((examples/[^)]+)\)", readme):
+        assert (ROOT / path).exists(), path
+
+
+# --- running them ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    name: str
+    ran: bool
+    ok: bool
+    output: str = ""
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout: a Go program whose only cgo users are os/user and net."""
+    root = tmp_path_factory.mktemp("repo")
+    shutil.copytree(PROGRAM, root, dirs_exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _environment(repo: Path, work: Path) -> dict[str, str]:
+    go = Path(require_tool("go")).resolve().parent
+    require_tool("gcc")
+    return {
+        "PATH": f"{BIN}:{go}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(work),
+        "LANG": "C.UTF-8",
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+        "GOPATH": str(work / "gopath"),
+        "GOCACHE": str(work / "gocache"),
+    }
+
+
+def _fresh(repo: Path, work: Path) -> Path:
+    """A clean copy of the checkout for one job."""
+    job = work / "checkout"
+    shutil.copytree(repo, job)
+    return job
+
+
+def _is_install(script: str) -> bool:
+    """Steps that install cgowarn or a toolchain: the test runs the cgowarn installed here."""
+    return bool(
+        re.match(r"\s*(pip|apt-get|python3 -m venv|/opt/cgowarn/bin/pip|export PATH)", script)
+    )
+
+
+def run_github_job(workflow: dict[str, Any], job: Path, env: dict[str, str]) -> list[Step]:
+    """The steps of the workflow's job in order, with GitHub's rules: a step runs while every
+    step before it succeeded, or when its `if` asks for always() or failure(); `run` is
+    `bash -e {0}`; the actions are played by what they check."""
+    steps: list[Step] = []
+    success = True
+    for raw in next(iter(workflow["jobs"].values()))["steps"]:
+        name = raw.get("name") or raw.get("uses") or raw["run"]
+        condition = str(raw.get("if", ""))
+        if not (
+            "always()" in condition
+            or ("failure()" in condition and not success)
+            or (not condition and success)
+        ):
+            steps.append(Step(name, ran=False, ok=True))
+            continue
+        if "run" in raw:
+            if _is_install(raw["run"]):
+                steps.append(Step(name, ran=True, ok=True))
+                continue
+            proc = subprocess.run(
+                ["bash", "-e", "-c", raw["run"]],
+                cwd=job,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            step = Step(name, True, proc.returncode == 0, proc.stdout + proc.stderr)
+        else:
+            step = Step(name, True, *_play_action(raw, job))
+        steps.append(step)
+        success = success and step.ok
+    return steps
+
+
+def _play_action(raw: dict[str, Any], job: Path) -> tuple[bool, str]:
+    action = raw["uses"].split("@")[0]
+    given = raw.get("with", {})
+    if action == "actions/upload-artifact":
+        missing = [p for p in str(given["path"]).split() if not (job / p).is_file()]
+        return (not missing, f"missing: {missing}")
+    if action == "github/codeql-action/upload-sarif":
+        sarif = json.loads((job / given["sarif_file"]).read_text(encoding="utf-8"))
+        jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+        return (True, "")
+    return (True, "")  # checkout, setup-go, setup-python: the test's environment is ready
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_github_workflow_leaves_every_artifact_when_the_gate_fails(
+    repo: Path, tmp_path: Path
+) -> None:
+    job = _fresh(repo, tmp_path)
+    summary = tmp_path / "step-summary.md"
+    env = {**_environment(repo, tmp_path), "GITHUB_STEP_SUMMARY": str(summary)}
+    workflow = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    steps = {s.name: s for s in run_github_job(workflow, job, env)}
+    build = steps["Build"]
+    # The build itself links; cgowarn's gate fails the step, and says why.
+    assert build.ran and not build.ok, build.output
+    assert "cgowarn: --fail-on high: " in build.output and "getpwnam_r" in build.output
+    assert "::error " in build.output  # annotations for the run
+    assert (job / "usernet").is_file()  # the build's own output is there
+    # The steps after it still ran, and found what they upload.
+    for name in ("Upload the reports", "Upload SARIF to code scanning"):
+        assert steps[name].ran and steps[name].ok, (name, steps[name].output)
+    assert "<!DOCTYPE html>" in (job / "cgowarn-report.html").read_text(encoding="utf-8")
+    assert "getpwnam_r" in summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_gitlab_job_leaves_its_reports_when_the_gate_fails(repo: Path, tmp_path: Path) -> None:
+    job_dir = _fresh(repo, tmp_path)
+    env = _environment(repo, tmp_path)
+    pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    job = pipeline["static-build"]
+    statuses = []
+    for script in job["script"]:  # GitLab stops at the first failing line
+        proc = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=job_dir, env=env, capture_output=True, text=True
+        )
+        statuses.append(proc.returncode)
+        if proc.returncode:
+            break
+    assert statuses[-1] == 1, proc.stderr  # the gate
+    assert job["artifacts"]["when"] == "always"
+    reports = job["artifacts"]["reports"]
+    for path in (*job["artifacts"]["paths"], *reports.values()):
+        assert (job_dir / path).is_file(), path
+    quality = (job_dir / reports["codequality"]).read_bytes()
+    assert not quality.startswith(b"\xef\xbb\xbf")
+    entries = json.loads(quality)
+    assert {e["check_name"].split("/")[-1] for e in entries} >= {"getpwnam_r", "getaddrinfo"}
+    junit = ET.parse(job_dir / reports["junit"]).getroot()
+    failed = [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None]
+    assert any("getpwnam_r" in str(name) for name in failed), failed
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_jenkins_pipeline_leaves_its_reports_when_the_gate_fails(
+    repo: Path, tmp_path: Path
+) -> None:
+    job_dir = _fresh(repo, tmp_path)
+    env = _environment(repo, tmp_path)
+    text = JENKINS.read_text(encoding="utf-8")
+    [script] = re.findall(r"sh '''(.*?)'''", text, re.S)
+    proc = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=job_dir, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 1, proc.stderr
+    post = text[text.index("post {") :]
+    assert "always {" in post
+    [junit] = re.findall(r"junit testResults: '([^']+)'", post)
+    [archived] = re.findall(r"archiveArtifacts artifacts: '([^']+)'", post)
+    cases = ET.parse(job_dir / junit).getroot().iter("testcase")
+    assert "getpwnam_r" in {c.get("name", "").split("/")[-1] for c in cases}
+    assert (job_dir / archived).is_file()
