@@ -103,15 +103,25 @@ def test_any_bytes_pass_unchanged(tmp_path: Path) -> None:
 
 
 def test_a_line_split_across_writes_is_still_one_line_to_the_analysis(tmp_path: Path) -> None:
-    """stdout is block-buffered in most builds: half a line on stdout, then a warning on stderr,
-    then the rest of the stdout line. The warning must still be found."""
-    warning = (LOG.read_bytes().splitlines(keepends=True))[1:3]
-    script = "printf 'compiling'; sleep 0.3; cat w >&2; sleep 0.3; printf ' done\\n'"
-    (tmp_path / "w").write_bytes(b"".join(warning))
+    """A linker writes half a warning line on stderr, the build prints a line on stdout, then the
+    rest of the warning follows: the analysis must see the warning whole, not cut by the stdout
+    line. And half a line on stdout (block-buffered in most builds) must not swallow a warning on
+    stderr either."""
+    (line,) = [x for x in LOG.read_bytes().splitlines(keepends=True) if b"'dlopen'" in x]
+    cut = line.index(b"'dlopen'") + 3
+    (tmp_path / "head").write_bytes(line[:cut])
+    (tmp_path / "tail").write_bytes(line[cut:])
+    (tmp_path / "getpw").write_bytes(
+        next(x for x in LOG.read_bytes().splitlines(keepends=True) if b"'getpwuid_r'" in x)
+    )
+    script = (
+        "cat head >&2; sleep 0.3; echo compiling; sleep 0.3; cat tail >&2; "
+        "printf 'linking'; sleep 0.3; cat getpw >&2; sleep 0.3; printf ' done\\n'"
+    )
     proc = cgowarn_run("-o", "r.json", "--fail-on", "never", "--", "sh", "-c", script, cwd=tmp_path)
-    assert proc.returncode == 0 and proc.stdout == b"compiling done\n"
+    assert proc.returncode == 0 and proc.stdout == b"compiling\nlinking done\n"
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert [f["symbol"] for f in report["findings"]] == ["dlopen"]
+    assert sorted(f["symbol"] for f in report["findings"]) == ["dlopen", "getpwuid_r"]
 
 
 def _read_until(stream: int, wanted: bytes, seen: bytearray) -> None:
@@ -271,12 +281,13 @@ def test_closed_stdout_reaches_the_build_as_a_closed_pipe() -> None:
         [
             "bash",
             "-c",
-            f"{sys.executable} -m cgowarn run -o /dev/null -- yes | head -c 10 >/dev/null; "
+            f"{sys.executable} -m cgowarn run -o /dev/null -- "
+            "dd if=/dev/zero bs=65536 count=4000 status=none | head -c 10 >/dev/null; "
             "exit ${PIPESTATUS[0]}",
         ],
         capture_output=True,
         timeout=TIMEOUT,
         check=False,
     )
-    assert proc.returncode == 141  # yes was ended by SIGPIPE: 128 + 13
+    assert proc.returncode == 141  # dd was ended by SIGPIPE: 128 + 13
     assert proc.stderr == b""
