@@ -47,11 +47,16 @@ def _set_sigint(handler: Any) -> Any:
         return None
 
 
+# Whether cgowarn was started with Ctrl-C ignored (a background job of a non-interactive shell):
+# `cgowarn run` starts the build the same way. Taken before the line below replaces the handler.
+SIGINT_IGNORED_AT_START = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
 # The console script imports this module before it calls main(): importing click and the rest
 # takes long enough (tens of milliseconds) for a Ctrl-C to land in it.
 if _started_as_cgowarn():
     _set_sigint(_interrupted)
 
+import dataclasses
 import functools
 import stat
 import traceback
@@ -79,6 +84,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 NEVER = "never"
 FAIL_ON_CHOICES = (*(s.value for s in Severity), NEVER)
 FAIL_ON_DEFAULT = Severity.HIGH.value
+STDERR = "/dev/stderr"
+"""Where `cgowarn run` writes its report when no --output is given."""
 BUG_REPORTS = "https://github.com/cgowarn/cgowarn/issues"
 
 EXIT_CODES = f"""\b
@@ -175,16 +182,24 @@ def _boundary(fn: F) -> F:
         except click.ClickException:
             raise
         except Exception as exc:  # the one place where anything unexpected ends up
-            _fail(
-                f"internal error: {type(exc).__name__}: {exc}. This is a bug in cgowarn "
-                f"{__version__}; please report it at {BUG_REPORTS} (run again with --debug "
-                "for the traceback).",
-                ExitCode.INTERNAL,
-                debug,
-            )
+            _fail(*describe_error(exc), debug)
         sys.exit(code or ExitCode.OK)
 
     return run  # type: ignore[return-value]
+
+
+def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
+    """The one line (after "cgowarn: ") and the exit code for an exception that ended a command."""
+    if isinstance(exc, CgowarnError):
+        return f"error: {exc}", exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", ExitCode.INTERRUPTED
+    return (
+        f"internal error: {type(exc).__name__}: {exc}. This is a bug in cgowarn "
+        f"{__version__}; please report it at {BUG_REPORTS} (run again with --debug "
+        "for the traceback).",
+        ExitCode.INTERNAL,
+    )
 
 
 def _fail(message: str, code: ExitCode, debug: bool) -> None:
@@ -583,14 +598,15 @@ def report_options(fn: F) -> F:
     return fn
 
 
-def _use_color(choice: bool | None) -> bool:
-    """Colour (for text on standard output): as asked (--color/--no-color), else on a terminal
-    unless NO_COLOR is set and not empty (https://no-color.org) or TERM is dumb."""
+def _use_color(choice: bool | None, stream: IO[str] | None = None) -> bool:
+    """Colour (for text on standard output, or on `stream`): as asked (--color/--no-color), else
+    on a terminal unless NO_COLOR is set and not empty (https://no-color.org) or TERM is dumb."""
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return sys.stdout is not None and sys.stdout.isatty()
+    stream = stream or sys.stdout
+    return stream is not None and stream.isatty()
 
 
 def _check_go_version(value: str | None) -> str | None:
@@ -745,9 +761,16 @@ def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: Re
     report = _analyse(logs, analysis, options.paths)
     report = options.apply_policy(report, baseline)
     write_reports(report, options)
+    return _gate(report, options)
+
+
+def _gate(report: Report, options: ReportOptions) -> ExitCode:
+    """The gate's exit code; when it fails, one line on standard error that says why and where
+    the report is."""
     reason = options.gate_failures(report)
     if reason:
-        where = ", ".join("standard output" if p == "-" else p for p in options.paths)
+        names = {"-": "standard output", STDERR: "standard error"}
+        where = ", ".join(names.get(p, p) for p in options.paths)
         _note(f"--fail-on {options.fail_on}: {reason}; report: {where}")
     return ExitCode.FINDINGS if reason else ExitCode.OK
 
@@ -787,7 +810,9 @@ def write_reports(report: Report, options: ReportOptions) -> None:
             report,
             spec.fmt,
             RenderOptions(
-                color=options.color and spec.path == "-", fail_on=fail_on, repo_root=repo_root
+                color=options.color and spec.path in ("-", STDERR),
+                fail_on=fail_on,
+                repo_root=repo_root,
             ),
         )
         for spec in options.outputs
@@ -868,9 +893,9 @@ def _stdout_echo() -> Callable[[memoryview], None]:
 
 
 def analysis_options(fn: F) -> F:
-    """The options of a log analysis, shared by analyze and baseline: --max-occurrences,
-    --build-glibc, --go-version, --go-module, --binary, --pass-through; `analysis_from_cli`
-    turns them into AnalysisOptions."""
+    """The options of an analysis that analyze, baseline and run share: what to read besides the
+    log, and how (--max-occurrences, --build-glibc, --go-version, --go-module, --binary);
+    `analysis_from_cli` turns them into AnalysisOptions."""
     decorators = [
         click.option(
             "--max-occurrences",
@@ -909,13 +934,6 @@ def analysis_options(fn: F) -> F:
             help="Also inspect this ELF binary (the build's output) and merge what it shows into the "
             "report: it catches what lld, mold and rust-lld do not print. Repeatable.",
         ),
-        click.option(
-            "-p",
-            "--pass-through",
-            is_flag=True,
-            help="Copy the log to standard output as it is read, byte for byte, then write the report "
-            "(after the log, or to --output): the build output stays on screen in a pipe.",
-        ),
     ]
     for decorator in reversed(decorators):
         fn = decorator(fn)
@@ -945,10 +963,22 @@ def analysis_from_cli(
     )
 
 
+def pass_through_option(fn: F) -> F:
+    """-p/--pass-through, for the commands that read a log (analyze, baseline)."""
+    return click.option(
+        "-p",
+        "--pass-through",
+        is_flag=True,
+        help="Copy the log to standard output as it is read, byte for byte, then write the report "
+        "(after the log, or to --output): the build output stays on screen in a pipe.",
+    )(fn)
+
+
 @main.command(epilog=EPILOG)
 @click.argument("logs", nargs=-1, metavar="[LOG]...")
 @report_options
 @analysis_options
+@pass_through_option
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @_boundary
 def analyze(
@@ -1019,6 +1049,7 @@ Examples:
 )
 @config_options
 @analysis_options
+@pass_through_option
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 @_boundary
 def record_baseline(
@@ -1058,6 +1089,172 @@ def record_baseline(
     where = "standard output" if output == "-" else output
     _note(f"baseline of {_count(len(report.findings), 'finding')} written to {where}")
     return ExitCode.OK
+
+
+RUN_USAGE = "cgowarn run [OPTIONS] -- CMD [ARGS]..."
+
+RUN_EPILOG = f"""\b
+Examples:
+  cgowarn run -- make -j8
+  cgowarn run -o report.html -o report.json -- go build -ldflags '-extldflags "-static"' ./...
+  cgowarn run --fail-on never -o cgowarn.md -- sh -c './configure && make'
+
+\b
+Exit codes (the first that applies):
+  N    the build's own status when it failed (128+N when signal N ended it)
+  {ExitCode.INTERRUPTED:<4} / 143 / 129: cgowarn got SIGINT / SIGTERM / SIGHUP, passed it on to the
+       build and waited for it (the build's status first, when it failed)
+  {ExitCode.NOT_FOUND:<4} CMD was not found
+  {ExitCode.CANNOT_EXECUTE:<4} CMD was found but could not be executed
+  {ExitCode.USAGE:<4} usage error (no -- or no CMD), checked before the build starts
+  {ExitCode.OUTPUT:<4} the build passed but a report could not be written
+  {ExitCode.INTERNAL:<4} the build passed but the analysis failed (a bug: please report it)
+  {ExitCode.FINDINGS:<4} the build passed and a finding is at or above --fail-on
+  {ExitCode.OK:<4} the build passed and nothing is at or above --fail-on
+"""
+
+
+class RunCommand(click.Command):
+    """A command whose arguments after `--` are the build command, taken as they are."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        argv: list[str] = []
+        if "--" in args:
+            cut = args.index("--")
+            args, argv = args[:cut], args[cut + 1 :]
+        elif not any(a in ("-h", "--help") for a in args):
+            raise click.UsageError(f"give the build command after --: {RUN_USAGE}", ctx)
+        rest = super().parse_args(ctx, args)
+        if not argv:
+            raise click.UsageError(f"no build command after --: {RUN_USAGE}", ctx)
+        ctx.meta["cgowarn.run.argv"] = argv
+        return rest
+
+
+@main.command(cls=RunCommand, epilog=RUN_EPILOG, options_metavar="[OPTIONS] -- CMD [ARGS]...")
+@report_options
+@analysis_options
+@_boundary
+def run(
+    fmt: str | None,
+    outputs: tuple[str, ...],
+    fail_on: str,
+    targets: tuple[str, ...],
+    baseline: str | None,
+    repo_root: str | None,
+    summary: bool,
+    config: str | None,
+    no_config: bool,
+    color: bool | None,
+    max_occurrences: int,
+    build_glibc: str | None,
+    go_version: str | None,
+    go_module: str | None,
+    binaries: tuple[str, ...],
+) -> int:
+    """Run a build command, pass its output through as it comes, byte for byte (standard output
+    to standard output, standard error to standard error), analyse that output at the same time,
+    and write the report when the build has ended: to each --output (or the configuration's
+    `output`), else as text to standard error after a separator line. The exit code is the
+    build's when it failed, else the gate's. Ctrl-C and SIGTERM reach the build; cgowarn waits
+    for it and still writes the reports."""
+    argv: list[str] = click.get_current_context().meta["cgowarn.run.argv"]
+    options = ReportOptions.from_cli(
+        fmt,
+        outputs,
+        fail_on,
+        color,
+        targets=targets,
+        config=config,
+        no_config=no_config,
+        baseline=baseline,
+        repo_root=repo_root,
+        summary=summary,
+    )
+    if options.paths == ("-",) and not outputs:
+        # No report asked for anywhere: standard output is the build's, so the report goes to
+        # standard error, after the build's output.
+        spec = OutputSpec(options.outputs[0].fmt, STDERR)
+        color_on = spec.fmt is OutputFormat.TEXT and _use_color(color, sys.stderr)
+        options = dataclasses.replace(options, outputs=(spec,), color=color_on)
+    known = distribution_ids()
+    for name in options.targets:
+        if known and name not in known:
+            raise UsageError(f"unknown --target {name!r}; known: {', '.join(known)}")
+    _check_paths(options.paths, (), binaries, False, "-" in options.paths)
+    prior = options.read_baseline()  # before the build: a bad baseline fails at once
+    analysis = analysis_from_cli(
+        max_occurrences, build_glibc, go_version, go_module, binaries, False, options.targets
+    )
+    return _run_build(argv, options, analysis, prior)
+
+
+def _run_build(
+    argv: list[str],
+    options: ReportOptions,
+    analysis: AnalysisOptions,
+    prior: BaselineDocument | None,
+) -> int:
+    """Run the build with the analysis beside it; then the reports and the exit code (see
+    RUN_EPILOG)."""
+    from cgowarn import wrap
+    from cgowarn.output import flush_std_streams
+
+    def analyse(feed: wrap.Feed) -> Report:
+        from cgowarn.pipeline import analyze
+
+        report = analyze([("<build output>", feed)], analysis)  # type: ignore[list-item]
+        return options.apply_policy(report, prior)
+
+    flush_std_streams()
+    try:
+        ignored = {s for s in wrap.SIGNALS if signal.getsignal(s) is signal.SIG_IGN}
+        if not SIGINT_IGNORED_AT_START:
+            ignored.discard(signal.SIGINT)
+        else:
+            ignored.add(signal.SIGINT)
+        result, report, error = wrap.run(argv, analyse, frozenset(ignored))
+    except OSError as exc:
+        message, status = wrap.describe_oserror(argv[0], exc)
+        _note(message)
+        return status
+    for line in result.lost:
+        _note(line)
+    failed = result.status or (128 + result.signals[0] if result.signals else 0)
+    if error is not None:
+        if not failed:
+            raise error
+        message, _ = describe_error(error)
+        _note(f"{message} (the build's output above is complete)")
+        return failed
+    assert report is not None
+    if any(s.path == STDERR for s in options.outputs):
+        _note_separator(f"report on the output of {_shell_words(argv)}", result.at_line_start)
+    try:
+        write_reports(report, options)
+    except CgowarnError as exc:
+        if not failed:
+            raise
+        _note(f"error: {exc}")
+        return failed
+    code = _gate(report, options)
+    return failed or code
+
+
+def _shell_words(argv: Sequence[str], limit: int = 60) -> str:
+    import shlex
+
+    text = shlex.join(argv)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _note_separator(title: str, at_line_start: bool) -> None:
+    """A line that sets the report apart from the build output above it, on a line of its own
+    even when that output did not end with a newline."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(
+            f"{'' if at_line_start else chr(10)}---------- cgowarn: {title} ----------", err=True
+        )
 
 
 @main.command(

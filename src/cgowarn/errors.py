@@ -26,6 +26,10 @@ class ExitCode(IntEnum):
     """The report could not be written (disk full, permission denied, missing directory)."""
     INTERNAL = 4
     """A bug in cgowarn: an unexpected exception. The message asks for a bug report."""
+    CANNOT_EXECUTE = 126
+    """`cgowarn run`: the build command was found but could not be executed, as shells say."""
+    NOT_FOUND = 127
+    """`cgowarn run`: the build command was not found, as shells say."""
     INTERRUPTED = 130
     """Interrupted by Ctrl-C (SIGINT); 128 + SIGINT, as the shell reports it."""
     PIPE_CLOSED = 141

@@ -49,7 +49,7 @@ def write_output(text: str, path: str, *, for_terminal: bool = False) -> None:
     data = text.encode("utf-8")
     try:
         if target.fd is not None:
-            _flush_std_streams()
+            flush_std_streams()
             _write_all(target.fd, data)
         elif target.through:
             _write_through(target.path, data, target.magic)
@@ -132,7 +132,9 @@ def _resolve_directories(path: str) -> str:
     return os.path.join(os.path.realpath(head or "."), tail)
 
 
-def _flush_std_streams() -> None:
+def flush_std_streams() -> None:
+    """Write out what Python holds for standard output and error, before writing to their
+    descriptors directly."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             with contextlib.suppress(OSError, ValueError):
