@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import regex
 from click.testing import CliRunner, Result
 
 from cgowarn.cli import main
@@ -779,6 +780,7 @@ def test_httpx_is_loaded_only_by_the_comment_command(tmp_path: Path) -> None:
 # --- the action and the CI examples ---------------------------------------------------------------
 
 ACTION = ROOT / "action.yml"
+WORKFLOW = ROOT / "examples" / "github-actions" / "pr-comment.yml"
 GITLAB_JOB = ROOT / "examples" / "gitlab-ci" / "merge-request-comment.yml"
 
 
@@ -786,9 +788,10 @@ GITLAB_JOB = ROOT / "examples" / "gitlab-ci" / "merge-request-comment.yml"
     ("path", "schema"),
     [
         (ACTION, "vendor.github-actions"),
+        (WORKFLOW, "vendor.github-workflows"),
         (GITLAB_JOB, "vendor.gitlab-ci"),
     ],
-    ids=["action", "gitlab"],
+    ids=["action", "workflow", "gitlab"],
 )
 def test_ci_files_are_valid_for_their_ci_system(path: Path, schema: str) -> None:
     proc = subprocess.run(
@@ -799,12 +802,34 @@ def test_ci_files_are_valid_for_their_ci_system(path: Path, schema: str) -> None
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("path", [ACTION], ids=["action"])
+@pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
 def test_github_files_pass_zizmor(path: Path) -> None:
     proc = subprocess.run(
         [str(BIN / "zizmor"), "--offline", str(path)], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_workflow_pins_actions_and_asks_for_only_what_it_needs() -> None:
+    import yaml
+
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    (job,) = workflow["jobs"].values()
+    assert workflow["permissions"] == {"contents": "read"}
+    assert job["permissions"] == {
+        "contents": "read",
+        "pull-requests": "write",
+        "security-events": "write",
+    }
+    uses = [s["uses"] for s in job["steps"] if "uses" in s]
+    for use in uses:
+        if not use.startswith("./"):
+            assert regex.fullmatch(r"[\w./-]+@[0-9a-f]{40}", use), use
+    text = WORKFLOW.read_text()
+    assert "# v7.0.1" in text and "# v4.36.2" in text
+    action = yaml.safe_load(ACTION.read_text())
+    assert action["runs"]["using"] == "composite"
+    assert {"log", "command", "fail-on", "comment", "key", "report-name"} <= set(action["inputs"])
 
 
 def test_readme_documents_the_command_and_exit_code_5() -> None:
