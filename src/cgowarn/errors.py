@@ -26,6 +26,10 @@ class ExitCode(IntEnum):
     """The report could not be written (disk full, permission denied, missing directory)."""
     INTERNAL = 4
     """A bug in cgowarn: an unexpected exception. The message asks for a bug report."""
+    API = 5
+    """`cgowarn comment`: the GitHub or GitLab API refused or failed the request (a bad token, a
+    missing permission, an unknown pull request, a body it rejects, a server that stays down or
+    rate-limits for longer than cgowarn waits). The message says what to check."""
     CANNOT_EXECUTE = 126
     """`cgowarn run`: the build command was found but could not be executed, as shells say."""
     NOT_FOUND = 127
@@ -80,6 +84,13 @@ class OutputError(CgowarnError):
     """The report could not be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class ApiError(CgowarnError):
+    """`cgowarn comment`: a request to the GitHub or GitLab API failed. The message names the
+    request, the status and what to check; it never holds the token. Exit 5."""
+
+    exit_code = ExitCode.API
 
 
 class GoInfoError(ValueError):

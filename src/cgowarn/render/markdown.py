@@ -83,6 +83,13 @@ def _trim(view: View, limits: _Limits) -> tuple[View, str]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    return render_within(report, MAX_CHARS)
+
+
+def render_within(report: Report, max_chars: int) -> str:
+    """The report, shortened step by step until it holds at most `max_chars` characters (the
+    last step's text if even that is longer). `cgowarn comment` gives a smaller budget, to leave
+    room for its own lines."""
     template = environment(autoescape=False).get_template("report.md.j2")
     view = build_view(report)
     text = ""
@@ -91,6 +98,6 @@ def render(report: Report, options: RenderOptions) -> str:
         text = template.render(
             v=trimmed, details_limit=limits.details, rows_limit=limits.rows, cut_note=note
         )
-        if len(text) <= MAX_CHARS:
+        if len(text) <= max_chars:
             break
     return text
