@@ -60,7 +60,7 @@ import dataclasses
 import functools
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -405,6 +405,22 @@ class ReportOptions:
             baseline=baseline,
             repo_root=os.path.abspath(repo_root) if repo_root else None,
             summary=summary,
+        )
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ReportOptions:
+        """from_cli with the values of the `report_options` options, as click passes them."""
+        return cls.from_cli(
+            params["fmt"],
+            params["outputs"],
+            params["fail_on"],
+            params["color"],
+            targets=params["targets"],
+            config=params["config"],
+            no_config=params["no_config"],
+            baseline=params["baseline"],
+            repo_root=params["repo_root"],
+            summary=params["summary"],
         )
 
     @property
@@ -965,6 +981,20 @@ def analysis_from_cli(
     )
 
 
+def analysis_from_params(params: Mapping[str, Any], targets: Sequence[str] = ()) -> AnalysisOptions:
+    """analysis_from_cli with the values of `analysis_options` (and --pass-through, where the
+    command has it), as click passes them."""
+    return analysis_from_cli(
+        params["max_occurrences"],
+        params["build_glibc"],
+        params["go_version"],
+        params["go_module"],
+        params["binaries"],
+        params.get("pass_through", False),
+        targets,
+    )
+
+
 def pass_through_option(fn: F) -> F:
     """-p/--pass-through, for the commands that read a log (analyze, baseline)."""
     return click.option(
@@ -983,50 +1013,12 @@ def pass_through_option(fn: F) -> F:
 @pass_through_option
 @click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
 @_boundary
-def analyze(
-    logs: tuple[str, ...],
-    fmt: str | None,
-    outputs: tuple[str, ...],
-    fail_on: str,
-    targets: tuple[str, ...],
-    baseline: str | None,
-    config: str | None,
-    no_config: bool,
-    repo_root: str | None,
-    summary: bool,
-    color: bool | None,
-    max_occurrences: int,
-    build_glibc: str | None,
-    go_version: str | None,
-    go_module: str | None,
-    binaries: tuple[str, ...],
-    pass_through: bool,
-) -> int:
+def analyze(logs: tuple[str, ...], **params: Any) -> int:
     """Find glibc's link-time warnings in build logs (files, or standard input when no LOG or '-'
     is given), group them by libc function, say what breaks at run time in a static binary and
     why, trace each to the code that pulled it in, and recommend the fix that removes it."""
-    options = ReportOptions.from_cli(
-        fmt,
-        outputs,
-        fail_on,
-        color,
-        targets=targets,
-        config=config,
-        no_config=no_config,
-        baseline=baseline,
-        repo_root=repo_root,
-        summary=summary,
-    )
-    analysis = analysis_from_cli(
-        max_occurrences,
-        build_glibc,
-        go_version,
-        go_module,
-        binaries,
-        pass_through,
-        options.targets,
-    )
-    return _report(logs, analysis, options)
+    options = ReportOptions.from_params(params)
+    return _report(logs, analysis_from_params(params, options.targets), options)
 
 
 @main.command(
@@ -1059,12 +1051,7 @@ def record_baseline(
     output: str,
     config: str | None,
     no_config: bool,
-    max_occurrences: int,
-    build_glibc: str | None,
-    go_version: str | None,
-    go_module: str | None,
-    binaries: tuple[str, ...],
-    pass_through: bool,
+    **params: Any,
 ) -> int:
     """Record today's findings (after the configuration's suppressions) as a baseline: a small
     JSON file of their fingerprints, which survive temporary paths, line numbers and counts. With
@@ -1076,16 +1063,13 @@ def record_baseline(
 
     if config is not None and no_config:
         raise UsageError("--config and --no-config exclude each other: give one")
-    if pass_through and output == "-":
+    if params["pass_through"] and output == "-":
         raise UsageError(
             "--pass-through copies the log to standard output: write the baseline to a file "
             "with -o PATH"
         )
     settings = load(config, enabled=not no_config)
-    analysis = analysis_from_cli(
-        max_occurrences, build_glibc, go_version, go_module, binaries, pass_through
-    )
-    report = _analyse(logs, analysis, (output,))
+    report = _analyse(logs, analysis_from_params(params), (output,))
     report = suppress(report, settings.values.suppress, settings.file)
     write_output(baseline_json(report), output)
     where = "standard output" if output == "-" else output
@@ -1137,23 +1121,7 @@ class RunCommand(click.Command):
 @report_options
 @analysis_options
 @_boundary
-def run(
-    fmt: str | None,
-    outputs: tuple[str, ...],
-    fail_on: str,
-    targets: tuple[str, ...],
-    baseline: str | None,
-    repo_root: str | None,
-    summary: bool,
-    config: str | None,
-    no_config: bool,
-    color: bool | None,
-    max_occurrences: int,
-    build_glibc: str | None,
-    go_version: str | None,
-    go_module: str | None,
-    binaries: tuple[str, ...],
-) -> int:
+def run(**params: Any) -> int:
     """Run a build command, pass its output through as it comes, byte for byte (standard output
     to standard output, standard error to standard error), analyse that output at the same time,
     and write the report when the build has ended: to each --output (or the configuration's
@@ -1161,33 +1129,20 @@ def run(
     build's when it failed, else the gate's. Ctrl-C and SIGTERM reach the build; cgowarn waits
     for it and still writes the reports."""
     argv: list[str] = click.get_current_context().meta["cgowarn.run.argv"]
-    options = ReportOptions.from_cli(
-        fmt,
-        outputs,
-        fail_on,
-        color,
-        targets=targets,
-        config=config,
-        no_config=no_config,
-        baseline=baseline,
-        repo_root=repo_root,
-        summary=summary,
-    )
-    if options.paths == ("-",) and not outputs:
+    options = ReportOptions.from_params(params)
+    if options.paths == ("-",) and not params["outputs"]:
         # No report asked for anywhere: standard output is the build's, so the report goes to
         # standard error, after the build's output.
         spec = OutputSpec(options.outputs[0].fmt, STDERR)
-        color_on = spec.fmt is OutputFormat.TEXT and _use_color(color, sys.stderr)
+        color_on = spec.fmt is OutputFormat.TEXT and _use_color(params["color"], sys.stderr)
         options = dataclasses.replace(options, outputs=(spec,), color=color_on)
     known = distribution_ids()
     for name in options.targets:
         if known and name not in known:
             raise UsageError(f"unknown --target {name!r}; known: {', '.join(known)}")
-    _check_paths(options.paths, (), binaries, False, "-" in options.paths)
+    analysis = analysis_from_params(params, options.targets)
+    _check_paths(options.paths, (), analysis.binaries, False, "-" in options.paths)
     prior = options.read_baseline()  # before the build: a bad baseline fails at once
-    analysis = analysis_from_cli(
-        max_occurrences, build_glibc, go_version, go_module, binaries, False, options.targets
-    )
     return _run_build(argv, options, analysis, prior)
 
 
@@ -1272,37 +1227,14 @@ Examples:
 @click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
 @report_options
 @_boundary
-def inspect(
-    binaries: tuple[str, ...],
-    fmt: str | None,
-    outputs: tuple[str, ...],
-    fail_on: str,
-    targets: tuple[str, ...],
-    baseline: str | None,
-    config: str | None,
-    no_config: bool,
-    repo_root: str | None,
-    summary: bool,
-    color: bool | None,
-) -> int:
+def inspect(binaries: tuple[str, ...], **params: Any) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
     kernel (.note.ABI-tag, the cause of "FATAL: kernel too old"), the highest GLIBC_x.y a dynamic
     binary needs, the run-time footprint of a static glibc (NSS, dlopen, iconv, locales) and Go's
     embedded build settings."""
     from cgowarn.pipeline import AnalysisOptions
 
-    options = ReportOptions.from_cli(
-        fmt,
-        outputs,
-        fail_on,
-        color,
-        targets=targets,
-        config=config,
-        no_config=no_config,
-        baseline=baseline,
-        repo_root=repo_root,
-        summary=summary,
-    )
+    options = ReportOptions.from_params(params)
     analysis = AnalysisOptions(targets=options.targets, binaries=binaries)
     return _report(None, analysis, options)
 
@@ -1467,22 +1399,7 @@ def comment(
     report_url: str | None,
     dry_run: bool,
     verbose: bool,
-    fmt: str | None,
-    outputs: tuple[str, ...],
-    fail_on: str,
-    targets: tuple[str, ...],
-    baseline: str | None,
-    config: str | None,
-    no_config: bool,
-    repo_root: str | None,
-    summary: bool,
-    color: bool | None,
-    max_occurrences: int,
-    build_glibc: str | None,
-    go_version: str | None,
-    go_module: str | None,
-    binaries: tuple[str, ...],
-    pass_through: bool,
+    **params: Any,
 ) -> int:
     """Keep one comment on the pull request (GitHub) or merge request (GitLab) up to date with
     the report: created on the first run, edited in place when the findings change, left alone
@@ -1515,18 +1432,7 @@ def comment(
         delete_when_clean=delete_when_clean,
         report_url=report_url,
     )
-    options = ReportOptions.from_cli(
-        fmt,
-        outputs,
-        fail_on,
-        color,
-        targets=targets,
-        config=config,
-        no_config=no_config,
-        baseline=baseline,
-        repo_root=repo_root,
-        summary=summary,
-    )
+    options = ReportOptions.from_params(params)
     # Reports besides the comment only when asked for: not the default text on standard output.
     ctx = click.get_current_context()
     asked = any(
@@ -1535,7 +1441,7 @@ def comment(
     )
     if not asked and options.outputs == (OutputSpec(OutputFormat.TEXT, "-"),):
         options = replace(options, outputs=())
-    if dry_run and (pass_through or "-" in options.paths):
+    if dry_run and (params["pass_through"] or "-" in options.paths):
         raise UsageError(
             "--dry-run prints the comment on standard output: write reports and --pass-through "
             "elsewhere (-o PATH)"
@@ -1547,15 +1453,7 @@ def comment(
             _note(f"{found.reason}: nothing posted")
             return ExitCode.OK
         where = found
-    analysis = analysis_from_cli(
-        max_occurrences,
-        build_glibc,
-        go_version,
-        go_module,
-        binaries,
-        pass_through,
-        options.targets,
-    )
+    analysis = analysis_from_params(params, options.targets)
     document = options.read_baseline()
     report = _analyse(logs, analysis, (*options.paths, *(("-",) if dry_run else ())))
     report = options.apply_policy(report, document)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -200,7 +201,7 @@ class Api:
         status = response.status_code
         headers = response.headers
         after = _retry_after(headers.get("retry-after"))
-        if status in (403, 429):
+        if status in (HTTPStatus.FORBIDDEN, HTTPStatus.TOO_MANY_REQUESTS):
             if after is not None:
                 return after
             if headers.get("x-ratelimit-remaining") == "0":
@@ -209,7 +210,8 @@ class Api:
                     return max(0.0, reset - now()) + 1.0
             if "rate limit" in _api_message(response).lower():
                 return SECONDARY_WAIT
-            return BACKOFF * 2 ** (attempt - 1) if status == 429 else None
+            too_many = status == HTTPStatus.TOO_MANY_REQUESTS
+            return BACKOFF * 2 ** (attempt - 1) if too_many else None
         if status >= 500:
             return after if after is not None else BACKOFF * 2 ** (attempt - 1)
         return None
