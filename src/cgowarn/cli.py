@@ -339,6 +339,8 @@ class ReportOptions:
     """--repo-root, absolute; None: found when a format needs it (`repository_root`)."""
     summary: bool = False
     """--summary: also append the Markdown report to $GITHUB_STEP_SUMMARY."""
+    details: bool = False
+    """--details: the long text form."""
 
     @classmethod
     def from_cli(
@@ -353,6 +355,7 @@ class ReportOptions:
         baseline: str | None = None,
         repo_root: str | None = None,
         summary: bool = False,
+        details: bool = False,
     ) -> ReportOptions:
         """The options as given, with the configuration file (--config PATH, else the one found
         from the current directory up, unless --no-config) filling in every option the command
@@ -405,6 +408,7 @@ class ReportOptions:
             baseline=baseline,
             repo_root=os.path.abspath(repo_root) if repo_root else None,
             summary=summary,
+            details=details,
         )
 
     @property
@@ -582,6 +586,13 @@ def report_options(fn: F) -> F:
             help="Also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (the "
             "GitHub Actions job summary); when it is not set, say so on standard error.",
         ),
+        click.option(
+            "--details",
+            is_flag=True,
+            help="Text: every section in full (where each function comes from, what breaks, "
+            "what each fix costs, the other linker messages). Default: the answer, the table "
+            "of functions and one line per fix.",
+        ),
         config_options,
         click.option(
             "--color/--no-color",
@@ -598,6 +609,25 @@ def report_options(fn: F) -> F:
     for decorator in reversed(decorators):
         fn = decorator(fn)
     return fn
+
+
+FILE_WIDTH = 100
+"""Text written to a file, or piped, is wrapped at this width: it does not depend on the terminal
+that happened to run the command."""
+
+
+def text_width() -> int:
+    """The width to wrap text on standard output at: COLUMNS when set (as shells export it), else
+    the terminal's width when standard output is one, else FILE_WIDTH."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout
+    if stream is not None and stream.isatty():
+        return shutil.get_terminal_size((FILE_WIDTH, 24)).columns
+    return FILE_WIDTH
 
 
 def _use_color(choice: bool | None, stream: IO[str] | None = None) -> bool:
@@ -813,6 +843,8 @@ def write_reports(report: Report, options: ReportOptions) -> None:
             spec.fmt,
             RenderOptions(
                 color=options.color and spec.path in ("-", STDERR),
+                width=text_width() if spec.path in ("-", STDERR) else FILE_WIDTH,
+                details=options.details,
                 fail_on=fail_on,
                 repo_root=repo_root,
             ),
@@ -994,6 +1026,7 @@ def analyze(
     no_config: bool,
     repo_root: str | None,
     summary: bool,
+    details: bool,
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
@@ -1016,6 +1049,7 @@ def analyze(
         baseline=baseline,
         repo_root=repo_root,
         summary=summary,
+        details=details,
     )
     analysis = analysis_from_cli(
         max_occurrences,
@@ -1145,6 +1179,7 @@ def run(
     baseline: str | None,
     repo_root: str | None,
     summary: bool,
+    details: bool,
     config: str | None,
     no_config: bool,
     color: bool | None,
@@ -1172,6 +1207,7 @@ def run(
         baseline=baseline,
         repo_root=repo_root,
         summary=summary,
+        details=details,
     )
     if options.paths == ("-",) and not outputs:
         # No report asked for anywhere: standard output is the build's, so the report goes to
@@ -1283,6 +1319,7 @@ def inspect(
     no_config: bool,
     repo_root: str | None,
     summary: bool,
+    details: bool,
     color: bool | None,
 ) -> int:
     """Read ELF binaries without running them: static or dynamic, which C library, the minimum
@@ -1302,6 +1339,7 @@ def inspect(
         baseline=baseline,
         repo_root=repo_root,
         summary=summary,
+        details=details,
     )
     analysis = AnalysisOptions(targets=options.targets, binaries=binaries)
     return _report(None, analysis, options)
@@ -1476,6 +1514,7 @@ def comment(
     no_config: bool,
     repo_root: str | None,
     summary: bool,
+    details: bool,
     color: bool | None,
     max_occurrences: int,
     build_glibc: str | None,
@@ -1526,6 +1565,7 @@ def comment(
         baseline=baseline,
         repo_root=repo_root,
         summary=summary,
+        details=details,
     )
     # Reports besides the comment only when asked for: not the default text on standard output.
     ctx = click.get_current_context()
