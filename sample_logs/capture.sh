@@ -140,6 +140,8 @@ prep c-undef "gcc -c undef.c"
 for l in bfd gold lld mold; do
     cap c-undef-static-$l      c-undef "gcc -static -fuse-ld=$l -o undef undef.o"
 done
+prep c-libm "gcc -c libm.c"
+cap c-libm-static-bfd          c-libm "gcc -static -fuse-ld=bfd -o libm libm.o"
 if have_locale de_DE.UTF-8; then
     cap c-undef-static-bfd-de  c-undef "LANG=de_DE.UTF-8 LANGUAGE=de gcc -static -fuse-ld=bfd -o undef undef.o"
 else

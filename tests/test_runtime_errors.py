@@ -316,7 +316,8 @@ def test_a_run_time_failure_is_no_link_error_and_is_shown_first(cli: CliRunner) 
     assert crash["kind"] == "crash_sigsegv"
     code, text = run(cli, ["--no-color", log])
     assert text.index("What failed:") < text.index("What to do:")
-    assert "The program FAILS: 1 run-time failure" in text and "Link FAILED" not in text
+    assert text.splitlines()[2].startswith("Program: FAILS: Crash (SIGSEGV)")
+    assert "Link: OK" in text and "FAILED" not in text
     assert "Other linker messages" not in text  # the crash is shown once, with its advice
     code, md = run(cli, ["-f", "markdown", log])
     assert md.index("### What failed") < md.index("### What to do")

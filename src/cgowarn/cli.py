@@ -339,6 +339,8 @@ class ReportOptions:
     """--repo-root, absolute; None: found when a format needs it (`repository_root`)."""
     summary: bool = False
     """--summary: also append the Markdown report to $GITHUB_STEP_SUMMARY."""
+    details: bool = False
+    """--details: the long text form."""
 
     @classmethod
     def from_cli(
@@ -353,6 +355,7 @@ class ReportOptions:
         baseline: str | None = None,
         repo_root: str | None = None,
         summary: bool = False,
+        details: bool = False,
     ) -> ReportOptions:
         """The options as given, with the configuration file (--config PATH, else the one found
         from the current directory up, unless --no-config) filling in every option the command
@@ -405,6 +408,7 @@ class ReportOptions:
             baseline=baseline,
             repo_root=os.path.abspath(repo_root) if repo_root else None,
             summary=summary,
+            details=details,
         )
 
     @classmethod
@@ -421,6 +425,7 @@ class ReportOptions:
             baseline=params["baseline"],
             repo_root=params["repo_root"],
             summary=params["summary"],
+            details=params["details"],
         )
 
     @property
@@ -598,6 +603,13 @@ def report_options(fn: F) -> F:
             help="Also append the Markdown report to the file $GITHUB_STEP_SUMMARY names (the "
             "GitHub Actions job summary); when it is not set, say so on standard error.",
         ),
+        click.option(
+            "--details",
+            is_flag=True,
+            help="Text: every section in full (where each function comes from, what breaks, "
+            "what each fix costs, the other linker messages). Default: the answer, the table "
+            "of functions and one line per fix.",
+        ),
         config_options,
         click.option(
             "--color/--no-color",
@@ -614,6 +626,25 @@ def report_options(fn: F) -> F:
     for decorator in reversed(decorators):
         fn = decorator(fn)
     return fn
+
+
+FILE_WIDTH = 100
+"""Text written to a file, or piped, is wrapped at this width: it does not depend on the terminal
+that happened to run the command."""
+
+
+def text_width() -> int:
+    """The width to wrap text on standard output at: COLUMNS when set (as shells export it), else
+    the terminal's width when standard output is one, else FILE_WIDTH."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout
+    if stream is not None and stream.isatty():
+        return shutil.get_terminal_size((FILE_WIDTH, 24)).columns
+    return FILE_WIDTH
 
 
 def _use_color(choice: bool | None, stream: IO[str] | None = None) -> bool:
@@ -829,6 +860,8 @@ def write_reports(report: Report, options: ReportOptions) -> None:
             spec.fmt,
             RenderOptions(
                 color=options.color and spec.path in ("-", STDERR),
+                width=text_width() if spec.path in ("-", STDERR) else FILE_WIDTH,
+                details=options.details,
                 fail_on=fail_on,
                 repo_root=repo_root,
             ),

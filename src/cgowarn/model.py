@@ -164,6 +164,37 @@ class Diagnostic(_Frozen):
     )
 
 
+class LinkProblem(_Frozen):
+    """The link errors of one cause, grouped, with the advice that fits them: what to fix first
+    when a link failed."""
+
+    kind: Literal["libm", "undefined_reference", "missing_library", "link_failed", "other"] = Field(
+        description="libm: undefined references to glibc's math functions only (add -lm); "
+        "undefined_reference: other undefined references; missing_library: `cannot find -lX`; "
+        "link_failed: a driver's summary (collect2, `running gcc failed`) that the errors above "
+        "it explain; other: any other link error, as the knowledge base explains it."
+    )
+    title: str = Field(description="What the errors are, from the knowledge base.")
+    subjects: tuple[str, ...] = Field(
+        description="What they are about, distinct, in log order: symbols, or the library."
+    )
+    count: int = Field(description="How many error lines of the log are grouped here.")
+    message: str = Field(description="The first of them, as the log shows it.")
+    source: str = Field(description="The log.")
+    source_line: int = Field(description="1-based line of the first of them.")
+    advice: str = Field(description="What they mean and what to do.")
+    fix: str | None = Field(
+        None, description="The linker option or package that fixes them (-lm), when one does."
+    )
+    command: str | None = Field(None, description="A command to copy that applies the fix.")
+    packages: dict[str, str] = Field(
+        default_factory=dict,
+        description="For a missing library: the package that ships its static archive, per "
+        "distribution family (debian, alpine, rhel), or unknown.",
+    )
+    sources: tuple[str, ...] = Field((), description="Where the advice comes from.")
+
+
 class LinkUnit(_Frozen):
     """One link in the log: a Go package header, a cargo crate, a linker command, or the whole log."""
 
@@ -517,6 +548,11 @@ class Report(_Frozen):
         description="Findings grouped by feature; most severe first."
     )
     diagnostics: tuple[Diagnostic, ...] = Field(description="Other linker messages, in log order.")
+    link_problems: tuple[LinkProblem, ...] = Field(
+        (),
+        description="The link errors grouped by cause, with the fix that fits each: the causes "
+        "in log order, then the drivers' summaries.",
+    )
     links: tuple[LinkUnit, ...] = Field(description="Link units, in order of appearance.")
     recommendations: tuple[Recommendation, ...] = Field(description="Fixes, best first.")
     build: BuildInfo = Field(description="What the log reveals about the build.")

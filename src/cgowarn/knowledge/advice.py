@@ -74,7 +74,7 @@ def fixes_for_symbol(kb: KnowledgeBase, symbol: str) -> list[tuple[Fix, tuple[st
     return out
 
 
-def _default_go_command(kb: KnowledgeBase, build: BuildContext, origins: set[str]) -> GoCommand:
+def default_go_command(kb: KnowledgeBase, build: BuildContext, origins: set[str]) -> GoCommand:
     """The go build command to derive from when the log shows none: the one package the log shows
     being linked (else ./...), linked statically with the flags the code seen needs (-lm for a
     system libsqlite3.a)."""
@@ -152,7 +152,7 @@ def recommend(
     all_origins = {o for ids in origins.values() for o in ids}
     groups = {kb.group_of(f.category).id for f in findings}
     toolchains = build.toolchains
-    base = build.go_command or _default_go_command(kb, build, all_origins)
+    base = build.go_command or default_go_command(kb, build, all_origins)
     recs: list[tuple[int, Recommendation]] = []
     go_tags = kb.go_tags
 

@@ -35,12 +35,14 @@ from cgowarn.knowledge.models import (
     GlibcHint,
     GoTags,
     Group,
+    Libm,
     MessageFamily,
     MessagesFile,
     OriginRule,
     OriginsFile,
     PlatformsFile,
     Silence,
+    StaticArchive,
     Symbol,
     SymbolsFile,
 )
@@ -111,6 +113,16 @@ class KnowledgeBase:
     diagnostics: dict[str, DiagnosticPattern]
     silence: Silence
     """What a report says when its input cannot show glibc's warnings."""
+    libm: Libm
+    """glibc's math library: an undefined reference to one of its functions means -lm."""
+    archives: dict[str, StaticArchive]
+    """-l name -> the packages that ship its static archive."""
+    archive_sources: tuple[str, ...]
+    install: dict[str, str]
+    """Distribution family -> the command that installs a package."""
+    distribution_families: dict[str, str]
+    """Distribution family -> its name as a reader knows it (Debian/Ubuntu)."""
+    """Where the package names of `archives` come from."""
     platforms: PlatformsFile
     binary: BinaryFile
     glibc_hints: tuple[tuple[GlibcHint, tuple[tuple[str, Pattern], ...]], ...]
@@ -435,6 +447,12 @@ def _check(files: KnowledgeFiles) -> None:
         _compile("diagnostics.toml", rule.id, rule.pattern)
     for sl in diags.silent_linker:
         _compile("diagnostics.toml", sl.name, sl.pattern)
+    _index("diagnostics.toml", diags.archive, "library")
+    for a in diags.archive:
+        for family_id in a.packages:
+            _require(
+                "diagnostics.toml", a.library, "family", family_id, diags.static_archives.families
+            )
     for h in platforms.glibc_hint:
         for name in HINT_FIELDS:
             if (pat := getattr(h, name)) is not None:
@@ -494,6 +512,11 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         go_tags=fixes.go_tags,
         diagnostics={d.id: d for d in diags.diagnostic},
         silence=diags.silence,
+        libm=diags.libm,
+        archives={a.library: a for a in diags.archive},
+        archive_sources=diags.static_archives.sources,
+        install=diags.static_archives.install,
+        distribution_families=diags.static_archives.families,
         platforms=platforms,
         binary=files.binary,
         glibc_hints=tuple(

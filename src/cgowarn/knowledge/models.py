@@ -435,7 +435,49 @@ class Silence(_Entry):
     sources: tuple[str, ...]
 
 
+class Libm(_Entry):
+    """glibc's math library: functions whose undefined reference means a missing -lm."""
+
+    functions: tuple[str, ...] = Field(description="Base names, e.g. sin, pow.")
+    suffixes: tuple[str, ...] = Field(
+        description='The forms each base name has ("", f, l: double, float, long double).'
+    )
+    flag: str = Field(description="The linker option that adds the library: -lm.")
+    advice: str
+    c: str = Field(description="A C link command with the flag in its place.")
+    rust: str = Field(description="A Rust build with the flag passed to the linker.")
+    sources: tuple[str, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every function name: each base name in each of its forms."""
+        return frozenset(f + s for f in self.functions for s in self.suffixes)
+
+
+class StaticArchive(_Entry):
+    """Which package ships lib<library>.a, per distribution family ("unknown" when none is known)."""
+
+    library: str = Field(description="The name after -l: m for libm.a.")
+    packages: dict[str, str] = Field(
+        description="Distribution family (a key of [static_archives] families) -> the package, or "
+        "unknown."
+    )
+
+
+class StaticArchivesFile(_Entry):
+    families: dict[str, str] = Field(
+        description="Distribution family id -> its name as a reader knows it, in the order shown."
+    )
+    install: dict[str, str] = Field(
+        description="Distribution family -> the command that installs a package (apt-get install)."
+    )
+    sources: tuple[str, ...]
+
+
 class DiagnosticsFile(_Entry):
     diagnostic: tuple[DiagnosticPattern, ...]
     silent_linker: tuple[SilentLinker, ...]
     silence: Silence
+    libm: Libm
+    static_archives: StaticArchivesFile
+    archive: tuple[StaticArchive, ...]

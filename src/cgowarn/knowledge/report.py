@@ -12,6 +12,7 @@ from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.fingerprint import fingerprint
 from cgowarn.knowledge.advice import BuildContext, recommend
+from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import (
     build_info,
@@ -178,6 +179,17 @@ def build_report(
     )
     origins = {symbol: set(acc.origins) for symbol, acc in facts.findings.items()}
     notes = _input_notes(kb, facts, summary, toolchains)
+    context = BuildContext(
+        toolchains=toolchains,
+        go_command=facts.go_command,
+        go_version=go_version,
+        go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
+        cgo_packages=frozenset(facts.go_module.cgo_packages)
+        if facts.go_module is not None
+        else None
+        if facts.binary_cgo_packages is None
+        else frozenset(facts.binary_cgo_packages),
+    )
     return Report(
         notes=notes,
         tool_version=__version__,
@@ -187,22 +199,8 @@ def build_report(
         features=_features(kb, findings),
         diagnostics=tuple(diagnostics),
         links=links,
-        recommendations=recommend(
-            kb,
-            findings,
-            origins,
-            BuildContext(
-                toolchains=toolchains,
-                go_command=facts.go_command,
-                go_version=go_version,
-                go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
-                cgo_packages=frozenset(facts.go_module.cgo_packages)
-                if facts.go_module is not None
-                else None
-                if facts.binary_cgo_packages is None
-                else frozenset(facts.binary_cgo_packages),
-            ),
-        ),
+        recommendations=recommend(kb, findings, origins, context),
+        link_problems=link_problems(kb, diagnostics, context),
         build=build,
         binaries=tuple(facts.binaries),
         targets=tuple(verdicts),

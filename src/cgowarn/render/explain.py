@@ -141,18 +141,20 @@ def explain_symbol(kb: KnowledgeBase, name: str) -> str:
         "Why:",
         f"  {group.why}",
     ]
-    origins: dict[str, list[str]] = {}
+    # One entry per origin: several rules can recognise the same origin (by object, by function),
+    # each with or without a note; its name is said once, each distinct note once.
+    origins: dict[str, tuple[str, list[str]]] = {}
     for compiled in kb.origins:
         rule = compiled.rule
         if name in rule.symbols:
-            origins.setdefault(rule.id, [])
-            text = rule.name + (f": {rule.note}" if rule.note else "")
-            if text not in origins[rule.id]:
-                origins[rule.id].append(text)
+            _, notes = origins.setdefault(rule.id, (rule.name, []))
+            if rule.note and rule.note not in notes:
+                notes.append(rule.note)
     if origins:
         out += ["", "Known origins:"]
-        for oid, texts in origins.items():
-            out += [f"  - [{oid}] {text}" for text in texts]
+        for oid, (origin_name, notes) in origins.items():
+            out.append(f"  - [{oid}] {origin_name}" + (f": {notes[0]}" if notes else ""))
+            out += [f"    {note}" for note in notes[1:]]
     if not cat.static_only:
         out += [
             "",

@@ -15,6 +15,12 @@ class RenderOptions:
 
     color: bool = False
     """Use ANSI colours (text format only)."""
+    width: int = 100
+    """Wrap text output at this many columns (text format only): the terminal's width on a
+    terminal, else 100 (cli.text_width)."""
+    details: bool = False
+    """The long text form (--details): every section in full, not only the answer, the table and
+    one line per fix."""
     fail_on: Severity | None = Severity.HIGH
     """The gate (--fail-on): findings at or above it fail; None for `never`. JUnit marks them
     failed; the CI formats say which results fail the gate."""

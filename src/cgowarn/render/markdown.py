@@ -69,8 +69,17 @@ def _trim(view: View, limits: _Limits) -> tuple[View, str]:
         cut.append(f"{len(diagnostics) - limits.diagnostics} linker messages")
         omitted += len(diagnostics) - limits.diagnostics
         diagnostics = diagnostics[: limits.diagnostics]
+    problems = view.link_problems
+    if limits.diagnostics is not None and len(problems) > max(limits.diagnostics, 1):
+        kept = max(limits.diagnostics, 1)
+        cut.append(f"{len(problems) - kept} groups of link errors")
+        problems = problems[:kept]
     trimmed = replace(
-        view, findings=tuple(findings), diagnostics=diagnostics, diagnostics_omitted=omitted
+        view,
+        findings=tuple(findings),
+        diagnostics=diagnostics,
+        diagnostics_omitted=omitted,
+        link_problems=problems,
     )
     note = (
         "This report was shortened to fit a GitHub comment: "

@@ -236,7 +236,9 @@ def _where(o: Occurrence, links: dict[int, str]) -> str:
         parts.append(f"function {o.function}")
     if o.object:
         parts.append(f"object {o.object}")
-    parts.append(f"link unit {links.get(o.link, f'#{o.link}')}")
+    unit = links.get(o.link, f"#{o.link}")
+    # A binary read beside the logs has a unit of its own: it is named as a binary, not a link.
+    parts.append(unit if unit.startswith("binary ") else f"link {unit}")
     parts.append(f"log {o.source}:{o.source_line}")
     return visible(", ".join(parts))
 
@@ -295,7 +297,7 @@ def _finding(
     if f.count:
         seen = f"Seen in {_plural(f.count, 'warning line')}"
         if len(f.links) > 1:
-            seen += f", {_plural(len(f.links), 'link unit')}"
+            seen += f", {_plural(len(f.links), 'link')}"
     else:
         names = ", ".join(b.path for b in report.binaries) or "a binary"
         seen = visible(f"Seen in {names} (its symbols or link-warning sections), not in a log")
@@ -384,7 +386,7 @@ def _diagnostics(
             tags=(kind.value,),
         )
         seen = f"Seen {_plural(len(items), 'time')}; first at log {d.source}:{d.source_line}"
-        seen += f", link unit {links.get(d.link, f'#{d.link}')}."
+        seen += f", link {links.get(d.link, f'#{d.link}')}."
         results.append(
             Result(
                 rule=rule,
@@ -414,7 +416,7 @@ def results(report: Report, options: RenderOptions) -> tuple[Result, ...]:
     """The report's result rows: findings in report order (most severe first), then the
     diagnostics, run-time failures and link errors before other linker warnings."""
     locator = _Locator(options.repo_root)
-    links = {u.id: u.name for u in report.links}
+    links = {u.id: f"binary {u.name}" if u.kind == "binary" else u.name for u in report.links}
     rows = [_finding(report, f, locator, links, options.fail_on) for f in report.findings]
     order = {Kind.RUNTIME_FAILURE: 0, Kind.LINK_ERROR: 1, Kind.LINKER_WARNING: 2}
     rows += sorted(

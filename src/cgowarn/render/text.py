@@ -1,12 +1,19 @@
-"""Terminal text: compact, one line per function, coloured when asked."""
+"""Terminal text: the answer first, then the findings table and one line per fix; wrapped to the
+width asked for, each continuation under the item it belongs to; coloured only where the colour
+says something (severity, link status, a verdict). `--details` gives every section in full."""
 
 from __future__ import annotations
 
+import textwrap
+
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
-from cgowarn.render.view import build_view
+from cgowarn.render.view import AnswerLine, View, build_view
 
 _COLORS = {"high": "31", "medium": "33", "low": "36", "error": "31", "warning": "33"}
+_TONES = {"bad": "1;31", "warn": "33", "ok": "32"}
+MIN_WIDTH = 40
+"""Narrower terminals are wrapped as if this wide: below it, nothing reads well anyway."""
 
 
 def _paint(text: str, code: str, on: bool) -> str:
@@ -18,101 +25,222 @@ def _safe(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
+class _Page:
+    """The lines of the report, each wrapped to the width with a hanging indent."""
+
+    def __init__(self, width: int, color: bool) -> None:
+        self.width = max(width, MIN_WIDTH)
+        self.color = color
+        self.lines: list[str] = []
+
+    def add(self, text: str, indent: str = "", hang: str | None = None) -> list[str]:
+        """`text` wrapped: the first line at `indent`, the others at `hang` (indent + 2 spaces
+        by default). Returns the new lines' indexes' text, for painting."""
+        hang = indent + "  " if hang is None else hang
+        wrapped = textwrap.wrap(
+            _safe(text),
+            width=self.width,
+            initial_indent=indent,
+            subsequent_indent=hang,
+            break_on_hyphens=False,
+            break_long_words=False,  # a path or a symbol stays whole, to be found and copied
+        ) or [indent.rstrip()]
+        self.lines += wrapped
+        return wrapped
+
+    def paint_last(self, count: int, word: str, code: str) -> None:
+        """Colour the first `word` in the first of the last `count` lines."""
+        if not self.color or not code:
+            return
+        i = len(self.lines) - count
+        self.lines[i] = self.lines[i].replace(word, _paint(word, code, True), 1)
+
+    def command(self, cmd: str, indent: str) -> None:
+        """A shell command to copy: continued with ` \\` at unquoted spaces, so that it still runs
+        when pasted; a trailing comment goes on its own lines."""
+        tokens = _shell_tokens(_safe(cmd))
+        comment_at = next((i for i, t in enumerate(tokens) if t.startswith("#")), len(tokens))
+        code, comment = tokens[:comment_at], tokens[comment_at:]
+        line = f"{indent}$"
+        for token in code:
+            if len(line) + 1 + len(token) + 2 > self.width and not line.endswith("$"):
+                self.lines.append(line + " \\")
+                line = f"{indent}    {token}"
+            else:
+                line += f" {token}"
+        self.lines.append(line)
+        if comment:
+            text = " ".join(comment).lstrip("#").strip()
+            self.lines += textwrap.wrap(
+                text,
+                width=self.width,
+                initial_indent=f"{indent}  # ",
+                subsequent_indent=f"{indent}  # ",
+                break_on_hyphens=False,
+            )
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
+
+
+def _shell_tokens(cmd: str) -> list[str]:
+    """`cmd` split at the spaces outside quotes, the quotes kept."""
+    tokens: list[str] = []
+    current = ""
+    quote = ""
+    for ch in cmd:
+        if quote:
+            current += ch
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            current += ch
+        elif ch.isspace():
+            if current:
+                tokens.append(current)
+            current = ""
+        else:
+            current += ch
+    if current:
+        tokens.append(current)
+    return tokens
+
+
+def _answer(page: _Page, line: AnswerLine) -> None:
+    label = f"{line.label}:"
+    lines = page.add(f"{label} {line.text}", hang="    ")
+    page.paint_last(len(lines), label, _TONES.get(line.tone, ""))
+    for cmd in line.commands:
+        page.command(cmd, "    ")
+
+
+def _table(page: _Page, v: View) -> None:
+    width = max(len(f.symbol) for f in v.findings)
+    counts = max(len(f.count_label) for f in v.findings) if v.lines_column else 0
+    for f in v.findings:
+        mark = f"{f.baseline:<9} " if v.has_baseline else ""
+        count = f" {f.count_label:>{counts}}" if v.lines_column else ""
+        head = f"  {f.severity:<6} {mark}{_safe(f.symbol):<{width}}{count}  "
+        origin = f"  [{f.origins}]" if f.origins else ""
+        lines = page.add(head + f.feature + origin, hang=" " * min(len(head), page.width // 2))
+        page.paint_last(len(lines), f.severity, _COLORS[f.severity])
+
+
 def render(report: Report, options: RenderOptions) -> str:
     v = build_view(report)
-    c = options.color
-    out: list[str] = []
-    head = f"cgowarn: {v.title}."
-    out.append(_paint(head, "1", c))
-    link = _paint(v.link_line, "1;31", c) if v.failed else v.link_line
-    out.append(f"{link} {v.counts_line}.")
+    page = _Page(options.width, options.color)
+    page.add(f"cgowarn: {v.title}.")
+    for answer in v.answer:
+        _answer(page, answer)
     if v.baseline_line:
-        out.append(_safe(v.baseline_line))
-    out.append("")
+        page.add(v.baseline_line)
+    page.blank()
+    if v.link_problems:
+        page.add("Link errors, by cause:")
+        for i, p in enumerate(v.link_problems, 1):
+            page.add(f"{i}. {p.title}: {p.fix}.", indent="  ", hang="     ")
+            if options.details:
+                first = f"first at {p.log}: {p.message}" if p.message else f"at {p.log}"
+                page.add(first, indent="     ", hang="       ")
+                if p.advice:
+                    page.add(p.advice, indent="     ", hang="     ")
+            for cmd in p.commands:
+                page.command(cmd, "     ")
+        page.blank()
     if v.failures:
-        out.append(_paint("What failed:", "1;31", c))
+        lines = page.add("What failed:")
+        page.paint_last(len(lines), "What failed:", _TONES["bad"])
         for d in v.failures:
-            out.append(f"  {d.log}: {_safe(d.message)}")
-            out.append(f"    {d.title}. {d.advice}")
-        out.append("")
-    for target in v.targets:
-        of = f" ({_safe(target.subject)})" if target.subject else ""
-        head = f"On {target.name} ({target.platform}){of}: {target.verdict}."
-        out.append(_paint(head, "1;31", c) if target.starts == "no" else head)
-        out.append(f"  {target.reason}")
-        out += [f"  breaks: {b}" for b in target.breaks]
-        out.append(f"  fix: {target.fix}")
-        out.append("")
+            page.add(f"{d.log}: {d.message}", indent="  ", hang="    ")
+            page.add(f"{d.title}. {d.advice}" if options.details else d.title, indent="    ")
+        page.blank()
+    if options.details:
+        for target in v.targets:
+            of = f" ({target.subject})" if target.subject else ""
+            head = f"On {target.name} ({target.platform}){of}: {target.verdict}."
+            lines = page.add(head)
+            if target.starts == "no":
+                page.paint_last(len(lines), target.verdict, _TONES["bad"])
+            page.add(target.reason, indent="  ", hang="  ")
+            for broken in target.breaks:
+                page.add(f"breaks: {broken}", indent="  ", hang="    ")
+            page.add(f"fix: {target.fix}", indent="  ", hang="    ")
+            page.blank()
     for b in v.binaries:
-        out.append(f"Binary {_safe(b.path)}:")
-        out += [f"  {label}: {_safe(value)}" for label, value in b.facts]
+        page.add(f"Binary {b.path}:")
+        for label, value in b.facts:
+            page.add(f"{label}: {value}", indent="  ", hang="    ")
         if b.error:
-            out.append(f"  could not read: {_safe(b.error)}")
-        out.append("")
+            page.add(f"could not read: {b.error}", indent="  ", hang="    ")
+        page.blank()
     if v.findings:
-        width = max(len(f.symbol) for f in v.findings)
-        for f in v.findings:
-            sev = _paint(f"{f.severity:<6}", _COLORS[f.severity], c)
-            origin = f"  [{_safe(f.origins)}]" if f.origins else ""
-            mark = f"{f.baseline:<9} " if v.has_baseline else ""
-            out.append(
-                f"  {sev} {mark}{_safe(f.symbol):<{width}} {f.count_label:>7}  {f.feature}{origin}"
-            )
-        out.append("")
-        notes = [(f.symbol, n) for f in v.findings for n in f.notes]
-        if notes:
-            out.append("Where they come from:")
-            for symbol, note in notes:
-                out.append(f"  - {_safe(symbol)}: {note}")
-            out.append("")
-        out.append("What breaks at run time:")
-        for feat in v.features:
-            out.append(
-                f"  - {feat.feature} ({', '.join(_safe(s) for s in feat.symbols)}): {feat.breaks}"
-            )
-        out.append("")
+        page.add(f"Functions ({v.counts_line}):")
+        _table(page, v)
+        page.blank()
+        if options.details:
+            if v.origin_notes:
+                page.add("Where they come from:")
+                for n in v.origin_notes:
+                    page.add(f"- {n.symbols}: {n.note}", indent="  ", hang="    ")
+                page.blank()
+            page.add("What breaks at run time:")
+            for feat in v.features:
+                via = f" ({', '.join(feat.symbols)})" if feat.symbols else ""
+                page.add(f"- {feat.feature}{via}: {feat.breaks}", indent="  ", hang="    ")
+            page.blank()
     if v.suppressed:
-        out.append(f"{_safe(v.suppressed_line)}:")
+        page.add(f"{v.suppressed_line}:")
         for x in v.suppressed:
-            out.append(
-                f"  {_safe(x.symbol)} ({x.severity}, {x.lines_label}): {_safe(x.reason)} "
-                f"[{_safe(x.rule)}]"
+            page.add(
+                f"{x.symbol} ({x.severity}, {x.lines_label}): {x.reason} [{x.rule}]",
+                indent="  ",
+                hang="    ",
             )
-        out.append("")
+        page.blank()
     if v.recommendations:
-        out.append("What to do:")
+        page.add("What to do:")
         for i, r in enumerate(v.recommendations, 1):
-            out.append(f"  {i}. {r.title}")
+            page.add(f"{i}. {r.title}", indent="  ", hang="     ")
             if r.check:
-                out.append(f"       first: $ {r.check}")
-                out.append(f"       {r.check_when}")
-                out.append("       if it prints nothing:")
+                page.add("first:", indent="     ")
+                page.command(r.check, "     ")
+                page.add(r.check_when, indent="     ", hang="     ")
+                page.add("if it prints nothing:", indent="     ")
             for cmd in r.commands:
-                out.append(f"       $ {cmd}")
+                page.command(cmd, "     ")
             if r.otherwise:
-                out.append("       if it prints packages:")
-                out += [f"       $ {cmd}" for cmd in r.otherwise]
-            out.append(f"       removes: {', '.join(r.removes) or 'nothing'}")
-            if r.remaining:
-                out.append(f"       remaining: {', '.join(_safe(s) for s in r.remaining)}")
-            out.append(f"       cost: {r.cost}")
-            out.append(f"       minimum kernel: {r.kernel}")
-            out.append(f"       {r.known}")
-        out.append("")
-    if v.build:
-        out.append("The build:")
-        out += [f"  {line}" for line in v.build]
-        out.append("")
-    if v.diagnostics:
-        out.append("Other linker messages:")
+                page.add("if it prints packages:", indent="     ")
+                for cmd in r.otherwise:
+                    page.command(cmd, "     ")
+            if options.details:
+                page.add(f"removes: {', '.join(r.removes) or 'nothing'}", indent="     ")
+                if r.remaining:
+                    page.add(f"remaining: {', '.join(r.remaining)}", indent="     ")
+                page.add(f"cost: {r.cost}", indent="     ", hang="       ")
+                page.add(f"minimum kernel: {r.kernel}", indent="     ", hang="       ")
+                page.add(r.known, indent="     ", hang="     ")
+        page.blank()
+    if options.details and v.build:
+        page.add("The build:")
+        for line in v.build:
+            page.add(line, indent="  ", hang="    ")
+        page.blank()
+    if v.diagnostics and options.details:
+        page.add("Other linker messages:")
         for d in v.diagnostics:
-            sev = _paint(d.severity, _COLORS[d.severity], c)
-            out.append(f"  {sev} {d.log}: {_safe(d.message)}")
+            lines = page.add(f"{d.severity} {d.log}: {d.message}", indent="  ", hang="    ")
+            page.paint_last(len(lines), d.severity, _COLORS[d.severity])
         if v.diagnostics_omitted:
-            out.append(f"  ... and {v.diagnostics_omitted} more")
-        out.append("")
+            page.add(f"... and {v.diagnostics_omitted} more", indent="  ")
+        page.blank()
+    elif v.diagnostics and not v.link_problems:
+        page.add(f"Other linker messages: {len(v.diagnostics) + v.diagnostics_omitted}.")
     for note in v.notes:
-        out.append(f"Note: {note}")
-    if v.findings:
-        out.append("Details per function: cgowarn --format markdown (or html, json).")
-    return "\n".join(out).rstrip("\n") + "\n"
+        page.add(f"Note: {note}", hang="  ")
+    if not options.details and v.details_hint:
+        if page.lines and not page.lines[-1] and not v.notes:
+            page.lines.pop()  # the pointer belongs to the list of fixes above it
+        page.add(v.details_hint)
+    return "\n".join(page.lines).rstrip("\n") + "\n"

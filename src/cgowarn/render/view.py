@@ -5,13 +5,16 @@ Everything here is plain data; the templates and the text renderer only lay it o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from cgowarn.enums import LinkStatus
+from cgowarn.enums import LinkStatus, Severity
 from cgowarn.model import (
     BinaryInfo,
     Diagnostic,
+    FeatureSummary,
     Finding,
+    LinkProblem,
     Occurrence,
     Recommendation,
     Report,
@@ -104,7 +107,45 @@ class FeatureRow:
     severity: str
     breaks: str
     symbols: tuple[str, ...]
+    """The functions behind it; empty when the feature's own name already says which (dlopen)."""
     count: int
+
+
+@dataclass(frozen=True)
+class OriginNoteRow:
+    symbols: str
+    """The functions the note is about, joined: one note is said once, however many share it."""
+    note: str
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One line of the answer that opens every report."""
+
+    label: str
+    """Link, Run time, Next, On CentOS 6, ..."""
+    text: str
+    tone: str
+    """ok, bad, warn or "": what the text says, for colour."""
+    commands: tuple[str, ...] = ()
+    """Commands to copy, for the Next line."""
+
+
+@dataclass(frozen=True)
+class LinkProblemRow:
+    title: str
+    """What the errors are, with their count and subjects, in words."""
+    fix: str
+    """What to do, in a few words."""
+    advice: str
+    """What they mean, when it says more than `fix`; else empty."""
+    commands: tuple[str, ...]
+    """Commands that apply the fix, to copy."""
+    log: str
+    """Where the first of them is, `build.log:12`."""
+    message: str
+    """The first of them, as the log shows it, when the title does not already; else empty."""
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -135,6 +176,12 @@ class TargetRow:
 @dataclass(frozen=True)
 class View:
     title: str
+    answer: tuple[AnswerLine, ...]
+    """The short answer that opens every format: did it link (and if not, the first error and
+    its fix), what breaks at run time, the next step, and each target's verdict."""
+    link_problems: tuple[LinkProblemRow, ...]
+    """A failed link's errors grouped by cause, with the fix that fits: shown before the
+    findings."""
     link_line: str
     """Did the link work, in words."""
     failed: bool
@@ -142,6 +189,9 @@ class View:
     """What the log shows of the built program failing, with what it means: shown first."""
     counts_line: str
     findings: tuple[FindingRow, ...]
+    lines_column: bool
+    """Whether the findings table has a Lines column: not when only binaries were read."""
+    origin_notes: tuple[OriginNoteRow, ...]
     features: tuple[FeatureRow, ...]
     recommendations: tuple[RecommendationRow, ...]
     diagnostics: tuple[DiagnosticRow, ...]
@@ -160,6 +210,8 @@ class View:
     targets: tuple[TargetRow, ...]
     sources: str
     version: str
+    details_hint: str
+    """Where the long form is, for the short text report."""
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -343,6 +395,170 @@ def _build_lines(report: Report) -> tuple[str, ...]:
     return tuple(lines)
 
 
+SUBJECTS_SHOWN = 6
+"""Symbols named in a link problem's title; the count says how many there are."""
+
+
+DETAILS_HINT = (
+    "Details (origins, what breaks, what each fix costs): cgowarn --details, or --format html."
+)
+
+
+_PLAIN_NAME = re.compile(r"[\w.+@~:-]+")
+_PLAIN_PATH = re.compile(r"[\w./+@~:-]+")
+UNUSUAL_NAME = "a name with unusual characters (see the message)"
+
+
+def _plain(name: str) -> str:
+    """A symbol or library name from the log, put into a sentence only when it is a plain name:
+    anything else stays in the message, which every format shows as log text (in code)."""
+    return name if _PLAIN_NAME.fullmatch(name) else UNUSUAL_NAME
+
+
+def _names(items: tuple[str, ...]) -> str:
+    items = tuple(dict.fromkeys(_plain(i) for i in items))
+    more = len(items) - SUBJECTS_SHOWN
+    return ", ".join(items[:SUBJECTS_SHOWN]) + (f" and {more} more" if more > 0 else "")
+
+
+def _link_problem(p: LinkProblem) -> LinkProblemRow:
+    if p.kind == "libm":
+        title = (
+            f"{_plural(p.count, 'undefined reference')} to libm functions ({_names(p.subjects)})"
+        )
+        fix = f"add {p.fix} to the link"
+    elif p.kind == "undefined_reference":
+        title = _plural(p.count, "undefined reference")
+        fix = f"add the library that defines {_names(p.subjects)} to the link"
+    elif p.kind == "missing_library":
+        lib = _plain(p.subjects[0]) if p.subjects else UNUSUAL_NAME
+        if lib == UNUSUAL_NAME:
+            title = "cannot find a library given with -l (its static archive is missing)"
+            lib = "X"
+        else:
+            title = f"cannot find -l{lib} (the static archive lib{lib}.a is missing)"
+        known = [f"{family} {pkg}" for family, pkg in p.packages.items() if pkg != "unknown"]
+        unknown = [family for family, pkg in p.packages.items() if pkg == "unknown"]
+        if known:
+            fix = (
+                "install "
+                + ", ".join(known)
+                + (f" (unknown for {', '.join(unknown)})" if unknown else "")
+            )
+        else:
+            fix = f"install lib{lib}.a (no package that ships it is known to cgowarn), or drop -l{lib}"
+    elif p.kind == "link_failed":
+        title = p.message
+        fix = p.advice[:1].lower() + p.advice[1:].rstrip(".")
+    else:
+        title = p.title + (f": {_plain(p.subjects[0])}" if p.subjects else "")
+        fix = "see the message"
+    summary = p.kind == "link_failed"
+    return LinkProblemRow(
+        title=title,
+        fix=fix,
+        advice="" if summary else p.advice,
+        commands=(p.command,) if p.command else (),
+        log=f"{p.source}:{p.source_line}",
+        message="" if summary else p.message,
+        sources=p.sources,
+    )
+
+
+def _answer(
+    report: Report, problems: tuple[LinkProblemRow, ...], targets: tuple[TargetRow, ...]
+) -> tuple[AnswerLine, ...]:
+    s = report.summary
+    out: list[AnswerLine] = []
+    if report.sources:
+        if s.link_status is LinkStatus.FAILED:
+            first = problems[0] if problems else None
+            text = (
+                f"FAILED: {first.title}: {first.fix}." if first else "FAILED: see the errors below."
+            )
+            out.append(AnswerLine("Link", text, "bad"))
+        else:
+            out.append(AnswerLine("Link", "OK: no link errors in the log.", "ok"))
+    for b in report.binaries:
+        facts = ", ".join(x for x in (b.linkage, b.libc if b.libc != "unknown" else "") if x)
+        path = b.path if _PLAIN_PATH.fullmatch(b.path) else UNUSUAL_NAME
+        out.append(AnswerLine("Binary", f"{path}: {facts or 'not readable'}.", ""))
+    failures = [d for d in report.diagnostics if d.failure]
+    if s.failures:
+        first_failure = f": {failures[0].title} ({failures[0].source}:{failures[0].source_line})"
+        out.append(
+            AnswerLine(
+                "Program",
+                f"FAILS{first_failure if failures else ''}.",
+                "bad",
+            )
+        )
+    runtime = [f for f in report.findings if f.static_only and f.glibc]
+    rest = [f for f in report.findings if not (f.static_only and f.glibc)]
+    if report.findings:
+        features = list(
+            dict.fromkeys(
+                x.feature for x in report.features for f in runtime if f.category == x.category
+            )
+        )
+        others = list(
+            dict.fromkeys(
+                x.feature for x in report.features for f in rest if f.category == x.category
+            )
+        )
+        if runtime:
+            n, total = len(runtime), len(report.findings)
+            if n == total:
+                share, verb = (f"all {n} functions", "need") if n > 1 else ("the function", "needs")
+            else:
+                share, verb = f"{n} of {total} functions", "needs" if n == 1 else "need"
+            text = f"{share} {verb} the host's glibc: " + "; ".join(features) + "."
+        else:
+            text = f"nothing needs the host's glibc; {_plural(len(rest), 'function')} warned about."
+        if runtime and rest:
+            text += f" Also: {'; '.join(others)}."
+        elif not runtime:
+            text = text.rstrip(".") + f": {'; '.join(others)}."
+        worst = max(f.severity.rank for f in report.findings)
+        tone = "bad" if runtime and worst >= Severity.HIGH.rank else "warn"
+        out.append(AnswerLine("Run time", text, tone))
+    elif not failures:
+        out.append(AnswerLine("Run time", "no glibc link warnings found.", "ok"))
+    if s.link_status is LinkStatus.FAILED and problems and problems[0].commands:
+        out.append(
+            AnswerLine(
+                "Next",
+                problems[0].fix[0].upper() + problems[0].fix[1:] + ".",
+                "",
+                problems[0].commands,
+            )
+        )
+    elif s.link_status is LinkStatus.FAILED and problems:
+        out.append(AnswerLine("Next", problems[0].fix[0].upper() + problems[0].fix[1:] + ".", ""))
+    elif report.recommendations:
+        r = report.recommendations[0]
+        if r.check is not None:
+            out.append(
+                AnswerLine(
+                    "Next",
+                    f"{r.title}. First run the check ({r.check.explanation.rstrip('.')}); if it "
+                    "prints nothing, the command after it.",
+                    "",
+                    (r.check.command, *r.commands),
+                )
+            )
+        else:
+            out.append(AnswerLine("Next", r.title + ".", "", r.commands))
+    tones = {"yes": "ok", "no": "bad", "unknown": "warn"}
+    for t in targets:
+        subject = t.subject if _PLAIN_PATH.fullmatch(t.subject) else UNUSUAL_NAME
+        of = f" ({subject})" if t.subject else ""
+        out.append(
+            AnswerLine(f"On {t.name}{of}", f"{t.verdict}: {t.reason}", tones.get(t.starts, ""))
+        )
+    return tuple(out)
+
+
 FIXED_SHOWN = 20
 """Fixed functions named in the baseline line; the JSON report lists them all."""
 
@@ -381,16 +597,40 @@ def _unused(u: UnusedSuppression) -> str:
     )
 
 
+def _feature(x: FeatureSummary) -> FeatureRow:
+    # "Loading shared libraries and plugins (dlopen)" already names dlopen: no "(dlopen) (dlopen)".
+    named = x.feature.endswith(")") and set(x.symbols) <= set(
+        x.feature.rsplit("(", 1)[-1].rstrip(")").replace(",", " ").split()
+    )
+    return FeatureRow(x.feature, x.severity.value, x.breaks, () if named else x.symbols, x.count)
+
+
+def _origin_notes(findings: tuple[FindingRow, ...]) -> tuple[OriginNoteRow, ...]:
+    """Each note once, with the functions it is about (a Rust std note covers several)."""
+    by_note: dict[str, list[str]] = {}
+    for f in findings:
+        for n in f.notes:
+            by_note.setdefault(n, []).append(f.symbol)
+    return tuple(OriginNoteRow(", ".join(symbols), note) for note, symbols in by_note.items())
+
+
 def build_view(report: Report) -> View:
     s = report.summary
     failed = s.link_status is LinkStatus.FAILED
     others = sum(1 for f in report.findings if not f.glibc)
     glibc = s.distinct_functions - others
+    in_log = sum(1 for f in report.findings if f.glibc and f.count) + s.findings_omitted
+    in_binary = glibc - in_log
     if glibc:
         runtime = sum(1 for f in report.findings if f.static_only)
-        title = f"{_plural(glibc, 'glibc function')} " + (
-            "warned about" if report.sources else "linked in"
-        )
+        if report.sources and in_log:
+            title = f"{_plural(in_log, 'glibc function')} warned about in the log"
+            if in_binary:
+                title += f", {in_binary} more seen only in the {'binaries' if len(report.binaries) > 1 else 'binary'}"
+        elif report.sources:
+            title = f"no glibc warnings in the log; {_plural(glibc, 'glibc function')} seen in the {'binaries' if len(report.binaries) > 1 else 'binary'}"
+        else:
+            title = f"{_plural(glibc, 'glibc function')} linked into the {'binaries' if len(report.binaries) > 1 else 'binary'}"
         if runtime:
             title += (
                 f"; {runtime} {'needs' if runtime == 1 else 'need'} the host's glibc at run time"
@@ -399,6 +639,7 @@ def build_view(report: Report) -> View:
         title = f"No glibc link warnings besides {_plural(s.suppressed, 'suppressed function')}"
     else:
         title = "No glibc link warnings found"
+    title = title[0].upper() + title[1:]
     if others:
         title += f"; {_plural(others, 'link warning')} of other libraries"
     if s.failures:
@@ -416,7 +657,11 @@ def build_view(report: Report) -> View:
         f"low {s.by_severity.get('low', 0)}"
     )
     if report.sources:
-        counts_line = f"{_plural(s.warning_lines, 'warning line')}, {_plural(len(report.links), 'link unit')}, {severities}"
+        # A binary read beside the logs is a unit of the report, not a link the log shows.
+        links = sum(1 for u in report.links if u.kind != "binary") + s.links_omitted
+        counts_line = (
+            f"{_plural(s.warning_lines, 'warning line')}, {_plural(links, 'link')}, {severities}"
+        )
     else:
         counts_line = severities
     if s.suppressed:
@@ -431,7 +676,7 @@ def build_view(report: Report) -> View:
         )
     if s.links_omitted:
         notes.append(
-            f"Only the first {len(report.links)} link units are listed; {s.links_omitted} more were counted."
+            f"Only the first {len(report.links)} links are listed; {s.links_omitted} more were counted."
         )
     omitted = [f for f in report.findings if f.occurrences_omitted]
     if omitted:
@@ -439,35 +684,40 @@ def build_view(report: Report) -> View:
             f"Only the first {report.max_occurrences} occurrences of a function are shown; "
             f"counts are exact."
         )
+    findings = tuple(_finding(f) for f in report.findings)
+    targets = tuple(
+        TargetRow(
+            name=x.name.replace(" (musl)", ""),
+            subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
+            platform=f"glibc {x.glibc}, kernel {x.kernel}"
+            if x.libc == "glibc"
+            else "musl, the host's kernel",
+            starts=x.starts,
+            verdict=VERDICTS[x.starts],
+            reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
+            breaks=x.breaks,
+            fix=x.fix,
+        )
+        for x in report.targets
+    )
+    problems = tuple(_link_problem(p) for p in report.link_problems)
     return visible_fields(
         View(
+            answer=_answer(report, problems, targets),
+            link_problems=problems,
+            lines_column=bool(report.sources),
+            origin_notes=_origin_notes(findings),
+            details_hint=DETAILS_HINT if findings or report.recommendations else "",
             binaries=tuple(_binary(b) for b in report.binaries),
             build=_build_lines(report),
-            targets=tuple(
-                TargetRow(
-                    name=x.name.replace(" (musl)", ""),
-                    subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
-                    platform=f"glibc {x.glibc}, kernel {x.kernel}"
-                    if x.libc == "glibc"
-                    else "musl, the host's kernel",
-                    starts=x.starts,
-                    verdict=VERDICTS[x.starts],
-                    reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
-                    breaks=x.breaks,
-                    fix=x.fix,
-                )
-                for x in report.targets
-            ),
+            targets=targets,
             title=title,
             link_line=link_line,
             failed=failed or bool(s.failures),
             failures=tuple(_diagnostic(d) for d in report.diagnostics if d.failure),
             counts_line=counts_line,
-            findings=tuple(_finding(f) for f in report.findings),
-            features=tuple(
-                FeatureRow(x.feature, x.severity.value, x.breaks, x.symbols, x.count)
-                for x in report.features
-            ),
+            findings=findings,
+            features=tuple(_feature(x) for x in report.features),
             recommendations=tuple(_recommendation(r) for r in report.recommendations),
             diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
             diagnostics_omitted=s.diagnostics_omitted,

@@ -1,0 +1,140 @@
+"""A failed link's errors grouped by cause, with the advice that fits them: undefined references to
+libm's functions mean -lm, `cannot find -lX` means a missing libX.a (and which package ships it),
+and a driver's summary (collect2, Go's `running gcc failed`) means "see the errors above it".
+
+The causes come first, in log order; the summaries last, since they only say that a link failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cgowarn.enums import DiagnosticSeverity, Toolchain
+from cgowarn.knowledge.advice import BuildContext, default_go_command
+from cgowarn.knowledge.loader import KnowledgeBase
+from cgowarn.model import Diagnostic, LinkProblem
+
+UNDEFINED = frozenset({"undefined_reference", "more_undefined_references"})
+MISSING_LIBRARY = "cannot_find_library"
+SUMMARIES = frozenset(
+    {"collect2", "compiler_link_failed", "go_running_gcc_failed", "rust_linking_failed"}
+)
+"""Diagnostics that only say a link failed: the errors around them say why."""
+
+
+def _libm_command(kb: KnowledgeBase, build: BuildContext) -> str:
+    """The build with -lm in its place, for the toolchain the log shows."""
+    libm = kb.libm
+    if Toolchain.GO in build.toolchains:
+        base = build.go_command or default_go_command(kb, build, set())
+        return base.static_external().with_extldflags([libm.flag]).render()
+    if Toolchain.RUST in build.toolchains:
+        return libm.rust
+    return libm.c
+
+
+def _problem(first: Diagnostic, **fields: object) -> LinkProblem:
+    values: dict[str, object] = {
+        "title": first.title,
+        "message": first.message,
+        "source": first.source,
+        "source_line": first.source_line,
+        "advice": first.advice,
+        **fields,
+    }
+    return LinkProblem.model_validate(values)
+
+
+def link_problems(
+    kb: KnowledgeBase, diagnostics: Sequence[Diagnostic], build: BuildContext
+) -> tuple[LinkProblem, ...]:
+    """The link errors among `diagnostics`, grouped by cause (see the module's docstring)."""
+    errors = [d for d in diagnostics if d.severity is DiagnosticSeverity.ERROR and not d.failure]
+    undefined = [d for d in errors if d.kind in UNDEFINED]
+    libm_names = kb.libm.names
+    subjects = list(dict.fromkeys(d.subject or "" for d in undefined))
+    math = [d for d in undefined if d.subject in libm_names]
+    other_undefined = [d for d in undefined if d.subject not in libm_names]
+    causes: list[tuple[int, LinkProblem]] = []
+    if math:
+        names = [s for s in subjects if s in libm_names]
+        causes.append(
+            (
+                math[0].source_line,
+                _problem(
+                    math[0],
+                    kind="libm",
+                    subjects=tuple(names),
+                    count=len(math),
+                    advice=kb.libm.advice,
+                    fix=kb.libm.flag,
+                    command=_libm_command(kb, build),
+                    sources=kb.libm.sources,
+                ),
+            )
+        )
+    if other_undefined:
+        first = other_undefined[0]
+        causes.append(
+            (
+                first.source_line,
+                _problem(
+                    first,
+                    kind="undefined_reference",
+                    subjects=tuple(s for s in subjects if s and s not in libm_names),
+                    count=len(other_undefined),
+                    sources=(kb.diagnostics[first.kind].source,),
+                ),
+            )
+        )
+    libraries: dict[str, list[Diagnostic]] = {}
+    for d in errors:
+        if d.kind == MISSING_LIBRARY:
+            libraries.setdefault(d.subject or "", []).append(d)
+    for library, items in libraries.items():
+        archive = kb.archives.get(library)
+        packages = {
+            label: archive.packages.get(family, "unknown") if archive else "unknown"
+            for family, label in kb.distribution_families.items()
+        }
+        known = [
+            (family, archive.packages[family])
+            for family in kb.distribution_families
+            if archive and archive.packages.get(family, "unknown") != "unknown"
+        ]
+        causes.append(
+            (
+                items[0].source_line,
+                _problem(
+                    items[0],
+                    kind="missing_library",
+                    subjects=(library,),
+                    count=len(items),
+                    fix=known[0][1] if known else None,
+                    command=f"{kb.install[known[0][0]]} {known[0][1]}" if known else None,
+                    packages=packages,
+                    sources=(kb.diagnostics[MISSING_LIBRARY].source, *kb.archive_sources)
+                    if archive
+                    else (kb.diagnostics[MISSING_LIBRARY].source,),
+                ),
+            )
+        )
+    others: dict[tuple[str, str], list[Diagnostic]] = {}
+    for d in errors:
+        if d.kind not in UNDEFINED and d.kind != MISSING_LIBRARY:
+            others.setdefault((d.kind, d.subject or ""), []).append(d)
+    summaries = []
+    for (kind, subject), items in others.items():
+        problem = _problem(
+            items[0],
+            kind="link_failed" if kind in SUMMARIES else "other",
+            subjects=(subject,) if subject and kind not in SUMMARIES else (),
+            count=len(items),
+            sources=(kb.diagnostics[kind].source,),
+        )
+        if kind in SUMMARIES:
+            summaries.append(problem)
+        else:
+            causes.append((items[0].source_line, problem))
+    causes.sort(key=lambda c: c[0])
+    return tuple(p for _, p in causes) + tuple(summaries)
