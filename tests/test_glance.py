@@ -49,10 +49,17 @@ def test_the_seed_log_fits_one_screen_of_100_columns() -> None:
     assert max(len(line) for line in lines) <= 100
 
 
+def _opening(out: str, fmt: OutputFormat, lines: int) -> str:
+    """The first lines a reader sees: of the page's body for HTML (after its style sheet)."""
+    if fmt is OutputFormat.HTML:
+        return head(out.split("<h1>", 1)[-1], 30)
+    return head(out, lines)
+
+
 @pytest.mark.parametrize("fmt", [OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML])
 def test_every_format_opens_with_link_status_hazards_and_the_command(fmt: OutputFormat) -> None:
     out = report_of(SEED, fmt)
-    first = head(out, 14 if fmt is not OutputFormat.HTML else 80).split("<h1>")[-1]
+    first = _opening(out, fmt, 14)
     assert "Link:" in first and "OK" in first
     assert "7 of 8 functions need the host" in first
     assert "go build -tags netgo,osusergo,sqlite_omit_load_extension" in first.replace("\\\n", "")
@@ -67,7 +74,7 @@ def test_a_target_verdict_is_in_the_answer() -> None:
 @pytest.mark.parametrize("fmt", [OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML])
 def test_a_failed_link_names_its_error_and_fix_first(fmt: OutputFormat) -> None:
     out = report_of(MISSING_LM, fmt)
-    first = head(out, 8 if fmt is not OutputFormat.HTML else 80).split("<h1>")[-1]
+    first = _opening(out, fmt, 8)
     assert "FAILED: 23 undefined references to libm functions (log, trunc, exp" in first
     assert "add -lm to the link" in first
     assert "-extldflags &#34;-static -lm&#34;" in first or '-extldflags "-static -lm"' in first

@@ -153,7 +153,9 @@ def open_page(browser: Browser, html: str, directory: Path, width: int = 1280) -
                 text: document.body.innerText,
                 elements: Object.fromEntries(
                     ['script', 'img', 'svg', 'iframe', 'object', 'embed', 'video', 'link', 'base',
-                     'form', 'style', 'meta[http-equiv="refresh"]', 'details', 'summary', 'a']
+                     'form', 'style', 'meta[http-equiv="refresh"]', 'details', 'summary', 'a',
+                     'svg.flow', 'svg.matrix', 'foreignObject', 'use', 'image', 'animate', 'set',
+                     '[style]']
                     .map(s => [s, document.querySelectorAll(s).length])),
                 bodyDisplay: getComputedStyle(document.body).display,
                 bodyMaxWidth: getComputedStyle(document.body).maxWidth,
@@ -217,9 +219,13 @@ def test_hostile_report_runs_nothing_fetches_nothing_and_shows_everything(
     assert page.violations == [] and page.console == []
     # The page's own style sheet applies (its hash is the one the policy allows).
     assert page.body_max_width == "1152px" and page.body_display == "block"
-    # Nothing but the page's own elements: one style sheet, the details of each function.
-    for tag in ("script", "img", "svg", "iframe", "object", "embed", "video", "link", "base"):
+    # Nothing but the page's own elements: one style sheet, the details of each function, the two
+    # pictures (where the warnings come from; the target matrix).
+    for tag in ("script", "img", "iframe", "object", "embed", "video", "link", "base"):
         assert page.elements[tag] == 0, tag
+    for tag in ("foreignObject", "use", "image", "animate", "set", "[style]"):
+        assert page.elements[tag] == 0, tag
+    assert page.elements["svg"] == page.elements["svg.flow"] + page.elements["svg.matrix"] == 2
     assert page.elements["form"] == page.elements['meta[http-equiv="refresh"]'] == 0
     assert page.elements["style"] == 1
     assert page.elements["details"] == page.elements["summary"] == hostile.functions

@@ -354,6 +354,11 @@ class TargetVerdict(_Frozen):
         None, description="When it cannot be told: how to find out from the binary."
     )
     breaks: tuple[str, ...] = Field(description="Features that break there, in plain words.")
+    broken: tuple[str, ...] = Field(
+        (),
+        description="Category ids (as in Report.features) of the features that break there, "
+        "sorted: the same features the sentences in breaks name.",
+    )
     fix: str = Field(description="The fix that fits this target.")
     sources: tuple[str, ...] = Field(description="Where the target facts come from.")
 

@@ -594,6 +594,12 @@ def evaluate(
     runtime = [f for f in findings if f.static_only]
     j = _judge(kb, target, subject)
     breaks = _breaks(kb, target, subject, runtime) if j.starts != "no" else ()
+    # The features _breaks words: every run-time finding whose needs it weighs.
+    broken = sorted(
+        {f.category for f in runtime if kb.group_of(f.category).runtime is not None}
+        if breaks
+        else ()
+    )
     nss = any(kb.group_of(f.category).runtime is Runtime.NSS for f in runtime)
     sources = list(target.sources)
     if target.glibc_floor_source:
@@ -611,6 +617,7 @@ def evaluate(
         needs_glibc=j.needs_glibc,
         how_to_know=j.how_to_know,
         breaks=breaks,
+        broken=tuple(broken),
         fix=_fix(kb, target, subject, j, breaks, nss),
         sources=tuple(dict.fromkeys(sources)),
     )

@@ -171,6 +171,36 @@ class TargetRow:
     """Why, and for an unknown verdict how to find out."""
     breaks: tuple[str, ...]
     fix: str
+    cells: tuple[str, ...]
+    """One per View.matrix_features: `breaks` or `works`; `n/a` where the binary does not
+    start."""
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    """One band of the picture of where the warnings come from: the warning lines of one function
+    that one origin pulled in, and the feature that breaks because of them."""
+
+    origin: str
+    symbol: str
+    feature: str
+    severity: str
+    """The function's severity."""
+    feature_severity: str
+    weight: float
+    """Warning lines, the function's split among its origins as its shown occurrences are; a
+    function that only a binary shows counts as one."""
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The picture's bands, the largest first, with what did not fit merged into "N more" nodes."""
+
+    rows: tuple[FlowRow, ...]
+    origins_more: int
+    """Origins merged into the "more origins" node; 0 when every origin has its own."""
+    functions_more: int
+    features_more: int
 
 
 @dataclass(frozen=True)
@@ -208,6 +238,9 @@ class View:
     """What the log reveals about the build, one sentence each."""
     binaries: tuple[BinaryRow, ...]
     targets: tuple[TargetRow, ...]
+    matrix_features: tuple[str, ...]
+    """The features the target matrix shows: those that need the host's glibc at run time."""
+    flow: Flow
     sources: str
     version: str
     details_hint: str
@@ -614,6 +647,71 @@ def _origin_notes(findings: tuple[FindingRow, ...]) -> tuple[OriginNoteRow, ...]
     return tuple(OriginNoteRow(", ".join(symbols), note) for note, symbols in by_note.items())
 
 
+FLOW_ORIGINS = 8
+FLOW_FUNCTIONS = 12
+FLOW_FEATURES = 8
+"""The most nodes a column of the picture shows; the rest share one "N more" node."""
+MATRIX_FEATURES = 10
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _more(n: int, what: str) -> str:
+    return f"{n} more {what}"
+
+
+def _flow(findings: tuple[FindingRow, ...], features: tuple[FeatureRow, ...]) -> Flow:
+    feature_severity = {x.feature: x.severity for x in features}
+    rows: dict[tuple[str, str, str], tuple[str, str, float]] = {}
+    for f in findings:
+        total = float(f.count or 1)
+        origins: dict[str, int] = {}
+        for o in f.occurrences:
+            origins[o.origin] = origins.get(o.origin, 0) + 1
+        shown = sum(origins.values())
+        feature = f.feature
+        for origin, n in (origins or {"(origin not known)": 1}).items():
+            key = (origin, f.symbol, feature)
+            sev = feature_severity.get(feature.removesuffix(UNKNOWN_FUNCTION), f.severity)
+            rows[key] = (f.severity, sev, total * n / max(shown, 1))
+
+    def top(index: int, limit: int, what: str) -> tuple[dict[str, str], int]:
+        totals: dict[str, float] = {}
+        ranks: dict[str, int] = {}
+        for key, (sev, _, w) in rows.items():
+            totals[key[index]] = totals.get(key[index], 0.0) + w
+            ranks[key[index]] = min(ranks.get(key[index], 9), SEVERITY_RANK.get(sev, 3))
+        order = sorted(totals, key=lambda k: (ranks[k], -totals[k], k))
+        if len(order) <= limit:
+            return {k: k for k in order}, 0
+        more = len(order) - limit + 1
+        label = _more(more, what)
+        return {k: (k if i < limit - 1 else label) for i, k in enumerate(order)}, more
+
+    origin_of, origins_more = top(0, FLOW_ORIGINS, "origins")
+    symbol_of, functions_more = top(1, FLOW_FUNCTIONS, "functions")
+    feature_of, features_more = top(2, FLOW_FEATURES, "features")
+    merged: dict[tuple[str, str, str], tuple[str, str, float]] = {}
+    for (origin, symbol, feature), (sev, fsev, w) in rows.items():
+        key = (origin_of[origin], symbol_of[symbol], feature_of[feature])
+        if key in merged:
+            old_sev, old_fsev, old_w = merged[key]
+            sev = min(sev, old_sev, key=lambda s: SEVERITY_RANK.get(s, 3))
+            fsev = min(fsev, old_fsev, key=lambda s: SEVERITY_RANK.get(s, 3))
+            w += old_w
+        merged[key] = (sev, fsev, w)
+    return Flow(
+        rows=tuple(
+            FlowRow(origin, symbol, feature, sev, fsev, round(w, 6))
+            for (origin, symbol, feature), (sev, fsev, w) in sorted(
+                merged.items(), key=lambda item: (-item[1][2], item[0])
+            )
+        ),
+        origins_more=origins_more,
+        functions_more=functions_more,
+        features_more=features_more,
+    )
+
+
 def build_view(report: Report) -> View:
     s = report.summary
     failed = s.link_status is LinkStatus.FAILED
@@ -685,6 +783,9 @@ def build_view(report: Report) -> View:
             f"counts are exact."
         )
     findings = tuple(_finding(f) for f in report.findings)
+    features = tuple(_feature(x) for x in report.features)
+    needs_host = {f.category for f in report.findings if f.static_only}
+    matrix = [x for x in report.features if x.category in needs_host][:MATRIX_FEATURES]
     targets = tuple(
         TargetRow(
             name=x.name.replace(" (musl)", ""),
@@ -697,6 +798,10 @@ def build_view(report: Report) -> View:
             reason=x.reason + (f" To know: {x.how_to_know}." if x.how_to_know else ""),
             breaks=x.breaks,
             fix=x.fix,
+            cells=tuple(
+                "n/a" if x.starts == "no" else "breaks" if m.category in x.broken else "works"
+                for m in matrix
+            ),
         )
         for x in report.targets
     )
@@ -717,7 +822,9 @@ def build_view(report: Report) -> View:
             failures=tuple(_diagnostic(d) for d in report.diagnostics if d.failure),
             counts_line=counts_line,
             findings=findings,
-            features=tuple(_feature(x) for x in report.features),
+            features=features,
+            matrix_features=tuple(m.feature for m in matrix),
+            flow=_flow(findings, features),
             recommendations=tuple(_recommendation(r) for r in report.recommendations),
             diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
             diagnostics_omitted=s.diagnostics_omitted,
