@@ -351,7 +351,10 @@ def test_one_extra_function_is_new_and_fails_the_gate(cli: CliRunner, tmp_path: 
     [
         ("text", "  high   new       getpwnam_r"),
         ("markdown", "| high | **new** | `getpwnam_r` |"),
-        ("html", '<strong>new</strong></td><td class="fn"><a href="#fn-4"><code>getpwnam_r'),
+        (
+            "html",
+            '<strong>new</strong></td><td data-label="Function" class="fn"><a href="#fn-4"><code>getpwnam_r',
+        ),
     ],
 )
 def test_new_unchanged_marked_in_every_format(
