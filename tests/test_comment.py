@@ -152,10 +152,13 @@ def test_first_run_creates_one_comment_that_leads_with_the_verdict(
     marker = read_marker(body)
     assert marker is not None and marker.key == "default" and marker.fingerprints
     assert len(marker.fingerprints) == 1
-    # The verdict before the report: the link, what breaks, the fix, the gate; then the table.
-    verdict = rest.index("**cgowarn:** No link errors in the log.")
-    assert verdict < rest.index("Breaks at run time") < rest.index("The fix:")
-    assert rest.index("**Gate:** fails") < rest.index("| Severity | Function |")
+    # The verdict before the table: the gate, then the report's answer (the link, what breaks,
+    # the fix), said once.
+    gate = rest.index("**Gate:** fails")
+    link = rest.index("**Link:** OK")
+    assert gate < link < rest.index("**Run time:**") < rest.index("**Next:**")
+    assert rest.index("**Next:**") < rest.index("| Severity | Function |")
+    assert rest.count("**Link:**") == 1
     assert "`getpwnam`" in rest and "<details>" in rest
     assert [r.method for r in github.writes()] == ["POST"]
     assert [r.path for r in github.requests] == [
@@ -282,6 +285,7 @@ def test_each_key_keeps_its_own_comment(github: Fake, tmp_path: Path) -> None:
     keys = sorted(read_marker(c["body"]).key for c in github.comments)  # type: ignore[union-attr]
     assert keys == ["linux-amd64", "linux-arm64"]
     assert "**cgowarn `linux-arm64`:**" in github.comments[1]["body"]
+    assert "**cgowarn `linux-amd64`:**" in github.comments[0]["body"]
 
 
 def test_github_actions_token_posts_as_the_actions_bot(tmp_path: Path) -> None:

@@ -30,7 +30,6 @@ DEFAULT_KEY = "default"
 MAX_FINGERPRINTS = 150
 """Fingerprints kept in each list of the marker (33 characters each); with more findings the
 next run cannot say what changed, and says nothing about it."""
-BREAKS_SHOWN = 6
 NEW_SHOWN = 10
 _KEY = regex.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _MARKER = regex.compile(r"<!-- cgowarn:(?P<key>[A-Za-z0-9._-]{1,64})(?P<attrs>(?: [^\n]*)?) -->")
@@ -125,28 +124,12 @@ def is_clean(report: Report) -> bool:
 
 
 @dataclass(frozen=True)
-class BreakRow:
-    feature: str
-    severity: str
-    symbols: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class CommentView:
     """The comment's own lines, worded once; the template lays them out and escapes them."""
 
     key: str
     """The --key when it is not the default (matrix jobs tell their comments apart); else empty."""
     resolved: bool
-    link: str
-    """Does the link work, in words (the report's link line)."""
-    breaks: tuple[BreakRow, ...]
-    breaks_more: int
-    fix: str
-    """The first recommendation's title: the one fix; empty without one."""
-    fix_leaves: tuple[str, ...]
-    """What the fix does not remove."""
-    other_fixes: int
     gate: str
     """Why --fail-on fails the job; empty when it passes."""
     fail_on: str
@@ -179,7 +162,6 @@ def comment_view(
     fail_on: str,
     report_url: str | None,
 ) -> CommentView:
-    view = build_view(report)
     seen = {f.fingerprint for f in report.findings} | {s.fingerprint for s in report.suppressed}
     since = ""
     new: list[str] = []
@@ -194,18 +176,10 @@ def comment_view(
         new = [f.symbol for f in report.findings if f.baseline == "new"]
         fixed = len(report.baseline.fixed)
         since = f"the baseline {report.baseline.file}"
-    first = view.recommendations[0] if view.recommendations else None
-    breaks = tuple(BreakRow(b.feature, b.severity, b.symbols) for b in view.features)
     return visible_fields(
         CommentView(
             key="" if key == DEFAULT_KEY else key,
             resolved=is_clean(report),
-            link=view.link_line,
-            breaks=breaks[:BREAKS_SHOWN],
-            breaks_more=max(0, len(breaks) - BREAKS_SHOWN),
-            fix=first.title if first else "",
-            fix_leaves=first.remaining if first else (),
-            other_fixes=max(0, len(view.recommendations) - 1),
             gate=gate,
             fail_on=fail_on,
             since=since,
