@@ -726,3 +726,13 @@ def test_a_silent_linker_says_what_to_do_instead(cli: CliRunner) -> None:
 
 def _json(cli: CliRunner, log: Path) -> dict[str, Any]:
     return dict(json.loads(cli.invoke(main, ["--format", "json", str(log)]).stdout))
+
+
+def test_help_lists_every_command_in_full(cli: CliRunner) -> None:
+    """`cgowarn --help` names every other command with a whole sentence, not a cut one."""
+    out = cli.invoke(main, ["--help"], env={"COLUMNS": "200"}).stdout
+    listed = out.split("Other commands:", 1)[1]
+    for name in ("baseline", "run", "inspect", "explain", "schema", "comment"):
+        [line] = [x for x in listed.splitlines() if x.strip().startswith(name + " ")]
+        assert line.rstrip().endswith("."), line
+        assert "..." not in line

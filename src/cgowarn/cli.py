@@ -261,7 +261,7 @@ class DefaultGroup(click.Group):
         with click.Context(command, info_name=ctx.info_name, parent=None) as sub:
             command.format_help(sub, formatter)
         others = [
-            (name, cmd.get_short_help_str())
+            (name, cmd.get_short_help_str(limit=100))
             for name, cmd in self.commands.items()
             if name != self.default_command
         ]
@@ -1056,6 +1056,7 @@ def analyze(logs: tuple[str, ...], **params: Any) -> int:
 
 @main.command(
     name="baseline",
+    short_help="Record today's findings, so that later runs fail only on new ones.",
     epilog="""\b
 Examples:
   go build ... 2>&1 | cgowarn baseline -o cgowarn-baseline.json
@@ -1150,7 +1151,12 @@ class RunCommand(click.Command):
         return rest
 
 
-@main.command(cls=RunCommand, epilog=RUN_EPILOG, options_metavar="[OPTIONS] -- CMD [ARGS]...")
+@main.command(
+    cls=RunCommand,
+    epilog=RUN_EPILOG,
+    options_metavar="[OPTIONS] -- CMD [ARGS]...",
+    short_help="Run a build, pass its output through unchanged, and report on what it printed.",
+)
 @report_options
 @analysis_options
 @_boundary
@@ -1248,6 +1254,7 @@ def _note_separator(title: str, at_line_start: bool) -> None:
 
 
 @main.command(
+    short_help="Read ELF binaries: C library, linkage, minimum kernel, GLIBC_x.y needed.",
     epilog="""\b
 Examples:
   cgowarn inspect ./app
@@ -1255,7 +1262,7 @@ Examples:
   cgowarn build.log --binary ./app      # one report from the log and the binary
 
 """
-    + EXIT_CODES
+    + EXIT_CODES,
 )
 @click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
 @report_options
@@ -1272,7 +1279,7 @@ def inspect(binaries: tuple[str, ...], **params: Any) -> int:
     return _report(None, analysis, options)
 
 
-@main.command()
+@main.command(short_help="Explain a glibc function's link warning, or a pasted message.")
 @click.argument("words", nargs=-1, metavar="[SYMBOL | MESSAGE]")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 @_boundary
@@ -1302,7 +1309,7 @@ def explain(words: tuple[str, ...]) -> int:
     return ExitCode.OK
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of the --format json report.")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback.")
 @_boundary
 def schema() -> int:
@@ -1317,6 +1324,7 @@ def schema() -> int:
 
 
 @main.command(
+    short_help="Keep one up-to-date comment on the pull request or merge request.",
     epilog="""\b
 Examples:
   cgowarn comment build.log                  # in GitHub Actions, on a pull request
@@ -1336,7 +1344,7 @@ Environment:
   CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID     set by GitLab CI
 
 """
-    + EXIT_CODES
+    + EXIT_CODES,
 )
 @click.argument("logs", nargs=-1, metavar="[LOG]...")
 @click.option("--gitlab", is_flag=True, help="Comment on a GitLab merge request (default: GitHub).")
