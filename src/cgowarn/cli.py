@@ -261,7 +261,7 @@ class DefaultGroup(click.Group):
         with click.Context(command, info_name=ctx.info_name, parent=None) as sub:
             command.format_help(sub, formatter)
         others = [
-            (name, cmd.get_short_help_str(limit=100))
+            (name, cmd.get_short_help_str())
             for name, cmd in self.commands.items()
             if name != self.default_command
         ]
