@@ -176,6 +176,9 @@ def test_a_signal_to_cgowarn_reaches_the_build_and_the_reports_are_written(
         [sys.executable, "-m", "cgowarn", "run", "-o", str(report), "--", "sh", "-c", script],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # As from a terminal: a test run started in the background (`cmd &` in a script) has
+        # SIGINT ignored, which cgowarn and the build would rightly inherit.
+        preexec_fn=lambda: signal.signal(sig, signal.SIG_DFL),
     )
     assert proc.stdout is not None
     try:
