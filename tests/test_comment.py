@@ -842,3 +842,16 @@ def test_readme_documents_the_command_and_exit_code_5() -> None:
     assert "| 5 |" in readme
     assert "marocchino/sticky-pull-request-comment@v2" not in readme
     assert "cgowarn comment" in readme
+
+
+def test_a_new_build_with_new_temporary_paths_edits_nothing(github: Fake, tmp_path: Path) -> None:
+    """Every Go build links in /tmp/go-link-NNN and gcc in /tmp/ccXXXXXX.o: the same findings
+    from the next push must not edit the comment."""
+    first = LOG_B.replace("/tmp/go-link-1/", "/tmp/go-link-3141592653/")
+    second = LOG_B.replace("/tmp/go-link-1/", "/tmp/go-link-2718281828/")
+    assert first != second
+    comment(github, tmp_path, first)
+    comment(github, tmp_path, second)
+    assert [r.method for r in github.writes()] == ["POST"]
+    comment(github, tmp_path, LOG_A)  # a real change still edits it
+    assert [r.method for r in github.writes()] == ["POST", "PATCH"]

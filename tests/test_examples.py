@@ -251,3 +251,120 @@ def test_jenkins_pipeline_leaves_its_reports_when_the_gate_fails(
     [name] = [n for n in cases if n.startswith("getpwnam_r:")]
     assert cases[name].find("failure") is not None  # high: at the gate
     assert (job_dir / archived).is_file()
+
+
+# --- the action -----------------------------------------------------------------------------------
+
+ACTION = ROOT / "action.yml"
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+INSTALLATION_TOKEN = "ghs_actionTESTtoken0042cgowarn"
+
+
+def test_action_is_valid_for_github() -> None:
+    proc = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def run_action(inputs: dict[str, str], job: Path, env: dict[str, str], temp: Path) -> list[Step]:
+    """The composite action's steps in order, as a runner takes them: `${{ }}` expressions filled
+    in from the inputs (with their defaults), the github context and earlier steps' outputs; a
+    step that fails ends the action. Setting up Python and installing cgowarn are played by a
+    virtual environment that holds the cgowarn under test."""
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    context = {
+        "github.action_path": str(ROOT),
+        "github.token": env["GITHUB_TOKEN"],
+        "github.server_url": "https://github.com",
+        "github.repository": env["GITHUB_REPOSITORY"],
+        "github.run_id": "1",
+        "steps.python.outputs.python-path": sys.executable,
+    }
+
+    def fill(text: str) -> str:
+        return EXPRESSION.sub(lambda m: context[m.group(1)], text)
+
+    context |= {f"inputs.{k}": fill(str(v.get("default", ""))) for k, v in action["inputs"].items()}
+    context |= {f"inputs.{k}": v for k, v in inputs.items()}
+    venv = temp / "cgowarn-venv" / "bin"
+    venv.mkdir(parents=True)
+    (venv / "cgowarn").symlink_to(BIN / "cgowarn")
+    (venv / "python").symlink_to(sys.executable)
+    steps: list[Step] = []
+    for raw in action["runs"]["steps"]:
+        name = raw.get("name", raw.get("uses", ""))
+        condition = raw.get("if")
+        if condition is not None:
+            left, right = (part.strip() for part in str(condition).split("=="))
+            if context[left] != right.strip("'"):
+                steps.append(Step(name, ran=False, ok=True))
+                continue
+        if "uses" in raw or re.search(r"\bpip\"? install\b", raw["run"]):
+            steps.append(Step(name, ran=True, ok=True))  # played by the environment above
+            continue
+        output = temp / f"output-{len(steps)}"
+        output.touch()
+        step_env = {k: fill(str(v)) for k, v in raw.get("env", {}).items()}
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", raw["run"]],
+            cwd=job,
+            env={**env, **step_env, "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        for line in output.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            context[f"steps.{raw.get('id')}.outputs.{key}"] = value
+        steps.append(Step(name, True, proc.returncode == 0, proc.stdout + proc.stderr))
+        if proc.returncode:
+            break
+    return steps
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_action_builds_reports_keeps_one_comment_and_gates(repo: Path, tmp_path: Path) -> None:
+    """`uses: cgowarn/cgowarn` with a build command, twice on the same pull request: the build
+    runs under cgowarn run, the reports and the job summary are written, one sticky comment is
+    created and then left alone, and the last step fails the job on the gate."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fake_forge import GITHUB_PR, GITHUB_REPO, Fake, serve
+
+    bot = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+    with serve(Fake("github", installation_tokens={INSTALLATION_TOKEN: bot})) as fake:
+        event = tmp_path / "event.json"
+        event.write_text(json.dumps({"pull_request": {"number": GITHUB_PR}}), encoding="utf-8")
+        for attempt in (1, 2):
+            job = tmp_path / f"run{attempt}"
+            job.mkdir()
+            work = _fresh(repo, job)
+            temp = job / "runner-temp"
+            summary = job / "summary.md"
+            env = {
+                **_environment(repo, job),
+                "GITHUB_TOKEN": INSTALLATION_TOKEN,
+                "GITHUB_REPOSITORY": GITHUB_REPO,
+                "GITHUB_EVENT_PATH": str(event),
+                "GITHUB_API_URL": fake.base,
+                "GITHUB_STEP_SUMMARY": str(summary),
+            }
+            command = "go build -ldflags '-linkmode external -extldflags \"-static\"' ./..."
+            steps = run_action({"command": command}, work, env, temp)
+            *before, gate = steps
+            assert all(s.ran and s.ok for s in before), [(s.name, s.output) for s in before]
+            assert gate.name == "Gate" and gate.ran and not gate.ok  # high findings
+            for name in ("cgowarn-report.html", "cgowarn-report.md", "cgowarn-report.sarif"):
+                assert (work / name).is_file(), name
+            assert "getpwnam_r" in (work / "cgowarn-report.log").read_text(encoding="utf-8")
+            assert "getpwnam_r" in summary.read_text(encoding="utf-8")
+            assert (work / "usernet").is_file()
+        [posted] = fake.comments
+        assert posted.get("user") == bot, posted
+        assert "getpwnam_r" in posted["body"]
+        assert [r.method for r in fake.writes()] == ["POST"]  # the second run changed nothing
+        for step in steps:
+            assert INSTALLATION_TOKEN not in step.output

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from cgowarn.errors import UsageError
+from cgowarn.fingerprint import without_temporary_names
 from cgowarn.model import Report
 from cgowarn.render.markdown import MAX_CHARS, render_within
 from cgowarn.render.safety import visible_fields
@@ -112,8 +113,14 @@ def _items(text: str | None) -> frozenset[str] | None:
 
 
 def same_body(old: str, new: str) -> bool:
-    """Whether an existing comment already says `new` (line ends and trailing blanks aside)."""
-    return old.replace("\r\n", "\n").rstrip() == new.replace("\r\n", "\n").rstrip()
+    """Whether an existing comment already says `new`: line ends, trailing blanks and the
+    run-specific part of temporary names (`/tmp/go-link-NNN`, `/tmp/ccXXXXXX.o`, which change in
+    every build) aside, so that a push that changes nothing edits nothing."""
+
+    def normal(text: str) -> str:
+        return without_temporary_names(text.replace("\r\n", "\n").rstrip())
+
+    return normal(old) == normal(new)
 
 
 def is_clean(report: Report) -> bool:
