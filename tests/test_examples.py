@@ -199,6 +199,18 @@ def test_github_workflow_leaves_every_artifact_when_the_gate_fails(
     assert "getpwnam_r" in summary.read_text(encoding="utf-8")
 
 
+def run_gitlab_script(
+    job: dict[str, Any], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """A job's `script` as GitLab's runner runs it with bash: its lines in order, in one shell
+    (variables and `set` carry over), with `set -eo pipefail`, so the first failing line ends it.
+    `before_script` installs cgowarn and the toolchain: the test's environment has them."""
+    script = "set -eo pipefail\n" + "\n".join(job["script"])
+    return subprocess.run(
+        ["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
 @pytest.mark.toolchain
 @pytest.mark.slow
 def test_gitlab_job_leaves_its_reports_when_the_gate_fails(repo: Path, tmp_path: Path) -> None:
@@ -206,15 +218,8 @@ def test_gitlab_job_leaves_its_reports_when_the_gate_fails(repo: Path, tmp_path:
     env = _environment(repo, tmp_path)
     pipeline = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     job = pipeline["static-build"]
-    statuses = []
-    for script in job["script"]:  # GitLab stops at the first failing line
-        proc = subprocess.run(
-            ["bash", "-e", "-c", script], cwd=job_dir, env=env, capture_output=True, text=True
-        )
-        statuses.append(proc.returncode)
-        if proc.returncode:
-            break
-    assert statuses[-1] == 1, proc.stderr  # the gate
+    proc = run_gitlab_script(job, job_dir, env)
+    assert proc.returncode == 1, proc.stderr  # the gate
     assert job["artifacts"]["when"] == "always"
     reports = job["artifacts"]["reports"]
     for path in (*job["artifacts"]["paths"], *reports.values()):
@@ -368,3 +373,57 @@ def test_action_builds_reports_keeps_one_comment_and_gates(repo: Path, tmp_path:
         assert [r.method for r in fake.writes()] == ["POST"]  # the second run changed nothing
         for step in steps:
             assert INSTALLATION_TOKEN not in step.output
+
+
+GITLAB_MR_JOB = EXAMPLES / "gitlab-ci" / "merge-request-comment.yml"
+PROJECT_TOKEN = "glpat-cgowarnTESTtoken0042xyz"
+
+
+def test_gitlab_merge_request_job_is_valid() -> None:
+    proc = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(GITLAB_MR_JOB)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_gitlab_merge_request_job_keeps_one_note_and_its_reports(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The merge request job, twice on the same merge request, against a fake GitLab: one note,
+    created once; the Code Quality report and the HTML artifact written; the job fails on the
+    gate, with the build's own status kept."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fake_forge import GITLAB_MR, GITLAB_PROJECT, Fake, serve
+
+    bot = {"id": 70, "username": "project_123_bot"}
+    [(name, job)] = yaml.safe_load(GITLAB_MR_JOB.read_text(encoding="utf-8")).items()
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    with serve(Fake("gitlab", prefix="/api/v4", users={PROJECT_TOKEN: bot})) as fake:
+        for attempt in (1, 2):
+            run = tmp_path / f"run{attempt}"
+            run.mkdir()
+            work = _fresh(repo, run)
+            env = {
+                **_environment(repo, run),
+                "GITLAB_TOKEN": PROJECT_TOKEN,
+                "CI_API_V4_URL": f"{fake.base}/api/v4",
+                "CI_PROJECT_ID": GITLAB_PROJECT,
+                "CI_MERGE_REQUEST_IID": str(GITLAB_MR),
+                "CI_PIPELINE_SOURCE": "merge_request_event",
+                "CI_JOB_URL": "https://gitlab.example.com/group/app/-/jobs/1",
+            }
+            proc = run_gitlab_script(job, work, env)
+            assert proc.returncode == 1, proc.stdout + proc.stderr  # the gate, the build passed
+            assert PROJECT_TOKEN not in proc.stdout + proc.stderr
+            reports = job["artifacts"]["reports"]
+            for path in (*job["artifacts"]["paths"], *reports.values()):
+                assert (work / path).is_file(), path
+            entries = json.loads((work / reports["codequality"]).read_bytes())
+            assert any(e["check_name"].endswith("getpwnam_r") for e in entries)
+        [note] = fake.comments
+        assert "getpwnam_r" in note["body"]
+        assert [r.method for r in fake.writes()] == ["POST"], name
