@@ -147,8 +147,10 @@ def run_github_job(workflow: dict[str, Any], job: Path, env: dict[str, str]) -> 
             if _is_install(raw["run"]):
                 steps.append(Step(name, ran=True, ok=True))
                 continue
+            # GitHub's bash: `bash -e {0}` by default, with `shell: bash` also pipefail.
+            shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
             proc = subprocess.run(
-                ["bash", "-e", "-c", raw["run"]],
+                [*(shell if raw.get("shell") == "bash" else ["bash", "-e"]), "-c", raw["run"]],
                 cwd=job,
                 env=env,
                 capture_output=True,
@@ -157,15 +159,19 @@ def run_github_job(workflow: dict[str, Any], job: Path, env: dict[str, str]) -> 
             )
             step = Step(name, True, proc.returncode == 0, proc.stdout + proc.stderr)
         else:
-            step = Step(name, True, *_play_action(raw, job))
+            step = Step(name, True, *_play_action(raw, job, env))
         steps.append(step)
         success = success and step.ok
     return steps
 
 
-def _play_action(raw: dict[str, Any], job: Path) -> tuple[bool, str]:
+def _play_action(raw: dict[str, Any], job: Path, env: dict[str, str]) -> tuple[bool, str]:
     action = raw["uses"].split("@")[0]
     given = raw.get("with", {})
+    if action == "cgowarn/cgowarn":  # this repository's action.yml, as a runner runs it
+        temp = job.parent / f"runner-temp-{len(list(job.parent.glob('runner-temp-*')))}"
+        steps = run_action({k: str(v) for k, v in given.items()}, job, env, temp)
+        return (all(s.ok for s in steps), "\n".join(s.output for s in steps))
     if action == "actions/upload-artifact":
         missing = [p for p in str(given["path"]).split() if not (job / p).is_file()]
         return (not missing, f"missing: {missing}")
@@ -427,3 +433,56 @@ def test_gitlab_merge_request_job_keeps_one_note_and_its_reports(
         [note] = fake.comments
         assert "getpwnam_r" in note["body"]
         assert [r.method for r in fake.writes()] == ["POST"], name
+
+
+PR_WORKFLOW = EXAMPLES / "github-actions" / "pr-comment.yml"
+
+
+def test_pr_comment_workflow_is_valid_and_passes_zizmor() -> None:
+    for command in (
+        [
+            _tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(PR_WORKFLOW),
+        ],
+        [_tool("zizmor"), "--offline", str(PR_WORKFLOW)],
+    ):
+        proc = subprocess.run(command, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_pr_comment_workflow_comments_once_and_leaves_its_artifacts(
+    repo: Path, tmp_path: Path
+) -> None:
+    """examples/github-actions/pr-comment.yml on a pull request, with the action it uses run from
+    this repository against a fake GitHub: the comment is posted, every artifact and the SARIF are
+    there, and the cgowarn step fails the job on the gate."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fake_forge import GITHUB_PR, GITHUB_REPO, Fake, serve
+
+    bot = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+    with serve(Fake("github", installation_tokens={INSTALLATION_TOKEN: bot})) as fake:
+        event = tmp_path / "event.json"
+        event.write_text(json.dumps({"pull_request": {"number": GITHUB_PR}}), encoding="utf-8")
+        job = _fresh(repo, tmp_path)
+        env = {
+            **_environment(repo, tmp_path),
+            "GITHUB_TOKEN": INSTALLATION_TOKEN,
+            "GITHUB_REPOSITORY": GITHUB_REPO,
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_API_URL": fake.base,
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        }
+        workflow = yaml.safe_load(PR_WORKFLOW.read_text(encoding="utf-8"))
+        steps = {s.name: s for s in run_github_job(workflow, job, env)}
+        assert steps["Build"].ran and steps["Build"].ok, steps["Build"].output
+        cgowarn = steps["cgowarn"]
+        assert cgowarn.ran and not cgowarn.ok  # the gate: high findings
+        for name in ("Upload the reports", "Upload SARIF to code scanning"):
+            assert steps[name].ran and steps[name].ok, (name, steps[name].output)
+        [posted] = fake.comments
+        assert posted["user"] == bot and "getpwnam_r" in posted["body"]
+        assert INSTALLATION_TOKEN not in cgowarn.output
