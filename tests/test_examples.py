@@ -19,12 +19,16 @@ import pytest
 import yaml
 
 from conftest import require_tool
+from fake_forge import GITHUB_PR, GITHUB_REPO, GITLAB_MR, GITLAB_PROJECT, Fake, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GITHUB = EXAMPLES / "github-actions" / "cgowarn.yml"
 GITLAB = EXAMPLES / "gitlab-ci" / ".gitlab-ci.yml"
 JENKINS = EXAMPLES / "jenkins" / "Jenkinsfile"
+GITLAB_MR_JOB = EXAMPLES / "gitlab-ci" / "merge-request-comment.yml"
+PR_WORKFLOW = EXAMPLES / "github-actions" / "pr-comment.yml"
+ACTION = ROOT / "action.yml"
 SARIF_SCHEMA = ROOT / "schemas" / "sarif-schema-2.1.0.json"
 PROGRAM = Path(__file__).parent / "programs" / "go-user-net"
 BIN = Path(sys.executable).parent
@@ -43,8 +47,14 @@ def _tool(name: str) -> str:
 
 @pytest.mark.parametrize(
     ("example", "schema"),
-    [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
-    ids=["github", "gitlab"],
+    [
+        (GITHUB, "vendor.github-workflows"),
+        (PR_WORKFLOW, "vendor.github-workflows"),
+        (ACTION, "vendor.github-actions"),
+        (GITLAB, "vendor.gitlab-ci"),
+        (GITLAB_MR_JOB, "vendor.gitlab-ci"),
+    ],
+    ids=["github", "github-pr-comment", "action", "gitlab", "gitlab-mr-comment"],
 )
 def test_example_is_valid_for_its_ci_system(example: Path, schema: str) -> None:
     """Checked against the CI system's own schema (SchemaStore's, as vendored by
@@ -57,11 +67,12 @@ def test_example_is_valid_for_its_ci_system(example: Path, schema: str) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_github_workflow_passes_zizmor() -> None:
-    """zizmor audits workflows for injection, credential persistence, unpinned actions and
-    excessive permissions."""
+@pytest.mark.parametrize("workflow", [GITHUB, PR_WORKFLOW, ACTION], ids=lambda p: p.name)
+def test_github_workflows_pass_zizmor(workflow: Path) -> None:
+    """zizmor audits workflows and actions for injection, credential persistence, unpinned
+    actions and excessive permissions."""
     proc = subprocess.run(
-        [_tool("zizmor"), "--offline", str(GITHUB)], capture_output=True, text=True
+        [_tool("zizmor"), "--offline", str(workflow)], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -266,18 +277,8 @@ def test_jenkins_pipeline_leaves_its_reports_when_the_gate_fails(
 
 # --- the action -----------------------------------------------------------------------------------
 
-ACTION = ROOT / "action.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 INSTALLATION_TOKEN = "ghs_actionTESTtoken0042cgowarn"
-
-
-def test_action_is_valid_for_github() -> None:
-    proc = subprocess.run(
-        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def run_action(inputs: dict[str, str], job: Path, env: dict[str, str], temp: Path) -> list[Step]:
@@ -342,9 +343,6 @@ def test_action_builds_reports_keeps_one_comment_and_gates(repo: Path, tmp_path:
     """`uses: cgowarn/cgowarn` with a build command, twice on the same pull request: the build
     runs under cgowarn run, the reports and the job summary are written, one sticky comment is
     created and then left alone, and the last step fails the job on the gate."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from fake_forge import GITHUB_PR, GITHUB_REPO, Fake, serve
-
     bot = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
     with serve(Fake("github", installation_tokens={INSTALLATION_TOKEN: bot})) as fake:
         event = tmp_path / "event.json"
@@ -381,17 +379,7 @@ def test_action_builds_reports_keeps_one_comment_and_gates(repo: Path, tmp_path:
             assert INSTALLATION_TOKEN not in step.output
 
 
-GITLAB_MR_JOB = EXAMPLES / "gitlab-ci" / "merge-request-comment.yml"
 PROJECT_TOKEN = "glpat-cgowarnTESTtoken0042xyz"
-
-
-def test_gitlab_merge_request_job_is_valid() -> None:
-    proc = subprocess.run(
-        [_tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(GITLAB_MR_JOB)],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.mark.toolchain
@@ -402,9 +390,6 @@ def test_gitlab_merge_request_job_keeps_one_note_and_its_reports(
     """The merge request job, twice on the same merge request, against a fake GitLab: one note,
     created once; the Code Quality report and the HTML artifact written; the job fails on the
     gate, with the build's own status kept."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from fake_forge import GITLAB_MR, GITLAB_PROJECT, Fake, serve
-
     bot = {"id": 70, "username": "project_123_bot"}
     [(name, job)] = yaml.safe_load(GITLAB_MR_JOB.read_text(encoding="utf-8")).items()
     assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
@@ -435,23 +420,6 @@ def test_gitlab_merge_request_job_keeps_one_note_and_its_reports(
         assert [r.method for r in fake.writes()] == ["POST"], name
 
 
-PR_WORKFLOW = EXAMPLES / "github-actions" / "pr-comment.yml"
-
-
-def test_pr_comment_workflow_is_valid_and_passes_zizmor() -> None:
-    for command in (
-        [
-            _tool("check-jsonschema"),
-            "--builtin-schema",
-            "vendor.github-workflows",
-            str(PR_WORKFLOW),
-        ],
-        [_tool("zizmor"), "--offline", str(PR_WORKFLOW)],
-    ):
-        proc = subprocess.run(command, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
 @pytest.mark.toolchain
 @pytest.mark.slow
 def test_pr_comment_workflow_comments_once_and_leaves_its_artifacts(
@@ -460,9 +428,6 @@ def test_pr_comment_workflow_comments_once_and_leaves_its_artifacts(
     """examples/github-actions/pr-comment.yml on a pull request, with the action it uses run from
     this repository against a fake GitHub: the comment is posted, every artifact and the SARIF are
     there, and the cgowarn step fails the job on the gate."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from fake_forge import GITHUB_PR, GITHUB_REPO, Fake, serve
-
     bot = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
     with serve(Fake("github", installation_tokens={INSTALLATION_TOKEN: bot})) as fake:
         event = tmp_path / "event.json"
