@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,20 @@ def cli() -> CliRunner:
     return CliRunner()
 
 
+def offline_go(work: Path) -> dict[str, str]:
+    """The environment of a Go build here: no module proxy or checksum database (the machine
+    has no network), the local Go even if go.mod asks for a newer one, and module and build caches
+    of its own under `work`."""
+    return {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOSUMDB": "off",
+        "GOTOOLCHAIN": "local",
+        "GOPATH": str(work / "gopath"),
+        "GOCACHE": str(work / "gocache"),
+    }
+
+
 def require_tool(name: str) -> str:
     """The tool's path; skips locally when missing, fails in CI (where .ci/run installs it)."""
     path = shutil.which(name)
@@ -91,6 +106,22 @@ def require_tool(name: str) -> str:
 
 def python() -> str:
     return sys.executable
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, with the arguments tools/screenshots.py
+    uses, for the tests that open reports in a browser."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from screenshots import CHROMIUM_ARGS  # type: ignore[import-not-found]
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 __all__ = ["main"]

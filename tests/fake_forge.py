@@ -162,16 +162,7 @@ class Fake:
                 )
             return 201, {}, self.add_comment(text, me)
         if path.startswith(one) and path[len(one) :].isdigit():
-            cid = int(path[len(one) :])
-            found = [c for c in self.comments if c["id"] == cid]
-            if not found:
-                return 404, {}, {"message": "Not Found"}
-            if method == "PATCH":
-                found[0]["body"] = body["body"]
-                return 200, {}, found[0]
-            if method == "DELETE":
-                self.comments.remove(found[0])
-                return 204, {}, None
+            return self._one(int(path[len(one) :]), method, "PATCH", body, "Not Found")
         return 404, {}, {"message": "Not Found"}
 
     def _gitlab(
@@ -197,16 +188,23 @@ class Fake:
             return 201, {}, self.add_comment(body["body"], me)
         if path.startswith(notes + "/") and path[len(notes) + 1 :].isdigit():
             nid = int(path[len(notes) + 1 :])
-            found = [c for c in self.comments if c["id"] == nid]
-            if not found:
-                return 404, {}, {"message": "404 Not found"}
-            if method == "PUT":
-                found[0]["body"] = body["body"]
-                return 200, {}, found[0]
-            if method == "DELETE":
-                self.comments.remove(found[0])
-                return 204, {}, None
+            return self._one(nid, method, "PUT", body, "404 Not found")
         return 404, {}, {"message": "404 Not found"}
+
+    def _one(
+        self, cid: int, method: str, edit: str, body: Any, not_found: str
+    ) -> tuple[int, dict[str, str], Any]:
+        """One comment or note by id: edited with `edit` (GitHub PATCH, GitLab PUT), deleted."""
+        found = [c for c in self.comments if c["id"] == cid]
+        if not found:
+            return 404, {}, {"message": not_found}
+        if method == edit:
+            found[0]["body"] = body["body"]
+            return 200, {}, found[0]
+        if method == "DELETE":
+            self.comments.remove(found[0])
+            return 204, {}, None
+        return 404, {}, {"message": not_found}
 
 
 def _handler(fake: Fake) -> type[BaseHTTPRequestHandler]:

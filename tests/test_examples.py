@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import require_tool
+from conftest import offline_go, require_tool
 from fake_forge import GITHUB_PR, GITHUB_REPO, GITLAB_MR, GITLAB_PROJECT, Fake, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,11 +116,7 @@ def _environment(repo: Path, work: Path) -> dict[str, str]:
         "PATH": f"{BIN}:{go}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(work),
         "LANG": "C.UTF-8",
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(work / "gopath"),
-        "GOCACHE": str(work / "gocache"),
+        **offline_go(work),
     }
 
 

@@ -19,7 +19,7 @@ from cgowarn.cli import main
 from cgowarn.knowledge import load_knowledge
 from cgowarn.model import Report
 from cgowarn.pipeline import analyze
-from conftest import SAMPLES, require_tool
+from conftest import SAMPLES, offline_go, require_tool
 
 pytestmark = pytest.mark.toolchain
 
@@ -166,12 +166,7 @@ def go_bins(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("go")
     shutil.copytree(SRC / "go", work / "go")
     env = {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(work / "gopath"),
-        "GOCACHE": str(work / "gocache"),
+        **offline_go(work),
     }
     sh(
         f"CGO_ENABLED=1 {go} build -ldflags '-linkmode external -extldflags \"-static -lm\"' -o ../cgo-static ./cmd/a",
@@ -369,12 +364,7 @@ def netgo_static(go_bins: Path) -> Path:
         '\taddrs, err := net.LookupHost("localhost")\n\tfmt.Println(addrs, err, cadd.Add(2, 3))\n}\n'
     )
     env = {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(go_bins / "gopath"),
-        "GOCACHE": str(go_bins / "gocache"),
+        **offline_go(go_bins),
     }
     log = sh(
         "/usr/lib/go/bin/go build -tags netgo,osusergo "
@@ -518,11 +508,7 @@ def test_a_go_binary_tells_which_packages_use_cgo(go_bins: Path, tmp_path: Path)
     shutil.copytree(programs / "go-user-net", work)
     shutil.copy(programs / "go-smoke.go", work / "smoke.go")
     env = {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(go_bins / "gopath"),
-        "GOCACHE": str(go_bins / "gocache"),
+        **offline_go(go_bins),
     }
     sh(
         "/usr/lib/go/bin/go build -ldflags '-linkmode external -extldflags \"-static\"' -o app .",

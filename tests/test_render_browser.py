@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from playwright.sync_api import Page as BrowserPage
 
 from cgowarn.formats import OutputFormat
@@ -24,17 +24,8 @@ from cgowarn.pipeline import analyze
 from cgowarn.render import render
 from cgowarn.render.safety import visible
 from cgowarn.render.view import build_view
-from conftest import SAMPLE_LIST, Sample, analyze_text, require_tool
+from conftest import SAMPLE_LIST, Sample, analyze_text
 from hostile_logs import PHRASES, TOKENS, hostile_binary, hostile_log
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 # Recorded in the page before any of its own content runs (Playwright injects it through the
 # DevTools protocol, which the page's CSP does not govern).
@@ -112,15 +103,6 @@ class Page:
     elements: dict[str, int]
     body_display: str
     body_max_width: str
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_tool("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser: Browser, html: str, directory: Path, width: int = 1280) -> Page:

@@ -8,13 +8,12 @@ Chromium is driven as in tests/test_render_browser.py (Debian's chromium through
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import pytest
 import regex
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from cgowarn.formats import OutputFormat
 from cgowarn.model import Report
@@ -23,10 +22,9 @@ from cgowarn.render import render
 from cgowarn.render.safety import visible
 from cgowarn.render.svg import MATRIX_TARGETS
 from cgowarn.render.view import FLOW_FUNCTIONS, build_view
-from conftest import analyze_text, require_tool
+from conftest import analyze_text
 from golden_cases import CASES, SAMPLES, rendered
 from hostile_logs import MSG
-from test_render_browser import CHROMIUM_ARGS
 
 SVG = "{http://www.w3.org/2000/svg}"
 # What the pictures are made of: nothing that runs, links, loads or styles.
@@ -72,15 +70,6 @@ def pictures(html: str) -> dict[str, ET.Element]:
 def words(root: ET.Element) -> str:
     """Every text of the picture: labels, titles, description."""
     return " ".join(" ".join(e.itertext()) for e in root.iter())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_tool("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 PAGES = [*CASES, "seed with --target centos6 --target debian12"]

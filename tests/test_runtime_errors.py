@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from cgowarn.cli import main
-from conftest import SAMPLES, analyze_text, require_tool
+from conftest import SAMPLES, analyze_text, offline_go, require_tool
 
 SRC = SAMPLES / "src"
 GO = "/usr/lib/go/bin/go"
@@ -254,12 +254,7 @@ def go_lookup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     work = tmp_path_factory.mktemp("go-lookup")
     shutil.copytree(SRC / "go-lookup", work, dirs_exist_ok=True)
     env = {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(work / "gopath"),
-        "GOCACHE": str(work / "gocache"),
+        **offline_go(work),
         "PATH": f"{Path(go).parent}:{os.environ['PATH']}",
     }
     return work, env

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, analyze_bytes, counts, require_tool
+from conftest import SAMPLES, analyze_bytes, counts, offline_go, require_tool
 
 pytestmark = pytest.mark.toolchain
 
@@ -97,13 +97,8 @@ def test_go_cgo_static_build(tmp_path: Path) -> None:
         require_tool("golang-github-mattn-go-sqlite3-dev")
     shutil.copytree(SRC / "go", tmp_path / "go")
     env = {
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
+        **offline_go(tmp_path),
         "CGO_ENABLED": "1",
-        "GOPATH": str(tmp_path / "gopath"),
-        "GOCACHE": str(tmp_path / "gocache"),
     }
     cmd = f"{go} build -ldflags '-linkmode external -extldflags \"-static -lm\"' -o app ./cmd/a"
     report = analyze_bytes(build(cmd, tmp_path / "go", env))

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from cgowarn.cli import main
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge.models import Distribution
-from conftest import IN_CI, SAMPLES, require_tool
+from conftest import IN_CI, SAMPLES, offline_go, require_tool
 
 pytestmark = pytest.mark.toolchain
 
@@ -264,12 +264,7 @@ def go_bin(
     (work / "main.go").write_text(HELLO_GO)
     env = {
         "CGO_ENABLED": "0",
-        "GOFLAGS": "-mod=mod",
-        "GOPROXY": "off",
-        "GOSUMDB": "off",
-        "GOTOOLCHAIN": "local",
-        "GOPATH": str(work / "gopath"),
-        "GOCACHE": str(work / "gocache"),
+        **offline_go(work),
     }
     run([go, "build", "-o", "hello", "."], cwd=work, env=env)
     return go, work / "hello"

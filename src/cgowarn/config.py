@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cgowarn.errors import ConfigError
+from cgowarn.errors import CgowarnError, ConfigError
 from cgowarn.formats import OutputFormat
 
 CONFIG_NAME = ".cgowarn.toml"
@@ -159,18 +159,25 @@ def load(explicit: str | None = None, *, enabled: bool = True) -> Config:
     return parse(path, shown)
 
 
+def read_text(path: Path, what: str, error: type[CgowarnError], missing: str = "") -> str:
+    """The UTF-8 text of a file the user names (a configuration, a baseline); a file that cannot
+    be read is `error`, one line naming `what` and why, with `missing` added when it does not
+    exist (what to do about it)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"cannot read {what}: no such file{missing}") from None
+    except IsADirectoryError:
+        raise error(f"cannot read {what}: it is a directory") from None
+    except UnicodeDecodeError:
+        raise error(f"cannot read {what}: it is not UTF-8") from None
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}") from None
+
+
 def parse(path: Path, shown: str) -> Config:
     """Read and validate one configuration file; `shown` is its name in messages."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"cannot read the configuration {shown}: no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(f"cannot read the configuration {shown}: it is a directory") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"cannot read the configuration {shown}: it is not UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the configuration {shown}: {exc.strerror or exc}") from None
+    text = read_text(path, f"the configuration {shown}", ConfigError)
     try:
         data: Mapping[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

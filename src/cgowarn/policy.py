@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cgowarn.config import SuppressRule
+from cgowarn.config import SuppressRule, read_text
 from cgowarn.enums import Severity
 from cgowarn.errors import BaselineError
 from cgowarn.fingerprint import SCHEME
@@ -189,19 +189,12 @@ def baseline_json(report: Report) -> str:
 
 def load_baseline(path: str) -> BaselineDocument:
     """Read and check a baseline file; BaselineError names the file and what is wrong."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(
-            f"cannot read the baseline {path}: no such file (record one with "
-            f"`cgowarn baseline -o {path} build.log`)"
-        ) from None
-    except IsADirectoryError:
-        raise BaselineError(f"cannot read the baseline {path}: it is a directory") from None
-    except UnicodeDecodeError:
-        raise BaselineError(f"the baseline {path} is not a cgowarn baseline: not UTF-8") from None
-    except OSError as exc:
-        raise BaselineError(f"cannot read the baseline {path}: {exc.strerror or exc}") from None
+    text = read_text(
+        Path(path),
+        f"the baseline {path}",
+        BaselineError,
+        f" (record one with `cgowarn baseline -o {path} build.log`)",
+    )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

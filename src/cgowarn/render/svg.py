@@ -77,6 +77,17 @@ def _lines(text: str, limit: int, count: int = 2) -> list[str]:
     return lines
 
 
+def _node(
+    cls: str, title: str, x: float, top: float, width: float, h: float, rx: int, label: str
+) -> str:
+    """One node of the flow: a box of its column with its title (escaped by the caller) and its
+    label."""
+    return (
+        f'<g class="node {cls}"><title>{title}</title>'
+        f'<rect x="{x}" y="{_n(top)}" width="{width}" height="{_n(h)}" rx="{rx}"/>{label}</g>'
+    )
+
+
 def _text(x: float, y: float, lines: list[str], anchor: str, cls: str, step: int = 14) -> str:
     """One label of one or more lines `step` apart, centred on `y`."""
     first = y - (len(lines) - 1) * step / 2 + 4
@@ -208,38 +219,26 @@ def flow(v: View) -> str:
     ]
     for k in origins:
         top, h = o_nodes[k]
-        parts.append(
-            f'<g class="node origin"><title>{_e(k)}: {lines(origin_w[k])}</title>'
-            f'<rect x="{ORIGIN_X}" y="{_n(top)}" width="{BAR_W}" height="{_n(h)}" rx="2"/>'
-            + _text(ORIGIN_X - 6, top + h / 2, _lines(k, LABEL_CHARS), "end", "label")
-            + "</g>"
-        )
+        label = _text(ORIGIN_X - 6, top + h / 2, _lines(k, LABEL_CHARS), "end", "label")
+        title = f"{_e(k)}: {lines(origin_w[k])}"
+        parts.append(_node("origin", title, ORIGIN_X, top, BAR_W, h, 2, label))
     for k in symbols:
         top, h = s_nodes[k]
         sev = symbol_sev[k]
+        label = _text(
+            FUNCTION_X + 8, top + h / 2, [_clip(k, SYMBOL_CHARS)], "start", "label symbol"
+        )
+        title = f"{_e(k)} ({_e(sev)}): {lines(symbol_w[k])}"
         parts.append(
-            f'<g class="node function sev-{_e(sev)}"><title>{_e(k)} ({_e(sev)}): '
-            f"{lines(symbol_w[k])}</title>"
-            f'<rect x="{FUNCTION_X}" y="{_n(top)}" width="{FUNCTION_W}" height="{_n(h)}" rx="4"/>'
-            + _text(
-                FUNCTION_X + 8,
-                top + h / 2,
-                [_clip(k, SYMBOL_CHARS)],
-                "start",
-                "label symbol",
-            )
-            + "</g>"
+            _node(f"function sev-{_e(sev)}", title, FUNCTION_X, top, FUNCTION_W, h, 4, label)
         )
     for k in features:
         top, h = t_nodes[k]
         sev = feature_sev[k]
-        parts.append(
-            f'<g class="node feature sev-{_e(sev)}"><title>{_e(k)} ({_e(sev)}): '
-            f"{lines(feature_w[k])}</title>"
-            f'<rect x="{FEATURE_X}" y="{_n(top)}" width="{BAR_W}" height="{_n(h)}" rx="2"/>'
-            + _text(FEATURE_X + BAR_W + 6, top + h / 2, _lines(k, LABEL_CHARS), "start", "label")
-            + "</g>"
-        )
+        x = FEATURE_X + BAR_W + 6
+        label = _text(x, top + h / 2, _lines(k, LABEL_CHARS), "start", "label")
+        title = f"{_e(k)} ({_e(sev)}): {lines(feature_w[k])}"
+        parts.append(_node(f"feature sev-{_e(sev)}", title, FEATURE_X, top, BAR_W, h, 2, label))
     parts.append(_legend(height - 12, ("high", "medium", "low")))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
