@@ -383,8 +383,8 @@ class ReportOptions:
             outputs = given.output if given.output is not None else outputs
         if not explicit("fail_on") and given.fail_on is not None:
             fail_on = given.fail_on
+        known = distribution_ids()
         if not explicit("targets") and given.target is not None:
-            known = distribution_ids()
             unknown = [t for t in given.target if known and t not in known]
             if unknown:
                 from cgowarn.errors import ConfigError
@@ -394,6 +394,10 @@ class ReportOptions:
                     f"known: {', '.join(known)}"
                 )
             targets = given.target
+        # Checked before anything runs (`cgowarn run` would otherwise build first).
+        for name in targets:
+            if known and name not in known:
+                raise UsageError(f"unknown --target {name!r}; known: {', '.join(known)}")
         if baseline is None:
             baseline = settings.baseline
         specs = parse_outputs(fmt, outputs)
@@ -820,7 +824,7 @@ def _gate(report: Report, options: ReportOptions) -> ExitCode:
     if reason:
         names = {"-": "standard output", STDERR: "standard error"}
         where = ", ".join(names.get(p, p) for p in options.paths)
-        _note(f"--fail-on {options.fail_on}: {reason}; report: {where}")
+        _note(f"--fail-on {options.fail_on}: {reason}" + (f"; report: {where}" if where else ""))
     return ExitCode.FINDINGS if reason else ExitCode.OK
 
 
@@ -1175,10 +1179,6 @@ def run(**params: Any) -> int:
         spec = OutputSpec(options.outputs[0].fmt, STDERR)
         color_on = spec.fmt is OutputFormat.TEXT and _use_color(params["color"], sys.stderr)
         options = dataclasses.replace(options, outputs=(spec,), color=color_on)
-    known = distribution_ids()
-    for name in options.targets:
-        if known and name not in known:
-            raise UsageError(f"unknown --target {name!r}; known: {', '.join(known)}")
     analysis = analysis_from_params(params, options.targets)
     _check_paths(options.paths, (), analysis.binaries, False, "-" in options.paths)
     prior = options.read_baseline()  # before the build: a bad baseline fails at once
@@ -1507,6 +1507,4 @@ def comment(
         _note("dry run: nothing posted")
     else:
         _note(post(report, where, request, reason, options.fail_on, _note if verbose else None))
-    if reason:
-        _note(f"--fail-on {options.fail_on}: {reason}")
-    return ExitCode.FINDINGS if reason else ExitCode.OK
+    return _gate(report, options)
