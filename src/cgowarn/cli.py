@@ -71,7 +71,7 @@ import click
 from cgowarn import __version__
 from cgowarn.enums import Severity
 from cgowarn.errors import CgowarnError, InputError, OutputError, UsageError
-from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, LOCATED, OutputFormat
+from cgowarn.formats import EXTENSIONS, FORMAT_NAMES, LOCATED, PROJECT_URL, OutputFormat
 
 if TYPE_CHECKING:
     from cgowarn.config import SuppressRule
@@ -86,7 +86,7 @@ FAIL_ON_CHOICES = (*(s.value for s in Severity), NEVER)
 FAIL_ON_DEFAULT = Severity.HIGH.value
 STDERR = "/dev/stderr"
 """Where `cgowarn run` writes its report when no --output is given."""
-BUG_REPORTS = "https://github.com/cgowarn/cgowarn/issues"
+BUG_REPORTS = f"{PROJECT_URL}/issues"
 
 EXIT_CODES = f"""\b
 Exit codes:

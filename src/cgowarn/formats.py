@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+PROJECT_URL = "https://github.com/cgowarn/cgowarn"
+"""Where cgowarn lives: the tool's address in SARIF and rdjsonl, and the base of bug reports."""
+
 
 class OutputFormat(StrEnum):
     """Every format cgowarn renders; each has exactly one renderer in cgowarn.render.RENDERERS."""

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cgowarn.formats import PROJECT_URL
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
-from cgowarn.render.results import PROJECT_URL, Result, results
+from cgowarn.render.results import Result, results
 from cgowarn.render.safety import json_escape_invisible
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "note": "INFO"}

@@ -46,8 +46,6 @@ MAX_DESCRIPTION = 1024
 MAX_OCCURRENCES_LISTED = 10
 """Occurrences listed per result in the properties (the count stays exact)."""
 
-PROJECT_URL = "https://github.com/cgowarn/cgowarn"
-
 
 class Kind(StrEnum):
     """What a result row stands for."""

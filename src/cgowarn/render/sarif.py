@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from cgowarn.fingerprint import SCHEME
+from cgowarn.formats import PROJECT_URL
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
-from cgowarn.render.results import PROJECT_URL, Result, Rule, results, rules
+from cgowarn.render.results import Result, Rule, results, rules
 from cgowarn.render.safety import json_escape_invisible, visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
