@@ -31,6 +31,7 @@ import time
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_logs"
@@ -156,6 +157,40 @@ def _worst_shape(directory: Path, cgowarn: str) -> tuple[str, str]:
     return worst[1], worst[2]
 
 
+def _long_occurrences(fh: Any) -> None:
+    """1,000 functions warned about 50 times each, every occurrence distinct and its lines about
+    1.6 KB: what a report must keep in bounded memory in every format."""
+    for i in range(1000):
+        fh.write(
+            "".join(
+                f"/usr/bin/ld: /build/{'o' * 1500}/{i}/{j}/obj.o: in function "
+                f"`fn_{'f' * 1500}_{i}_{j}':\n/src/{'s' * 1500}/{i}/{j}.c:12: warning: "
+                + MSG.replace("getpwnam", f"sym{i}")
+                + "\n"
+                for j in range(50)
+            ).encode()
+        )
+
+
+def memory_by_format(directory: Path, cgowarn: str) -> list[tuple[str, float, float]]:
+    """Peak RSS of every output format on the long-occurrences log (one run each)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from cgowarn.formats import OutputFormat
+
+    log = directory / "long-occurrences.log"
+    with log.open("wb") as fh:
+        _long_occurrences(fh)
+    rows = []
+    for fmt in OutputFormat:
+        wall, rss, _ = run_once(
+            [cgowarn, "--format", fmt.value, "--fail-on", "never", str(log)], subprocess.DEVNULL
+        )
+        rows.append((fmt.value, wall, rss / 1024))
+    size = log.stat().st_size / 1e6
+    log.unlink()
+    return [(f"{name} ({size:.0f} MB log)", wall, rss) for name, wall, rss in rows]
+
+
 def pathological(
     directory: Path, cgowarn: str, runs: int
 ) -> list[tuple[str, str, float, float, float]]:
@@ -195,6 +230,7 @@ def pathological(
             for _ in range(1000)
         ],
     }
+    cases["1,000 functions x 50 long occurrences"] = _long_occurrences
     shape, line = _worst_shape(directory, cgowarn)
     cases[f"worst line shape: {shape}, 63 KB lines"] = lambda fh: [
         fh.write((line + "\n").encode()) for _ in range(64)
@@ -231,8 +267,8 @@ def pathological(
 def startup(cgowarn: str, runs: int) -> list[tuple[str, float, float]]:
     """The seed article's log rendered as Markdown, against importing the four libraries.
 
-    cgowarn runs with its user cache warm (the usual case: the cache is filled by the first run
-    after installing) and with the cache off. A last row shows the floor that pydantic sets: the
+    cgowarn keeps nothing between runs (no cache): every run starts from the shipped data. A last
+    row shows the floor that pydantic sets: the
     baseline imports the package `pydantic`, which loads lazily, while any pydantic model needs
     `pydantic.BaseModel` and the machinery behind it."""
     seed = str(SAMPLES / "seed-article-go-sqlite3-centos.log")
@@ -243,14 +279,12 @@ def startup(cgowarn: str, runs: int) -> list[tuple[str, float, float]]:
             {},
         ),
         "cgowarn --format markdown seed-article-go-sqlite3-centos.log": (markdown, {}),
-        "same, CGOWARN_NO_CACHE=1": (markdown, {"CGOWARN_NO_CACHE": "1"}),
         "cgowarn --version": ([cgowarn, "--version"], {}),
         'python -c "import click, jinja2, regex; from pydantic import BaseModel"': (
             [sys.executable, "-c", "import click, jinja2, regex; from pydantic import BaseModel"],
             {},
         ),
     }
-    subprocess.run(markdown, stdout=subprocess.DEVNULL, check=False)  # fill the cache
     walls: dict[str, list[float]] = {name: [] for name in commands}
     for run in range(runs):
         for name in commands if run % 2 == 0 else reversed(list(commands)):
@@ -293,6 +327,11 @@ def main() -> int:
         print("|---|---|---:|---:|---:|")
         for name, tool, wall, rss, size in pathological(args.dir, args.cgowarn, args.runs):
             print(f"| {name} | `{tool}` | {wall:.2f} s | {rss:.1f} MiB | {size / wall:.0f} |")
+        print()
+        print("| --format (1,000 functions x 50 long occurrences) | wall | peak RSS |")
+        print("|---|---:|---:|")
+        for name, wall, rss in memory_by_format(args.dir, args.cgowarn):
+            print(f"| {name} | {wall:.2f} s | {rss:.1f} MiB |")
         return 0
     rows = []
     for size in args.sizes:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import io
 import os
 import shutil
 import sys
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,13 +18,6 @@ from click.testing import CliRunner
 from cgowarn.cli import main
 from cgowarn.model import Report
 from cgowarn.pipeline import analyze
-
-# Tests, and the cgowarn processes they start, keep their cache out of the user's home (the
-# directory is looked up on first use, not on import).
-TEST_CACHE = tempfile.mkdtemp(prefix="cgowarn-test-cache-")
-atexit.register(shutil.rmtree, TEST_CACHE, True)
-os.environ["CGOWARN_CACHE_DIR"] = TEST_CACHE
-os.environ.pop("CGOWARN_NO_CACHE", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_logs"

@@ -46,6 +46,8 @@ class Scripted:
     headers: dict[str, str]
     body: Any
     times: int
+    after: bool = False
+    """Do what the request asks (create the comment), then answer with the failure."""
 
 
 @dataclass
@@ -83,8 +85,12 @@ class Fake:
         headers: dict[str, str] | None = None,
         body: Any = None,
         times: int = 1,
+        after: bool = False,
     ) -> None:
-        self.script.append(Scripted(method, path_part, status, headers or {}, body, times))
+        """Answer the next `times` requests to `method` ... `path_part` with `status`, `headers`
+        and `body` (bytes are sent as they are); with `after`, only once the request has done
+        what it asks (a comment created, then a 502)."""
+        self.script.append(Scripted(method, path_part, status, headers or {}, body, times, after))
 
     # --- what the tests read ---------------------------------------------------------------------
 
@@ -106,13 +112,25 @@ class Fake:
             for s in self.script:
                 if s.times and s.method == method and s.path_part in path:
                     s.times -= 1
+                    if s.after:
+                        self._route(method, path, query, headers, body)
                     return s.status, s.headers, s.body
-            if not path.startswith(self.prefix):
-                return 404, {}, {"message": "Not Found"}
-            path = path[len(self.prefix) :]
-            if self.kind == "github":
-                return self._github(method, path, query, headers, body)
-            return self._gitlab(method, path, query, headers, body)
+            return self._route(method, path, query, headers, body)
+
+    def _route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: Any,
+    ) -> tuple[int, dict[str, str], Any]:
+        if not path.startswith(self.prefix):
+            return 404, {}, {"message": "Not Found"}
+        path = path[len(self.prefix) :]
+        if self.kind == "github":
+            return self._github(method, path, query, headers, body)
+        return self._gitlab(method, path, query, headers, body)
 
     def _page(self, items: list[dict[str, Any]], query: dict[str, list[str]]) -> tuple[int, int]:
         per_page = min(int(query.get("per_page", ["30"])[0]), 100)
@@ -217,7 +235,10 @@ def _handler(fake: Fake) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw) if raw else None
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, extra, answer = fake.handle(self.command, self.path, headers, body)
-            data = b"" if answer is None else json.dumps(answer).encode()
+            if isinstance(answer, bytes):
+                data = answer
+            else:
+                data = b"" if answer is None else json.dumps(answer).encode()
             self.send_response(status)
             if answer is not None:
                 self.send_header("Content-Type", "application/json")

@@ -45,4 +45,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "file name before a warning": lambda n: "a" * n + ":12:(.text+0x1): warning: " + MSG,
     "crash line spaces": lambda n: "a: line 1: " + " " * n + "1 Segmentation",
     "GLIBC not found, parens": lambda n: "version `GLIBC_2.34' not found (required by " + "(" * n,
+    # The shapes a security review found (each was exponential or quadratic before).
+    "go command, env quotes": lambda n: 'A=" ' * (n // 4) + "xgo build",
+    "error adding symbols, one word": lambda n: "a" * n + ": error adding symbols: ",
+    "multiple definition repeated": lambda n: "multiple definition of `" * (n // 24),
+    "gcc In function repeated": lambda n: "a.c: In function ‘" * (n // 18) + ":",
+    "more undefined references repeated": lambda n: "more undefined references to `" * (n // 31),
 }

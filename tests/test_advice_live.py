@@ -161,7 +161,6 @@ def environment(workspace: Path, case: Case, work: Path) -> dict[str, str]:
         "ZIG_GLOBAL_CACHE_DIR": str(workspace / "zig-cache"),
         "CARGO_NET_OFFLINE": "true",
         "CARGO_TARGET_DIR": str(work / "target"),
-        "CGOWARN_CACHE_DIR": os.environ.get("CGOWARN_CACHE_DIR", str(workspace / "cgowarn")),
     }
     if "RUSTUP_HOME" in os.environ:
         env["RUSTUP_HOME"] = os.environ["RUSTUP_HOME"]

@@ -6,10 +6,15 @@ in the posted Markdown; and the action and CI examples valid and audited."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -855,3 +860,131 @@ def test_a_new_build_with_new_temporary_paths_edits_nothing(github: Fake, tmp_pa
     assert [r.method for r in github.writes()] == ["POST"]
     comment(github, tmp_path, LOG_A)  # a real change still edits it
     assert [r.method for r in github.writes()] == ["POST", "PATCH"]
+
+
+# --- a client that cannot be held, flooded or fooled ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_post_that_fails_after_creating_the_comment_leaves_one_comment(
+    github: Fake, tmp_path: Path, status: int
+) -> None:
+    """The server creates the comment, then answers 5xx: cgowarn looks for it before posting
+    again, and finds it."""
+    github.fail("POST", "/comments", status, after=True, times=5)
+    result = comment(github, tmp_path, LOG_A)
+    assert result.exit_code == 1, result.output
+    assert len(ours(github)) == 1
+    assert [r.method for r in github.writes()] == ["POST"]
+    assert "comment created" in result.stderr
+
+
+def test_a_post_that_keeps_failing_creates_at_most_one_comment(
+    gitlab: Fake, tmp_path: Path
+) -> None:
+    gitlab.fail("POST", "/notes", 502, times=10)
+    result = comment(gitlab, tmp_path, LOG_A)
+    assert result.exit_code == 5
+    assert len(ours(gitlab)) == 0
+    assert len([r for r in gitlab.writes() if r.method == "POST"]) == 3  # sticky.CREATE_ATTEMPTS
+
+
+@contextmanager
+def dripping_server() -> Iterator[str]:
+    """An HTTP server that answers every request one byte every half second, forever."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            answer = (
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 99999\r\n"
+            )
+            for byte in itertools.cycle(answer):
+                if stop.wait(0.5):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+
+
+def test_a_server_that_drips_bytes_cannot_hold_a_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(comment_http, "REQUEST_DEADLINE", 2.0)
+    path = tmp_path / "build.log"
+    path.write_text(LOG_A, encoding="utf-8")
+    results: list[Result] = []
+    with dripping_server() as url:
+        argv = ["comment", "--repo", GITHUB_REPO, "--pr", "42", "--api-url", url, str(path)]
+        env = environment(GITHUB_TOKEN=TOKEN)
+        worker = threading.Thread(
+            target=lambda: results.append(CliRunner().invoke(main, argv, env=env)), daemon=True
+        )
+        start = time.monotonic()
+        worker.start()
+        worker.join(20)
+        took = time.monotonic() - start
+    assert not worker.is_alive(), "the request is still held after 20 s"
+    (result,) = results
+    assert result.exit_code == 5, result.output
+    assert "no complete answer within 2 s" in result.stderr
+    assert took < 10, took
+
+
+def test_all_requests_of_a_run_share_one_deadline(
+    github: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(comment_http, "RUN_DEADLINE", 0.0)
+    result = comment(github, tmp_path, LOG_A)
+    assert result.exit_code == 5
+    assert "took longer than 0 s" in result.stderr
+
+
+def test_an_answer_larger_than_the_cap_is_refused(
+    github: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(comment_http, "MAX_RESPONSE", 4096)
+    github.add_comment("x" * 10_000, {"login": "someone", "id": 7, "type": "User"})
+    result = comment(github, tmp_path, LOG_A)
+    assert result.exit_code == 5
+    assert "larger than" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"[" * 200_000 + b"]" * 200_000,
+        b'{"id": ' + b"9" * 100_000 + b"}",
+        b"<html>not json",
+        b"\xff\xfe",
+    ],
+    ids=["deeply nested", "huge integer", "html", "not utf-8"],
+)
+def test_a_malformed_answer_is_one_line_and_exit_5(
+    github: Fake, tmp_path: Path, answer: bytes
+) -> None:
+    github.fail("GET", "/comments", 200, body=answer)
+    result = comment(github, tmp_path, LOG_A)
+    assert result.exit_code == 5, result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "is not JSON" in result.stderr

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -563,3 +564,97 @@ def test_a_go_release_in_another_form_is_no_crash(tmp_path: Path, version: str) 
     (binary,) = report.binaries
     assert binary.go is not None and binary.go.go_version == version
     assert report.build.go_version is None
+
+
+# --- work budgets: files whose tables are huge but legal -----------------------------------------
+
+SHDR = struct.Struct("<IIQQQQIIQQ")
+PHDR = struct.Struct("<IIQQQQQQ")
+SYM = struct.Struct("<IBBHQQ")
+
+
+def _with_sections(seed: Path, sections: list[bytes], extra: bytes = b"") -> tuple[bytes, int]:
+    """`seed` with its section header table replaced by `sections` (after a null section and a
+    string table), appended at the end with `extra` data before it."""
+    data = bytearray(seed.read_bytes())
+    strtab = b"\0.strtab\0x\0getpwnam\0"
+    base = len(data)
+    data += strtab
+    extra_at = len(data)
+    data += extra
+    table = [bytes(SHDR.size), SHDR.pack(1, 3, 0, 0, base, len(strtab), 0, 0, 1, 0)]
+    table += [s.replace(b"@EXTRA@", b"") for s in sections]
+    shoff = len(data) + (-len(data) % 8)
+    data += bytes(shoff - len(data))
+    for s in table:
+        data += s
+    struct.pack_into("<Q", data, 0x28, shoff)  # e_shoff
+    struct.pack_into("<HHH", data, 0x3A, SHDR.size, 0 if len(table) >= 0xFF00 else len(table), 1)
+    if len(table) >= 0xFF00:  # extended numbering: the count in section 0's sh_size
+        struct.pack_into("<Q", data, shoff + 0x20, len(table))
+    return bytes(data), extra_at
+
+
+def _many_note_sections(seed: Path) -> bytes:
+    notes = [SHDR.pack(0, walk.SHT_NOTE, 0, 0, 0, 65536, 0, 0, 4, 0)] * 131_070
+    return _with_sections(seed, notes)[0]
+
+
+def _many_note_segments(seed: Path) -> bytes:
+    data = bytearray(seed.read_bytes())
+    phoff = len(data) + (-len(data) % 8)
+    data += bytes(phoff - len(data))
+    data += PHDR.pack(walk.PT_NOTE, 4, 0, 0, 0, 65536, 65536, 4) * 65_534
+    struct.pack_into("<Q", data, 0x20, phoff)  # e_phoff
+    struct.pack_into("<HH", data, 0x36, PHDR.size, 65_534)  # e_phentsize, e_phnum
+    return bytes(data)
+
+
+def _many_symbols(seed: Path) -> bytes:
+    count = 1_400_000
+    # Every symbol named "x" (offset 9 of the string table), one named getpwnam, defined.
+    symbols = SYM.pack(9, 0x12, 0, 1, 0, 0) * (count - 1) + SYM.pack(11, 0x12, 0, 1, 0, 0)
+    _, at = _with_sections(seed, [], symbols)
+    return _with_sections(
+        seed, [SHDR.pack(0, walk.SHT_SYMTAB, 0, 0, at, len(symbols), 1, 0, 8, SYM.size)], symbols
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (_many_note_sections, "abi"),  # the real ABI tag, in the PT_NOTE segment, comes first
+        (_many_note_segments, "note holders, the first 64 read"),
+        (_many_symbols, "getpwnam"),
+    ],
+    ids=["131070 note sections", "65534 PT_NOTE segments", "1.4 million symbols"],
+)
+def test_a_huge_table_is_read_within_the_budget(
+    seeds: dict[str, Path], tmp_path: Path, make: Callable[[Path], bytes], said: str | None
+) -> None:
+    path = tmp_path / "huge"
+    path.write_bytes(make(seeds["tiny-static"]))
+    code, out, err, took = inspect_subprocess(path)
+    assert code == 0, err
+    assert took < 6, took  # start-up included; before the budgets: 40 s to 390 s
+    (binary,) = json.loads(out)["binaries"]
+    if said == "abi":
+        assert binary["abi_kernel"] == "3.2.0"
+    elif said == "getpwnam":  # the one interesting symbol among 1.4 million is found
+        assert "symbol table" in json.dumps(json.loads(out)["findings"])
+    else:
+        assert said in (binary["error"] or ""), binary["error"]
+
+
+def test_a_64_gb_sparse_file_is_scanned_only_in_part(
+    seeds: dict[str, Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "sparse"
+    path.write_bytes(seeds["tiny-static"].read_bytes())
+    with path.open("r+b") as fh:
+        fh.truncate(64 << 30)
+    code, out, err, took = inspect_subprocess(path)
+    assert code == 0, err
+    assert took < 6, took
+    (binary,) = json.loads(out)["binaries"]
+    assert "the first 256 MiB of 65536 MiB scanned" in binary["error"], binary["error"]

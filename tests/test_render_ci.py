@@ -28,6 +28,7 @@ from cgowarn.render import RenderOptions, render
 from cgowarn.render.github import MAX_PER_LEVEL, command, escape_data, escape_property
 from cgowarn.render.markdown import MAX_CHARS
 from cgowarn.render.results import BUILD_FILES, Kind, results
+from cgowarn.render.safety import visible
 from conftest import SAMPLE_LIST, Sample, analyze_bytes, analyze_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,10 +352,13 @@ def parse_commands(output: str) -> list[tuple[str, dict[str, str], str]]:
 
 @given(st.text(), st.text(), st.sampled_from(["error", "warning", "notice"]))
 def test_escaping_round_trips_any_text(message: str, title: str, name: str) -> None:
+    """What the runner reads back is the text as cgowarn shows any text: every line with its
+    control and bidi characters written as <U+XXXX> (line breaks in the message kept)."""
     line = command(name, [("file", "a.c"), ("title", title)], message)
     ((got_name, props, data),) = parse_commands(line + "\n")
-    assert (got_name, data) == (name, message)
-    assert props.get("title", "") == title
+    assert (got_name, data) == (name, "\n".join(visible(part) for part in message.split("\n")))
+    assert props.get("title", "") == visible(title)
+    assert not any(c in line for c in "\x1b\x07\u202e\u2066")
 
 
 def test_escapes_are_the_toolkits() -> None:

@@ -294,3 +294,62 @@ def test_closed_stdout_reaches_the_build_as_a_closed_pipe() -> None:
     )
     assert proc.returncode == 141  # dd was ended by SIGPIPE: 128 + 13
     assert proc.stderr == b""
+
+
+def test_a_background_process_holding_the_pipes_does_not_hold_the_run(tmp_path: Path) -> None:
+    """The build exits at once but leaves a process with its standard output and error open:
+    cgowarn reads for the grace period, then ends with the build's status and the report."""
+    start = time.monotonic()
+    proc = cgowarn_run(
+        "-o",
+        str(tmp_path / "r.json"),
+        "--",
+        "sh",
+        "-c",
+        f"sleep 40 & cat '{LOG}' >&2; exit 0",
+    )
+    took = time.monotonic() - start
+    assert took < 15, took
+    assert proc.returncode == 1  # the gate: the build passed, with findings
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {f["symbol"]: f["count"] for f in report["findings"]} == EXPECTED
+
+
+def test_a_slow_analysis_never_holds_the_build_back(tmp_path: Path) -> None:
+    """An analysis that reads slowly: the build's output is passed through whole and at once,
+    and what the analysis could not take is counted, not waited for."""
+    from cgowarn import wrap
+
+    taken: list[int] = []
+
+    def slow(feed: wrap.Feed) -> int:
+        buffer = bytearray(1 << 16)
+        while n := feed.readinto(memoryview(buffer)):
+            taken.append(n)
+            time.sleep(0.02)
+        return feed.unanalysed_bytes
+
+    r, w = os.pipe()
+    size = 64 << 20
+    done = tmp_path / "done"
+    script = (
+        f"import sys, time; sys.stdout.buffer.write((b'y' * 1023 + b'\\n') * {size // 1024}); "
+        f"sys.stdout.flush(); open({str(done)!r}, 'w').write(repr(time.time()))"
+    )
+    saved = os.dup(1)
+    try:
+        os.dup2(w, 1)
+        reader = subprocess.Popen(["sh", "-c", "wc -c"], stdin=r, stdout=subprocess.PIPE)
+        os.close(r)
+        start = time.time()
+        result, dropped, error = wrap.run([sys.executable, "-c", script], slow)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(w)
+    passed = int(reader.communicate(timeout=TIMEOUT)[0])
+    assert error is None and result.status == 0
+    assert passed == size  # every byte reached standard output
+    assert dropped > 0 and dropped + sum(taken) == size
+    build_took = float(done.read_text()) - start
+    assert build_took < 5, build_took  # the build ran at its own speed

@@ -59,7 +59,6 @@ if _started_as_cgowarn():
 import dataclasses
 import functools
 import stat
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -128,9 +127,10 @@ Examples:
 \b
 Environment:
   NO_COLOR            no colour in text output when set and not empty; TERM=dumb too
-  CGOWARN_CACHE_DIR   the start-up cache (default $XDG_CACHE_HOME/cgowarn, ~/.cache/cgowarn);
-                      absolute paths only
-  CGOWARN_NO_CACHE=1  do not use the cache
+  GITHUB_TOKEN, GH_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, ACTIONS_RUNTIME_TOKEN,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN
+                      their values (8 characters or more) are masked as *** in every
+                      report, message and --pass-through copy, in every encoding
 """
 )
 
@@ -167,10 +167,14 @@ def _boundary(fn: F) -> F:
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> None:
         debug = bool(kwargs.pop("debug", False))
+        from cgowarn import secrets
+
+        secrets.install_from_environ()
         try:
             with _interruptible():
                 code = fn(*args, **kwargs)
         except CgowarnError as exc:
+            secrets.current().exception(exc)
             _fail(f"error: {exc}", exc.exit_code, debug)
         except BrokenPipeError:
             # The reader of standard output has gone (`cgowarn -p build.log | head`): stop
@@ -184,6 +188,7 @@ def _boundary(fn: F) -> F:
         except click.ClickException:
             raise
         except Exception as exc:  # the one place where anything unexpected ends up
+            secrets.current().exception(exc)
             _fail(*describe_error(exc), debug)
         sys.exit(code or ExitCode.OK)
 
@@ -205,10 +210,17 @@ def describe_error(exc: BaseException) -> tuple[str, ExitCode]:
 
 
 def _fail(message: str, code: ExitCode, debug: bool) -> None:
+    from cgowarn import secrets
+    from cgowarn.render.safety import visible
+
     if debug:
-        traceback.print_exc()
-    with contextlib.suppress(OSError):
-        click.echo(f"cgowarn: {message}", err=True)
+        exc = sys.exc_info()[1]
+        if exc is not None:
+            lines = secrets.current().traceback(exc).splitlines()
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write("".join(visible(line) + "\n" for line in lines))
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"cgowarn: {shown_line(message)}", err=True)
     if code is ExitCode.OUTPUT:
         _silence_stdout()
     sys.exit(code)
@@ -434,7 +446,19 @@ class ReportOptions:
 
     @property
     def paths(self) -> tuple[str, ...]:
-        return tuple(s.path for s in self.outputs)
+        """Where reports go: every --output, and the job summary's file with --summary."""
+        summary = os.environ.get(STEP_SUMMARY, "") if self.summary else ""
+        return tuple(s.path for s in self.outputs) + ((summary,) if summary else ())
+
+    def read_files(self, analysis: AnalysisOptions | None = None) -> list[tuple[str, str]]:
+        """The files besides logs and binaries that the run reads, which no report may replace:
+        the baseline, the configuration, and the go module's go.mod and go.sum."""
+        files = []
+        if self.baseline is not None:
+            files.append((f"the baseline {self.baseline}", self.baseline))
+        if self.config_file:
+            files.append((f"the configuration {self.config_file}", self.config_file))
+        return files + _module_files(analysis)
 
     def read_baseline(self) -> BaselineDocument | None:
         """The baseline file, read and checked (BaselineError: exit 2); None without one."""
@@ -485,6 +509,14 @@ class ReportOptions:
         if reasons and report.baseline is not None:
             reasons.append(f"baseline: {report.baseline.file}")
         return "; ".join(reasons)
+
+
+def _module_files(analysis: AnalysisOptions | None) -> list[tuple[str, str]]:
+    """--go-module's go.mod, go.sum and go.work: read by `go list`, never written."""
+    if analysis is None or analysis.go_module is None:
+        return []
+    paths = (os.path.join(analysis.go_module, n) for n in ("go.mod", "go.sum", "go.work"))
+    return [(f"the module's {path}", path) for path in paths]
 
 
 def _count(n: int, noun: str) -> str:
@@ -705,10 +737,13 @@ def _check_paths(
     binaries: Sequence[str],
     stdin_read: bool,
     echo: bool,
+    read: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Before anything is read: no empty path, and nothing written into an input: not the
-    report (--output, whatever path or link names it), not standard output when the report or
-    --pass-through (`echo`) goes there (`cgowarn -p build.log >> build.log` would never end)."""
+    """Before anything is read: no empty path, no pipe to inspect, and nothing written into an
+    input (output.refuse_inputs): not a log, a binary, standard input, nor the other files the run
+    reads (`read`: the baseline, the configuration, go.mod)."""
+    from cgowarn.output import refuse_inputs
+
     for name in logs:
         if not name:
             raise InputError("cannot read a LOG argument: the path is empty")
@@ -719,58 +754,12 @@ def _check_paths(
             mode = os.stat(name).st_mode
             if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
                 raise InputError(f"cannot inspect {name}: it is a pipe, not a file")
-    written = {output: _identity_of_output(output) for output in outputs}
-    if echo:
-        written["-"] = _identity_of_output("-")
-    inputs: list[tuple[str, tuple[int, int] | None]] = [
-        (f"the input {name}", _identity(name)) for name in (*logs, *binaries) if name != "-"
+    inputs = [
+        *((f"the input {name}", name) for name in (*logs, *binaries) if name != "-"),
+        *read,
     ]
-    if stdin_read and sys.stdin is not None:
-        inputs.append(("standard input, an input", _identity_of_fd(0)))
-    for out, identity in written.items():
-        for what, source in inputs:
-            if identity is not None and identity == source:
-                where = "standard output" if out == "-" else f"--output {out}"
-                raise UsageError(f"{where} is {what}: write the report to another file")
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _identity_of_fd(fd: int) -> tuple[int, int] | None:
-    try:
-        st = os.fstat(fd)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _identity_of_output(output: str) -> tuple[int, int] | None:
-    """(device, inode) of the file the report would go into, when writing it could overwrite an
-    input: a regular file or a FIFO, not a character device such as /dev/null or a terminal."""
-    from cgowarn.output import destination
-
-    if output == "-":
-        if sys.stdout is None:
-            return None
-        try:
-            st = os.fstat(sys.stdout.fileno())
-        except (OSError, ValueError):  # not a real stream (tests)
-            return None
-    else:
-        target = destination(output)
-        try:
-            st = os.fstat(target.fd) if target.fd is not None else os.stat(target.path)
-        except OSError:
-            return None  # a new file
-    if stat.S_ISCHR(st.st_mode):
-        return None
-    return (st.st_dev, st.st_ino)
+    written = list(outputs) + (["-"] if echo and "-" not in outputs else [])
+    refuse_inputs(written, inputs, stdin_read and sys.stdin is not None)
 
 
 def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[bytes]]]:
@@ -799,6 +788,8 @@ def _open_inputs(stack: ExitStack, logs: tuple[str, ...]) -> list[tuple[str, IO[
             raise InputError(f"cannot read {name}: permission denied") from None
         except OSError as exc:
             raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+        except ValueError:
+            raise InputError(f"cannot read {name}: the path holds a NUL byte") from None
         head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         if head == b"\x7fELF":
             raise InputError(f"cannot read {name}: it is an ELF binary, not a build log")
@@ -811,7 +802,7 @@ def _report(logs: tuple[str, ...] | None, analysis: AnalysisOptions, options: Re
     one line on standard error that says why and where the report is. `logs` None: no log at all
     (inspect)."""
     baseline = options.read_baseline()  # before the analysis: a bad baseline fails at once
-    report = _analyse(logs, analysis, options.paths)
+    report = _analyse(logs, analysis, options.paths, options.read_files(analysis))
     report = options.apply_policy(report, baseline)
     write_reports(report, options)
     return _gate(report, options)
@@ -829,23 +820,48 @@ def _gate(report: Report, options: ReportOptions) -> ExitCode:
 
 
 def _analyse(
-    logs: tuple[str, ...] | None, analysis: AnalysisOptions, paths: Sequence[str]
+    logs: tuple[str, ...] | None,
+    analysis: AnalysisOptions,
+    paths: Sequence[str],
+    read: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Check that nothing is written into an input, read the logs and binaries, and return the
-    report of the analysis; `paths` are where the output goes."""
+    report of the analysis; `paths` are where the output goes, `read` the other files the run
+    reads ((what, path))."""
     from cgowarn.pipeline import analyze as run_analysis
 
     reads_stdin = logs is not None and (not logs or "-" in logs)
     echo = analysis.echo is not None
-    _check_paths(paths, logs or (), analysis.binaries, reads_stdin, echo)
+    _check_paths(paths, logs or (), analysis.binaries, reads_stdin, echo, read)
     if "-" in paths and sys.stdout is None:
         raise OutputError("cannot write to standard output: it is closed")
     with ExitStack() as stack:
         sources = _open_inputs(stack, logs) if logs is not None else []
-        report = run_analysis(sources, analysis)
+        try:
+            report = run_analysis(sources, analysis)
+        except (CgowarnError, Exception) as exc:
+            if analysis.echo is not None and not isinstance(exc, OutputError | BrokenPipeError):
+                _pass_the_rest(sources, analysis)
+            raise
     if logs is not None and not analysis.binaries and not any(s.bytes for s in report.sources):
         _note(report.notes[0])  # the knowledge base's word for an empty input
     return report
+
+
+def _pass_the_rest(sources: Sequence[tuple[str, IO[bytes]]], analysis: AnalysisOptions) -> None:
+    """--pass-through when the analysis failed part way: what it had not read yet still goes to
+    standard output (masked as the rest was), so that none of the build's output is lost."""
+    from cgowarn.secrets import RedactingReader
+
+    echo = analysis.echo
+    assert echo is not None
+    with contextlib.suppress(OSError, ValueError, CgowarnError):
+        for _, stream in sources:
+            reader: IO[bytes] = stream
+            if analysis.redactor:
+                reader = RedactingReader(stream, analysis.redactor)  # type: ignore[assignment]
+            while chunk := reader.read(1 << 20):
+                echo(memoryview(chunk))
 
 
 def write_reports(report: Report, options: ReportOptions) -> None:
@@ -920,9 +936,11 @@ def append_step_summary(markdown: str) -> None:
             f"--summary: ${STEP_SUMMARY} is not set (not a GitHub Actions step); no summary written"
         )
         return
+    from cgowarn import secrets
+    from cgowarn.output import append_whole
+
     try:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+        append_whole(path, secrets.scrub(markdown if markdown.endswith("\n") else markdown + "\n"))
     except OSError as exc:
         raise OutputError(
             f"cannot append the summary to ${STEP_SUMMARY} ({path}): {exc.strerror or exc}"
@@ -932,7 +950,21 @@ def append_step_summary(markdown: str) -> None:
 def _note(message: str) -> None:
     """One line for the user on standard error (never in a report)."""
     with contextlib.suppress(OSError, ValueError):
-        click.echo(f"cgowarn: {message}", err=True)
+        click.echo(f"cgowarn: {shown_line(message)}", err=True)
+
+
+MAX_MESSAGE = 1000
+"""Characters of one message line on standard error: a 50 MB value quoted in an error is cut."""
+
+
+def shown_line(message: str) -> str:
+    """A message as it may reach a terminal or a CI log: no secret, no control or bidi character
+    (written as <U+XXXX>, so no escape sequence acts), one line, at most MAX_MESSAGE characters."""
+    from cgowarn import secrets
+    from cgowarn.render.safety import visible
+
+    text = visible(secrets.scrub(message))
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 def _stdout_echo() -> Callable[[memoryview], None]:
@@ -941,8 +973,15 @@ def _stdout_echo() -> Callable[[memoryview], None]:
     out = sys.stdout.buffer
 
     def echo(data: memoryview) -> None:
-        out.write(data)
-        out.flush()
+        try:
+            out.write(data)
+            out.flush()
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): 141, as for any write to standard output
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write to standard output: {exc.strerror or exc} (--pass-through)"
+            ) from None
 
     return echo
 
@@ -1005,9 +1044,11 @@ def analysis_from_cli(
     targets: Sequence[str] = (),
 ) -> AnalysisOptions:
     """The AnalysisOptions of the `analysis_options` values."""
+    from cgowarn import secrets
     from cgowarn.pipeline import AnalysisOptions
 
     return AnalysisOptions(
+        redactor=secrets.current(),
         max_occurrences=max_occurrences,
         targets=targets,
         build_glibc=build_glibc,
@@ -1107,7 +1148,9 @@ def record_baseline(
             "with -o PATH"
         )
     settings = load(config, enabled=not no_config)
-    report = _analyse(logs, analysis_from_params(params), (output,))
+    analysis = analysis_from_params(params)
+    read = [(f"the configuration {settings.file}", settings.file)] if settings.file else []
+    report = _analyse(logs, analysis, (output,), read + _module_files(analysis))
     report = suppress(report, settings.values.suppress, settings.file)
     write_output(baseline_json(report), output)
     where = "standard output" if output == "-" else output
@@ -1180,7 +1223,14 @@ def run(**params: Any) -> int:
         color_on = spec.fmt is OutputFormat.TEXT and _use_color(params["color"], sys.stderr)
         options = dataclasses.replace(options, outputs=(spec,), color=color_on)
     analysis = analysis_from_params(params, options.targets)
-    _check_paths(options.paths, (), analysis.binaries, False, "-" in options.paths)
+    _check_paths(
+        options.paths,
+        (),
+        analysis.binaries,
+        False,
+        "-" in options.paths,
+        options.read_files(analysis),
+    )
     prior = options.read_baseline()  # before the build: a bad baseline fails at once
     return _run_build(argv, options, analysis, prior)
 
@@ -1450,6 +1500,7 @@ def comment(
     analyze; -o writes reports as well, and --fail-on still sets the exit code."""
     from dataclasses import replace
 
+    from cgowarn import secrets
     from cgowarn.comment.command import (
         CommentRequest,
         compose,
@@ -1494,15 +1545,20 @@ def comment(
             _note(f"{found.reason}: nothing posted")
             return ExitCode.OK
         where = found
+    # From here on no output holds the token, in any form: not the analysis (the logs are read
+    # with it masked), not a report, a message or a traceback.
+    token = where.token if where is not None else token_for_scrubbing(request, os.environ)
+    secrets.protect(token)
     analysis = analysis_from_params(params, options.targets)
     document = options.read_baseline()
-    report = _analyse(logs, analysis, (*options.paths, *(("-",) if dry_run else ())))
+    report = _analyse(
+        logs, analysis, (*options.paths, *(("-",) if dry_run else ())), options.read_files(analysis)
+    )
     report = options.apply_policy(report, document)
     if options.outputs or options.summary:
         write_reports(report, options)
     reason = options.gate_failures(report)
     if where is None:
-        token = token_for_scrubbing(request, os.environ)
         write_output(compose(report, request, None, reason, options.fail_on, token), "-")
         _note("dry run: nothing posted")
     else:

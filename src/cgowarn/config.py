@@ -137,8 +137,11 @@ def _has_tool_table(pyproject: Path) -> bool:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return False
-    except tomllib.TOMLDecodeError:
-        return b"[tool.cgowarn]" in pyproject.read_bytes()
+    except (tomllib.TOMLDecodeError, RecursionError):
+        try:
+            return b"[tool.cgowarn]" in pyproject.read_bytes()
+        except OSError:
+            return False
     tool = data.get("tool")
     return isinstance(tool, dict) and "cgowarn" in tool
 
@@ -186,6 +189,8 @@ def parse(path: Path, shown: str) -> Config:
         where = f"(at the end of the file, line {len(text.splitlines()) or 1})"
         message = str(exc).replace("(at end of document)", where)
         raise ConfigError(f"{shown}: not valid TOML: {message}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: not valid TOML: nested too deeply to read") from None
     table = "[tool.cgowarn]" if path.name == PYPROJECT else ""
     if path.name == PYPROJECT:
         tool = data.get("tool")
@@ -243,9 +248,15 @@ def _problems(exc: ValidationError, table: str) -> list[str]:
         else:
             expected = _EXPECTED.get(key, error["msg"])
             value = error.get("input")
-            got = "" if isinstance(value, dict | list) else f", got {value!r}"
+            got = "" if isinstance(value, dict | list) else f", got {short_repr(value)}"
             out.append(f"key {key!r}{in_where}: expected {expected}{got}")
     return out
+
+
+def short_repr(value: object, limit: int = 60) -> str:
+    """`value` for a message: its repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _config_keys() -> list[str]:

@@ -40,6 +40,15 @@ MAX_TEXT = 2048
 of a few kilobytes fits, a hostile 64 KB one is cut with an ellipsis."""
 MAX_GO_VERSIONS = 64
 """Distinct Go releases counted."""
+OCCURRENCE_TEXT = 4 << 20
+"""Characters of occurrence text (lines, objects, functions, files) kept over all findings: past
+it, a finding keeps MIN_OCCURRENCES, shortened to SHORT_TEXT characters each, and counts the
+rest, so that a log of a thousand functions with long lines renders in any format within a fixed
+amount of memory (tests/test_boundaries.py, benchmarks/run.py --pathological)."""
+MIN_OCCURRENCES = 1
+"""Occurrences every finding keeps, whatever the budget: each one shows where it came from."""
+SHORT_TEXT = 200
+"""Characters kept of each text of an occurrence kept past OCCURRENCE_TEXT."""
 
 
 def clip(text: str | None, limit: int = MAX_TEXT) -> str | None:
@@ -133,3 +142,14 @@ class Facts:
     binaries: list[BinaryInfo] = field(default_factory=list)
     abi_kernels: list[str] = field(default_factory=list)
     """Minimum kernels read from static glibc binaries' ABI tags."""
+    skipped_lines: int = 0
+    """Lines not analysed because a pattern ran out of its time budget on them (regexes.py)."""
+    skipped_patterns: Counter[str] = field(default_factory=Counter)
+    """Pattern name -> lines it was too slow on (the first MAX_GO_VERSIONS names)."""
+    first_skipped: tuple[str, int] | None = None
+    """(source, line number) of the first skipped line."""
+    kept_text: int = 0
+    """Characters of occurrence text kept so far (OCCURRENCE_TEXT)."""
+    unanalysed_bytes: int = 0
+    """Bytes of the input passed through but not analysed (`cgowarn run`, when the analysis fell
+    behind the build)."""

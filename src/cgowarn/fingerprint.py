@@ -10,8 +10,9 @@ Quality fingerprints and the annotations all use this one function.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
+
+from cgowarn import regexes
 
 SCHEME = "cgowarn/v1"
 """Changes only if the identity of a finding changes meaning; baselines record it."""
@@ -27,10 +28,12 @@ def fingerprint(kind: str, subject: str, origins: Iterable[str] = ()) -> str:
 
 # A build's temporary names: Go's link and build directories, and gcc's `ccXXXXXX` files (also
 # its LTO parts, `ccXXXXXX.ltrans0.ltrans.o`), wherever TMPDIR puts them.
-_TEMPORARY = re.compile(r"(?<![\w-])(go-link-|go-build)\d+|(?<![\w-])cc[0-9A-Za-z]{6}(?=\.)")
+_TEMPORARY = regexes.compile(
+    "fingerprint.TEMPORARY", r"(?<![\w-])(go-link-|go-build)\d+|(?<![\w-])cc[0-9A-Za-z]{6}(?=\.)"
+)
 
 
 def without_temporary_names(text: str) -> str:
     """`text` with the run-specific part of temporary names replaced by `*`, so that a subject
     naming `/tmp/ccAbCdEf.o` is the same in every run."""
-    return _TEMPORARY.sub(lambda m: f"{m.group(1)}*" if m.group(1) else "cc*", text)
+    return str(_TEMPORARY.sub(lambda m: f"{m.group(1)}*" if m.group(1) else "cc*", text))

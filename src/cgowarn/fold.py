@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
+from cgowarn.errors import InputError
 from cgowarn.facts import (
     MAX_DIAGNOSTICS,
     MAX_FINDINGS,
@@ -18,11 +19,15 @@ from cgowarn.facts import (
     MAX_LINKS,
     MAX_OMITTED_TRACKED,
     MAX_ORIGINS,
+    MIN_OCCURRENCES,
+    OCCURRENCE_TEXT,
+    SHORT_TEXT,
     Facts,
     FindingFacts,
     UnitFacts,
     clip,
 )
+from cgowarn.inputs import shown_name
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.knowledge.origins import attribute, attribute_binary, known_origin
 from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin, SourceInfo
@@ -31,6 +36,7 @@ from cgowarn.parse import (
     BuildCommand,
     Context,
     LibcWarning,
+    LineSkipped,
     LinkerDiagnostic,
     Location,
     SilentLinkerSeen,
@@ -42,12 +48,35 @@ from cgowarn.parse import (
 from cgowarn.parse.gocommand import GoCommand
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
+from cgowarn.regexes import TooSlow
 from cgowarn.versions import is_version
 
 if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
 
 _NO_LOCATION = Location()
+
+
+def _shortened(o: Occurrence) -> Occurrence:
+    """`o` with each of its texts cut to SHORT_TEXT characters."""
+    return o.model_copy(
+        update={
+            "object": clip(o.object, SHORT_TEXT),
+            "function": clip(o.function, SHORT_TEXT),
+            "file": clip(o.file, SHORT_TEXT),
+            "section": clip(o.section, SHORT_TEXT),
+            "lines": tuple(clip(line, SHORT_TEXT) or "" for line in o.lines),
+        }
+    )
+
+
+def _text_size(o: Occurrence) -> int:
+    """The characters an occurrence keeps (what its reports will lay out)."""
+    return sum(len(t) for t in (o.object, o.function, o.file, o.section, o.source) if t) + sum(
+        len(line) for line in o.lines
+    )
+
+
 BINARY_VERSION_WEIGHT = 1_000
 """A binary's embedded Go version outweighs this many log lines naming another."""
 
@@ -65,7 +94,7 @@ class Folder:
     # --- link units ---------------------------------------------------------------------------
 
     def _start_unit(self, name: str, kind: str, source: str, line: int) -> None:
-        self.unit = UnitFacts(name=name, kind=kind, source=source, source_line=line)
+        self.unit = UnitFacts(name=clip(name) or name, kind=kind, source=source, source_line=line)
         self.context = None
 
     def _active_unit(self) -> UnitFacts:
@@ -97,30 +126,59 @@ class Folder:
                 (n, line, kinds.ALL) for n, line in enumerate(read_lines(stream, counter, echo), 1)
             )
         )
+        try:
+            for event in parse_numbered(lines, tables):
+                try:
+                    self._event(name, event)
+                except TooSlow as slow:
+                    self._skipped(name, slow.name, getattr(event, "line_no", 0))
+        except BrokenPipeError:
+            raise  # standard output closed under --pass-through: not the log's fault
+        except OSError as exc:
+            raise InputError(
+                f"cannot read {name}: {exc.strerror or exc} (after {counter.bytes:,} bytes; "
+                "what was read is not reported, since it may not be the whole build)"
+            ) from None
+        self.facts.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
+        # A stream that had to leave part of its input out (`cgowarn run` behind a fast build)
+        # says how much, once it has ended.
+        self.facts.unanalysed_bytes += int(getattr(stream, "unanalysed_bytes", 0))
+
+    def _event(self, name: str, event: object) -> None:
+        """Fold one event of the log `name`."""
         facts = self.facts
-        for event in parse_numbered(lines, tables):
-            if isinstance(event, LibcWarning):
-                self._warning(name, event)
-            elif isinstance(event, Context):
-                self.context = event
-                facts.saw_linker_output = True
-            elif isinstance(event, UnitStart):
-                self._start_unit(event.name, event.kind, name, event.line_no)
-                if event.toolchain:
-                    facts.toolchains.add(Toolchain(event.toolchain))
-            elif isinstance(event, LinkerDiagnostic):
-                self._diagnostic(name, event)
-            elif isinstance(event, SilentLinkerSeen):
-                facts.silent_linkers.add(event.name)
-            elif isinstance(event, BuildCommand):
-                facts.toolchains.add(Toolchain(event.tool))
-                if facts.go_command is None:
-                    facts.go_command = GoCommand.parse(event.text)
-            elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
-                self.version_lines += 1
-                if event.version in facts.go_versions or len(facts.go_versions) < MAX_GO_VERSIONS:
-                    facts.go_versions[event.version] += 1
-        facts.sources.append(SourceInfo(name=name, lines=counter.lines, bytes=counter.bytes))
+        if isinstance(event, LibcWarning):
+            self._warning(name, event)
+        elif isinstance(event, Context):
+            self.context = event
+            facts.saw_linker_output = True
+        elif isinstance(event, UnitStart):
+            self._start_unit(event.name, event.kind, name, event.line_no)
+            if event.toolchain:
+                facts.toolchains.add(Toolchain(event.toolchain))
+        elif isinstance(event, LinkerDiagnostic):
+            self._diagnostic(name, event)
+        elif isinstance(event, SilentLinkerSeen):
+            facts.silent_linkers.add(event.name)
+        elif isinstance(event, BuildCommand):
+            facts.toolchains.add(Toolchain(event.tool))
+            if facts.go_command is None:
+                facts.go_command = GoCommand.parse(event.text)
+        elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
+            self.version_lines += 1
+            if event.version in facts.go_versions or len(facts.go_versions) < MAX_GO_VERSIONS:
+                facts.go_versions[event.version] += 1
+        elif isinstance(event, LineSkipped):
+            self._skipped(name, event.pattern, event.line_no)
+
+    def _skipped(self, source: str, pattern: str, line_no: int) -> None:
+        """Count a line that was not analysed: `pattern` ran out of time on it."""
+        facts = self.facts
+        facts.skipped_lines += 1
+        if pattern in facts.skipped_patterns or len(facts.skipped_patterns) < MAX_GO_VERSIONS:
+            facts.skipped_patterns[pattern] += 1
+        if facts.first_skipped is None:
+            facts.first_skipped = (source, line_no)
 
     def _versions_done(self) -> bool:
         """Whether this log has shown MAX_VERSION_LINES Go versions: the rest do not count."""
@@ -135,10 +193,8 @@ class Folder:
         obj = clip(loc.object or ctx.object)
         function = clip(loc.function or ctx.function)
         file = clip(loc.file)
-        finding = self._finding(w.symbol, w.family, w.message)
-        if finding is None:
-            unit.warning_lines += 1
-            return
+        # Everything that matches a pattern first: a pattern out of time (TooSlow) then leaves
+        # nothing half-counted behind.
         origin = attribute(
             self.kb,
             symbol=w.symbol,
@@ -147,9 +203,13 @@ class Folder:
             file=file,
             unit=clip(unit.name) if unit.kind != "log" else None,
         )
+        self._glibc_hints(w, obj, function)
+        finding = self._finding(w.symbol, w.family, w.message)
+        if finding is None:
+            unit.warning_lines += 1
+            return
         if origin.toolchain:
             self.facts.toolchains.add(origin.toolchain)
-        self._glibc_hints(w, obj, function)
         finding.count += 1
         unit.warning_lines += 1
 
@@ -215,8 +275,18 @@ class Folder:
         if unit.id <= MAX_LINKS:
             finding.links.add(unit.id)
             unit.symbols.add(finding.symbol)
-        if len(finding.occurrences) < self.facts.max_occurrences:
-            finding.occurrences.append(make())
+        facts = self.facts
+        kept = len(finding.occurrences)
+        if kept >= facts.max_occurrences:
+            return
+        if facts.kept_text < OCCURRENCE_TEXT:
+            occurrence = make()
+        elif kept < MIN_OCCURRENCES:
+            occurrence = _shortened(make())
+        else:
+            return
+        facts.kept_text += _text_size(occurrence)
+        finding.occurrences.append(occurrence)
 
     def _glibc_hints(self, w: LibcWarning, obj: str | None, function: str | None) -> None:
         """Record what this warning's evidence reveals about the build glibc. Which hints match
@@ -239,7 +309,7 @@ class Folder:
                     (value := values[name]) and pattern.search(value) for name, pattern in fields
                 )
             )
-            memo.put(key, matched)
+            memo.put(key, matched, sum(len(part) for part in key if part))
         for e in matched:
             self.facts.glibc_evidence.setdefault(e.reason, e)
 
@@ -263,8 +333,8 @@ class Folder:
                     kind=d.kind,
                     severity=entry.severity,
                     title=entry.title,
-                    subject=d.subject,
-                    message=d.message,
+                    subject=clip(d.subject),
+                    message=clip(d.message) or "",
                     advice=entry.advice,
                     link=unit.id,
                     source=source,
@@ -281,6 +351,9 @@ class Folder:
         from cgowarn.inspect import inspect_binary
 
         info, hits, go = inspect_binary(self.kb, path)
+        path = shown_name(path)
+        if info.path != path:
+            info = info.model_copy(update={"path": path})
         facts = self.facts
         facts.binaries.append(info)
         self._start_unit(path, "binary", path, 0)

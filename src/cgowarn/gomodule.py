@@ -2,8 +2,12 @@
 import chain pulls in the packages behind the warnings, as `go mod why` would say it.
 
 Opt-in, since it runs a program: `go list` with the build's tags, in DIR, offline (GOPROXY=off,
-GOTOOLCHAIN=local, GOFLAGS=-mod=mod unless the environment sets GOFLAGS): a module whose
-dependencies are not in the module cache is reported as not readable, never downloaded.
+GOTOOLCHAIN=local): a module whose dependencies are not in the module cache is reported as not
+readable, never downloaded. It reads the user's tree and never writes it: `-mod=readonly` (or
+`-mod=vendor` for a vendored module) is on the command line, which no GOFLAGS can override, and
+GOFLAGS itself is cleared, since it could name another go.mod to write (-modfile) or ask for
+-mod=mod; GOENV=off keeps a go env file from setting it again. With -mod=readonly, go reports a
+go.mod that would need changes instead of making them (cmd/go: "updates to go.mod needed").
 """
 
 from __future__ import annotations
@@ -23,12 +27,24 @@ TIMEOUT = 120
 _FORMAT = '{{.ImportPath}}\t{{if .CgoFiles}}cgo{{end}}\t{{join .Imports " "}}'
 
 
+def _mod_flag(directory: Path) -> str:
+    """How go may treat the module's requirements without writing anything: the vendor directory
+    when there is one (what go itself picks for a vendored module since Go 1.14), else read-only."""
+    return "-mod=vendor" if (directory / "vendor" / "modules.txt").is_file() else "-mod=readonly"
+
+
 def _go_list(go: str, directory: Path, args: Sequence[str]) -> str:
-    env = {**os.environ, "GOPROXY": "off", "GOTOOLCHAIN": "local", "GOWORK": "off"}
-    env.setdefault("GOFLAGS", "-mod=mod")
+    env = {
+        **os.environ,
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+        "GOWORK": "off",
+        "GOFLAGS": "",
+        "GOENV": "off",
+    }
     try:
         proc = subprocess.run(
-            [go, "list", *args],
+            [go, "list", _mod_flag(directory), *args],
             cwd=directory,
             env=env,
             capture_output=True,

@@ -18,20 +18,29 @@ T = TypeVar("T")
 
 DEFAULT_LIMIT = 4096
 """Entries a memo keeps before it is emptied: enough for the distinct lines of any real build."""
+DEFAULT_CHARS = 2 << 20
+"""Characters of text a memo's entries may hold together (as their `size` says): a log of long
+lines fills it long before DEFAULT_LIMIT entries, and memory stays flat."""
 
 
 class BoundedMemo(dict[K, V]):
-    """A dict that empties itself instead of growing past `limit` entries."""
+    """A dict that empties itself instead of growing past `limit` entries or `chars` characters
+    of text."""
 
-    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(self, limit: int = DEFAULT_LIMIT, chars: int = DEFAULT_CHARS) -> None:
         super().__init__()
         self.limit = limit
+        self.chars = chars
+        self.used = 0
 
-    def put(self, key: K, value: V) -> V:
-        """Remember `value` under `key` (emptying the memo first when it is full); return it."""
-        if len(self) >= self.limit:
+    def put(self, key: K, value: V, size: int = 0) -> V:
+        """Remember `value` under `key` (emptying the memo first when it is full); return it.
+        `size`: the characters of text the entry holds."""
+        if len(self) >= self.limit or self.used + size > self.chars:
             self.clear()
+            self.used = 0
         self[key] = value
+        self.used += size
         return value
 
 

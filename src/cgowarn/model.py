@@ -488,6 +488,16 @@ class Summary(_Frozen):
         description="Findings removed by suppression rules (Report.suppressed); they are in none "
         "of the other counts.",
     )
+    unanalysed_lines: int = Field(
+        0,
+        description="Lines of the input that were not analysed because a pattern ran out of its "
+        "time budget on them; the notes say which.",
+    )
+    unanalysed_bytes: int = Field(
+        0,
+        description="Bytes of a build's output (`cgowarn run`) passed through but not analysed, "
+        "because the analysis fell behind the build.",
+    )
 
 
 class Suppressed(_Frozen):

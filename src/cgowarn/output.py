@@ -18,17 +18,94 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cgowarn.errors import OutputError
+from cgowarn import regexes
+from cgowarn.errors import OutputError, UsageError
 
 MAX_LINKS = 40
 """Symbolic links followed before giving up, as Linux's path resolution does."""
+
+
+PROJECT_FILES = frozenset({".cgowarn.toml", "pyproject.toml", "go.mod", "go.sum", "go.work"})
+"""Files that are never a report, wherever they are: -o onto one is a mistake."""
+
+
+def refuse_inputs(
+    outputs: Sequence[str], inputs: Sequence[tuple[str, str]], stdin_read: bool = False
+) -> None:
+    """UsageError when a report (`outputs`: paths, `-` for standard output, STEP_SUMMARY's file)
+    would be written into something the run reads: one of `inputs` ((what, path): a log, a binary,
+    the baseline, the configuration, go.mod), standard input when it is read, or a project file
+    (PROJECT_FILES). Files are compared by device and inode, so that another name, a link or
+    /dev/stdout cannot hide one; the check runs before anything is read or written."""
+    sources = [(what, _identity(path)) for what, path in inputs]
+    if stdin_read:
+        sources.append(("standard input, an input", _identity_of_fd(0)))
+    for out in outputs:
+        where = "standard output" if out == "-" else f"--output {out}"
+        if out != "-":
+            named = os.path.basename(_last_link_target(out))
+            if named in PROJECT_FILES:
+                raise UsageError(
+                    f"{where} would replace {named}, a project file, not a report: write the "
+                    "report to another file"
+                )
+        identity = _identity_of_output(out)
+        if identity is None:
+            continue
+        for what, source in sources:
+            if identity == source:
+                raise UsageError(f"{where} is {what}: write the report to another file")
+
+
+def _last_link_target(path: str) -> str:
+    try:
+        return destination(path).path
+    except OutputError:
+        return path
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _identity_of_fd(fd: int) -> tuple[int, int] | None:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _identity_of_output(output: str) -> tuple[int, int] | None:
+    """(device, inode) of the file the report would go into, when writing it could overwrite an
+    input: a regular file or a FIFO, not a character device such as /dev/null or a terminal."""
+    if output == "-":
+        if sys.stdout is None:
+            return None
+        try:
+            st = os.fstat(sys.stdout.fileno())
+        except (OSError, ValueError):  # not a real stream (tests)
+            return None
+    else:
+        try:
+            target = destination(output)
+            st = os.fstat(target.fd) if target.fd is not None else os.stat(target.path)
+        except OSError:
+            return None  # a new file (or one that cannot be written: said when it is written)
+    if stat.S_ISCHR(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def write_output(text: str, path: str, *, for_terminal: bool = False) -> None:
@@ -36,7 +113,10 @@ def write_output(text: str, path: str, *, for_terminal: bool = False) -> None:
 
     Files and standard output get UTF-8, except text meant for a terminal (`for_terminal`), which
     standard output gets in its own encoding, with a replacement character for what that
-    encoding cannot show."""
+    encoding cannot show. No secret (secrets.py) of the process is ever written."""
+    from cgowarn import secrets
+
+    text = secrets.scrub(text)
     if path == "-":
         try:
             _write_stdout(text, for_terminal)
@@ -75,8 +155,10 @@ class Destination:
     """Another process's descriptor (/proc/PID/fd/N), which only the kernel can follow."""
 
 
-_FD_PATH = re.compile(
-    r"^/proc/(?:self|thread-self|(?P<pid>\d+)(?:/task/\d+)?)/fd/(?P<fd>\d+)$|^/dev/fd/(?P<devfd>\d+)$"
+_FD_PATH = regexes.compile(
+    "output.FD_PATH",
+    r"^/proc/(?:self|thread-self|(?P<pid>\d+)(?:/task/\d+)?)/fd/(?P<fd>\d+)$|^/dev/fd/(?P<devfd>\d+)$",
+    anchored=True,
 )
 """A path that names one of a process's open file descriptors."""
 
@@ -164,23 +246,61 @@ def _write_through(path: str, data: bytes, magic: bool) -> None:
 
 def _replace(path: str, data: bytes) -> None:
     """Write a file beside `path` and rename it over `path`: the directory entry that `path`
-    names is replaced in one step, or not at all. An existing file keeps its permission bits; a
-    new one gets 0666 less the umask."""
+    names is replaced in one step, or not at all. An existing file keeps its permission bits and
+    its owner and group; a new one gets 0666 less the umask. When the owner cannot be kept (the
+    file is another user's, and cgowarn is not root), the file is rewritten in place instead, as
+    `>` would: its owner and mode stay, and a failure leaves what was written so far."""
     directory = os.path.dirname(path) or "."
     name = os.path.basename(path)
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode) & 0o777
+        old = os.stat(path)
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        old = None
+    mode = stat.S_IMODE(old.st_mode) & 0o7777 if old is not None else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            if old is not None and (old.st_uid, old.st_gid) != _owner(fh.fileno()):
+                try:
+                    os.fchown(fh.fileno(), old.st_uid, old.st_gid)
+                except PermissionError:
+                    Path(tmp).unlink(missing_ok=True)
+                    _write_through(path, data, magic=True)
+                    return
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:  # Ctrl-C too: the temporary file goes, the old file stays
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _owner(fd: int) -> tuple[int, int]:
+    st = os.fstat(fd)
+    return st.st_uid, st.st_gid
+
+
+def append_whole(path: str, text: str) -> None:
+    """Append `text` to the file `path` (created if missing) whole or not at all: a write that
+    fails part way (a full disk) is cut off again, so the file ends as it was. OSError when it
+    cannot be written."""
+    data = text.encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        st = os.fstat(fd)
+        size = st.st_size if stat.S_ISREG(st.st_mode) else None
+        try:
+            _write_all(fd, data)
+            if size is not None:
+                os.fsync(fd)
+        except BaseException:
+            if size is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -11,13 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from cgowarn import regexes
 from cgowarn.errors import UnknownTargetError
 from cgowarn.facts import DEFAULT_MAX_OCCURRENCES, Facts
 from cgowarn.fold import Folder
+from cgowarn.inputs import shown_name
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge.report import build_report
 from cgowarn.model import Report
 from cgowarn.parse.reader import Echo
+from cgowarn.secrets import RedactingReader, Redactor
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,10 @@ class AnalysisOptions:
     fast: bool = True
     """Let the scanner pick the lines to parse (False: every line; the same report, slower)."""
     echo: Echo | None = field(default=None, compare=False)
-    """Gets every byte of every log as it is read (--pass-through)."""
+    """Gets every byte of every log as it is read (--pass-through), secrets already masked."""
+    redactor: Redactor | None = field(default=None, compare=False)
+    """Secrets (CI tokens) to mask in every log before it is parsed or echoed, and in the report
+    (what binaries brought in): none of their forms reaches any output."""
 
 
 def analyze(
@@ -58,10 +64,14 @@ def analyze(
             raise UnknownTargetError(
                 f"unknown --target {name!r}; known: {', '.join(kb.distributions)}"
             )
+    regexes.reset()  # every pattern gets its time budget again
     facts = Facts(max_occurrences=opts.max_occurrences)
     folder = Folder(kb, facts)
+    redactor = opts.redactor
     for name, stream in sources:
-        folder.read_log(name, stream, fast=opts.fast, echo=opts.echo)
+        if redactor:
+            stream = RedactingReader(stream, redactor)  # type: ignore[assignment]
+        folder.read_log(shown_name(name), stream, fast=opts.fast, echo=opts.echo)
     for path in opts.binaries:
         folder.read_binary(path)
     if opts.go_module is not None:
@@ -75,4 +85,5 @@ def analyze(
             packages=command.packages,
             targets=sorted({f.go_package for f in kb.fixes if f.go_package}),
         )
-    return build_report(facts, kb, opts.targets, opts.build_glibc, opts.go_version)
+    report = build_report(facts, kb, opts.targets, opts.build_glibc, opts.go_version)
+    return redactor.model(report) if redactor else report

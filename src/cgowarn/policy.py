@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cgowarn.config import SuppressRule, read_text
+from cgowarn.config import SuppressRule, read_text, short_repr
 from cgowarn.enums import Severity
 from cgowarn.errors import BaselineError
 from cgowarn.fingerprint import SCHEME
@@ -201,6 +201,10 @@ def load_baseline(path: str) -> BaselineDocument:
         raise BaselineError(
             f"the baseline {path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise BaselineError(f"the baseline {path} is nested too deeply to be a baseline") from None
+    except ValueError as exc:  # an integer of more digits than Python reads
+        raise BaselineError(f"the baseline {path} is not a cgowarn baseline: {exc}") from None
     if not isinstance(data, dict) or "cgowarn_baseline" not in data:
         raise BaselineError(
             f"the baseline {path} is not a cgowarn baseline (no cgowarn_baseline key); record "
@@ -208,12 +212,12 @@ def load_baseline(path: str) -> BaselineDocument:
         )
     if data["cgowarn_baseline"] != BASELINE_VERSION:
         raise BaselineError(
-            f"the baseline {path} is version {data['cgowarn_baseline']!r}; this cgowarn reads "
+            f"the baseline {path} is version {short_repr(data['cgowarn_baseline'])}; this cgowarn reads "
             f"version {BASELINE_VERSION}: record it again with `cgowarn baseline`"
         )
     if data.get("scheme") != SCHEME:
         raise BaselineError(
-            f"the baseline {path} records fingerprints of scheme {data.get('scheme')!r}; this "
+            f"the baseline {path} records fingerprints of scheme {short_repr(data.get('scheme'))}; this "
             f"cgowarn computes {SCHEME!r}, so no finding could match: record it again with "
             "`cgowarn baseline`"
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from cgowarn import regexes
 
-_VERSION = re.compile(r"^\d+(?:\.\d+){0,3}$")
+_VERSION = regexes.compile("versions.VERSION", r"^\d+(?:\.\d+){0,3}$", anchored=True)
 
 
 def is_version(text: str) -> bool:

@@ -4,10 +4,16 @@ at the same time.
 The main thread is the tee: it reads the build's two pipes as data arrives and writes each chunk,
 unchanged, to cgowarn's own standard output or standard error before anything else happens to
 it. Then it hands the chunk to the analysis, which runs in a second thread and reads a bounded
-queue as if it were a log file. The queue holds at most QUEUE_CHUNKS chunks: when the analysis
-falls behind, the tee waits (and so does the build, on its full pipe) instead of holding the
-output in memory. When the analysis stops, by an exception or at its end, the queue is drained
-from then on, so that nothing the analysis does can stop the output.
+queue as if it were a log file. The build never waits for the analysis: the queue holds at most
+QUEUE_CHUNKS chunks, and when the analysis falls that far behind, the tee goes on passing the
+output through and drops what the queue cannot take (whole lines), counting it: the report says
+how much was not analysed. When the analysis stops, by an exception or at its end, the queue is
+drained from then on.
+
+The run ends with the build's own process: once it has exited, what its pipes still hold is read
+for at most GRACE seconds, so that a background process the build left behind with the pipes open
+(`sh -c 'daemon & make'`) cannot keep cgowarn, and the CI job, waiting. The analysis then gets
+ANALYSIS_WAIT seconds to finish what it was given.
 
 Signals: the build stays in cgowarn's process group, so a terminal's Ctrl-C (SIGINT), Ctrl-\\
 (SIGQUIT) and hang-up (SIGHUP) reach it directly. While it runs, cgowarn blocks these and SIGTERM
@@ -28,6 +34,7 @@ import select
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +42,14 @@ from typing import Any
 CHUNK = 1 << 20
 """Bytes read from a pipe at a time (at most)."""
 QUEUE_CHUNKS = 16
-"""Chunks the tee may be ahead of the analysis: at most QUEUE_CHUNKS * CHUNK bytes held."""
+"""Chunks the tee may be ahead of the analysis: at most QUEUE_CHUNKS * CHUNK bytes held; beyond,
+output is passed through but not analysed."""
+GRACE = 1.0
+"""Seconds the pipes are still read once the build's process has exited."""
+ANALYSIS_WAIT = 120.0
+"""Seconds the analysis may take, once the build has ended, to finish the output it was given."""
+POLL = 0.1
+"""Seconds between looks at whether the build's process has exited, while its pipes are quiet."""
 PIPE_SIZE = 1 << 20
 """Asked of the kernel for the build's pipes (Linux F_SETPIPE_SZ; the default is 64 KiB): fewer
 reads and fewer switches between the build and cgowarn when it prints fast."""
@@ -57,17 +71,35 @@ class Feed:
         self._queue: queue.Queue[memoryview | None] = queue.Queue(maxsize)
         self._chunk = memoryview(b"")
         self._eof = False
+        self._closed = False
+        self.unanalysed_bytes = 0
+        """Bytes dropped because the analysis was behind (read by the analysis at its end)."""
 
     # The tee's side.
 
     def put(self, data: memoryview) -> None:
-        """Queue a chunk; waits while the queue is full."""
+        """Queue a chunk, or drop it (counted) when the queue is full: never waits."""
         if data:
-            self._queue.put(data)
+            try:
+                self._queue.put_nowait(data)
+            except queue.Full:
+                self.unanalysed_bytes += len(data)
 
     def close(self) -> None:
-        """The build's output has ended."""
-        self._queue.put(None)
+        """The build's output has ended. Never waits: the analysis sees the end once it has
+        taken what is queued."""
+        self._closed = True
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)
+
+    def _take(self) -> memoryview | None:
+        """The next chunk; None at the end."""
+        while True:
+            try:
+                return self._queue.get(timeout=POLL)
+            except queue.Empty:
+                if self._closed:
+                    return None
 
     # The analysis's side.
 
@@ -75,7 +107,7 @@ class Feed:
         while not self._chunk:
             if self._eof:
                 return 0
-            item = self._queue.get()
+            item = self._take()
             if item is None:
                 self._eof = True
                 return 0
@@ -90,7 +122,7 @@ class Feed:
         that has stopped."""
         self._chunk = memoryview(b"")
         while not self._eof:
-            self._eof = self._queue.get() is None
+            self._eof = self._take() is None
 
 
 class LineSplitter:
@@ -205,7 +237,15 @@ def run(
     finally:
         stop.set()
         watcher.join()
-        worker.join()
+        worker.join(ANALYSIS_WAIT)
+        if worker.is_alive():
+            outcome.setdefault(
+                "error",
+                TimeoutError(
+                    f"the analysis did not finish within {ANALYSIS_WAIT:.0f} s of the build's end"
+                ),
+            )
+            outcome.pop("report", None)
         _take_pending(taken, result.signals)
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         for s, handler in previous.items():
@@ -251,19 +291,34 @@ def _tee(proc: subprocess.Popen[bytes], feed: Feed, result: BuildResult) -> None
     for fd in targets:
         poller.register(fd, select.POLLIN)
     writable = {1: True, 2: True}
+    deadline: float | None = None
+
+    def finish(fd: int) -> None:
+        """Stop reading pipe `fd`; its unfinished last line goes to the analysis."""
+        poller.unregister(fd)
+        del targets[fd]
+        pipes[fd].close()
+        for piece in splitters[fd].rest():
+            feed.put(piece)
+
     try:
         while targets:
-            for fd, _ in poller.poll():
+            if deadline is None and proc.poll() is not None:
+                # The build has exited: what is left in its pipes is read for GRACE seconds; a
+                # process it left behind with them open does not hold the run.
+                deadline = time.monotonic() + GRACE
+            if deadline is not None and time.monotonic() >= deadline:
+                for fd in list(targets):
+                    finish(fd)
+                break
+            wait = POLL if deadline is None else max(0.0, deadline - time.monotonic())
+            for fd, _ in poller.poll(wait * 1000):
                 if fd not in targets:
                     continue
                 data = os.read(fd, CHUNK)
                 out = targets[fd]
                 if not data:
-                    poller.unregister(fd)
-                    del targets[fd]
-                    pipes[fd].close()
-                    for piece in splitters[fd].rest():
-                        feed.put(piece)
+                    finish(fd)
                     continue
                 closed = False
                 if writable[out]:
@@ -280,11 +335,7 @@ def _tee(proc: subprocess.Popen[bytes], feed: Feed, result: BuildResult) -> None
                 for piece in splitters[fd].whole_lines(data):
                     feed.put(piece)
                 if closed:
-                    poller.unregister(fd)
-                    del targets[fd]
-                    pipes[fd].close()  # the build now meets a closed pipe, as it would alone
-                    for piece in splitters[fd].rest():
-                        feed.put(piece)
+                    finish(fd)  # the build now meets a closed pipe, as it would alone
     finally:
         feed.close()
 

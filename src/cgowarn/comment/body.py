@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import regex
-
+from cgowarn import regexes
 from cgowarn.errors import UsageError
 from cgowarn.fingerprint import without_temporary_names
 from cgowarn.model import Report
@@ -32,13 +31,21 @@ MAX_FINGERPRINTS = 150
 """Fingerprints kept in each list of the marker (33 characters each); with more findings the
 next run cannot say what changed, and says nothing about it."""
 NEW_SHOWN = 10
-_KEY = regex.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_MARKER = regex.compile(r"<!-- cgowarn:(?P<key>[A-Za-z0-9._-]{1,64})(?P<attrs>(?: [^\n]*)?) -->")
+_KEY = regexes.compile("comment.body.KEY", r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", anchored=True)
+_MARKER = regexes.compile(
+    "comment.body.MARKER",
+    r"<!-- cgowarn:(?P<key>[A-Za-z0-9._-]{1,64})(?P<attrs>(?: [^\n]*)?) -->",
+    anchored=True,
+)
 _LIST = r"[0-9a-f]{32}(?:,[0-9a-f]{32})*"
-_FINGERPRINTS = regex.compile(rf" fingerprints=(?P<now>{_LIST})?(?: before=(?P<before>{_LIST})?)?")
+_FINGERPRINTS = regexes.compile(
+    "comment.body.FINGERPRINTS",
+    rf" fingerprints=(?P<now>{_LIST})?(?: before=(?P<before>{_LIST})?)?",
+    anchored=True,
+)
 _COMMENT_OPENER = "<!--"
 _INERT_OPENER = "<!-\u200b-"
-_URL_FORBIDDEN = regex.compile(r"[\s<>\\\"'`\p{Cc}\p{Cf}]")
+_URL_FORBIDDEN = regexes.compile("comment.body.URL_FORBIDDEN", r"[\s<>\\\"'`\p{Cc}\p{Cf}]")
 
 
 def check_key(key: str) -> str:

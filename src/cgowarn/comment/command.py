@@ -9,8 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
+from cgowarn import regexes, secrets
 from cgowarn.comment import body as comment_body
 from cgowarn.comment import github, gitlab
 from cgowarn.comment.github import GitHub, GitHubTarget
@@ -58,7 +57,7 @@ class CommentRequest:
             raise UsageError(f"--token-env {self.token_env!r} is not an environment variable name")
 
 
-_VARIABLE = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VARIABLE = regexes.compile("comment.command.VARIABLE", r"[A-Za-z_][A-Za-z0-9_]*", anchored=True)
 
 
 def _is_variable(name: str) -> bool:
@@ -77,11 +76,15 @@ def resolve(request: CommentRequest, environ: Mapping[str, str]) -> Target | Not
     )
 
 
+def token_variable(request: CommentRequest) -> str:
+    """The environment variable the token is read from."""
+    return request.token_env or (secrets.GITLAB_TOKEN if request.gitlab else secrets.GITHUB_TOKEN)
+
+
 def token_for_scrubbing(request: CommentRequest, environ: Mapping[str, str]) -> str:
-    """The token the run would use, if set: the dry run never sends it, but replaces it in the
-    body all the same (a build log can hold it)."""
-    default = "GITLAB_TOKEN" if request.gitlab else "GITHUB_TOKEN"
-    return environ.get(request.token_env or default, "").strip()
+    """The token the run would use, if set: the dry run never sends it, but masks it all the same
+    (a build log can hold it)."""
+    return environ.get(token_variable(request), "").strip()
 
 
 def compose(
@@ -92,7 +95,9 @@ def compose(
     fail_on: str,
     token: str,
 ) -> str:
-    """The body, with the token (if a log held it) replaced by `***`."""
+    """The body, with the token (if a log held it) masked: the analysis masked it already
+    (secrets.py); this is the last guard, with the marker line, which no log line reaches, kept
+    as it is."""
     text = comment_body.compose(
         report,
         key=request.key,
@@ -101,7 +106,8 @@ def compose(
         fail_on=fail_on,
         report_url=request.report_url,
     )
-    return text.replace(token, "***") if token else text
+    marker, newline, rest = text.partition("\n")
+    return marker + newline + secrets.current().with_secret(token).text(rest) if token else text
 
 
 def post(
@@ -132,7 +138,7 @@ def post(
                 delete_when_clean=request.delete_when_clean,
             )
     except BaseException as exc:
-        scrub_exception(exc, target.token)
+        secrets.current().with_secret(target.token).exception(exc)
         raise
     noun = "note" if request.gitlab else "comment"
     where = forge.where
@@ -144,27 +150,3 @@ def post(
         Action.DELETED: f"no findings any more: {noun} deleted from {where}{ident}",
         Action.NOTHING: f"no findings and no earlier {noun} on {where}: nothing posted",
     }[outcome.action]
-
-
-def scrub_exception(exc: BaseException, token: str) -> None:
-    """Replace the token in the messages (and notes) of `exc` and of the exceptions it chains to,
-    so that neither the error line nor a --debug traceback can show it."""
-    if not token:
-        return
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        try:
-            text = str(current)
-        except Exception:  # a broken __str__: leave it to the boundary
-            text = ""
-        if token in text or any(token in repr(a) for a in current.args):
-            current.args = (text.replace(token, "***"),)
-        notes = getattr(current, "__notes__", None)
-        if isinstance(notes, list):
-            current.__notes__ = [str(n).replace(token, "***") for n in notes]
-        stack += [current.__cause__, current.__context__]

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import regex
-
-from cgowarn import __version__
+from cgowarn import __version__, regexes, secrets
 from cgowarn.comment.http import Api, check_api_url, read_token
 from cgowarn.comment.interface import Account, Comment, NotAPullRequest
 from cgowarn.errors import ApiError, UsageError
@@ -27,8 +25,10 @@ ACTIONS_BOT = Account(login="github-actions[bot]", id=41898282, type="Bot")
 """Who GITHUB_TOKEN posts as: the REST API reports its comments with this `user.login` and
 `user.type` (id 41898282). GET /user answers 403 "Resource not accessible by integration" for
 that token, so cgowarn cannot ask."""
-_REPO = regex.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_REPO = regexes.compile("comment.github.REPO", r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", anchored=True)
 _MAX_NUMBER = 2**31 - 1
+MAX_EVENT = 25 << 20
+"""Characters read of the event file: GitHub caps webhook payloads at 25 MB."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def resolve(
         if isinstance(found, NotAPullRequest):
             return found
         number = found
-    variable = token_env or "GITHUB_TOKEN"
+    variable = token_env or secrets.GITHUB_TOKEN
     token = read_token(
         variable,
         environ,
@@ -93,7 +93,14 @@ def event_pull_request(path: str) -> int | NotAPullRequest:
     of something else (a push, a schedule, a comment on an issue)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+            text = fh.read(MAX_EVENT + 1)
+        if len(text) > MAX_EVENT:
+            raise ValueError(f"larger than {MAX_EVENT >> 20} MiB, which no GitHub event is")
+        data = json.loads(text)
+    except RecursionError:
+        raise UsageError(
+            f"cannot read the event file GITHUB_EVENT_PATH ({path}): nested too deeply"
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"cannot read the event file GITHUB_EVENT_PATH ({path}): {exc}") from None
     if not isinstance(data, dict):

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import regex
-
-from cgowarn import __version__
+from cgowarn import __version__, regexes, secrets
 from cgowarn.comment.http import Api, check_api_url, read_token
 from cgowarn.comment.interface import Account, Comment, NotAPullRequest
 from cgowarn.errors import ApiError, UsageError
@@ -24,7 +22,7 @@ from cgowarn.render.safety import visible
 DEFAULT_API = "https://gitlab.com/api/v4"
 PER_PAGE = 100
 MAX_PAGES = 300
-_PROJECT = regex.compile(r"\d+|[\w.-]+(?:/[\w.-]+)+")
+_PROJECT = regexes.compile("comment.gitlab.PROJECT", r"\d+|[\w.-]+(?:/[\w.-]+)+", anchored=True)
 _MAX_NUMBER = 2**31 - 1
 TOKEN_HELP = (
     "create a project access token with the `api` scope and the Reporter role or higher, and "
@@ -76,7 +74,7 @@ def resolve(
         if not iid.isdigit() or not 0 < int(iid) <= _MAX_NUMBER:
             raise UsageError(f"CI_MERGE_REQUEST_IID {visible(iid)!r} is not a number")
         mr = int(iid)
-    variable = token_env or "GITLAB_TOKEN"
+    variable = token_env or secrets.GITLAB_TOKEN
     token = read_token(variable, environ, TOKEN_HELP)
     url = check_api_url(
         api_url or environ.get("CI_API_V4_URL") or DEFAULT_API,

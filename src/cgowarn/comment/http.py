@@ -2,6 +2,14 @@
 5xx and network failures, rate limits honoured (Retry-After, x-ratelimit-reset), a bounded total
 wait, and one-line errors that say what to check and never hold the token.
 
+Every request is bounded as a whole, not only per read: it must be answered within
+REQUEST_DEADLINE (a server that sends one byte every few seconds never resets it), all requests
+of a run within RUN_DEADLINE, and an answer may hold at most MAX_RESPONSE bytes once decoded. A
+POST that may have reached the server (an error status of 5xx, or a failure after it was sent) is
+never sent again blindly: it raises MaybeSent, and the caller looks for what it would have
+created first (sticky.py), so that a 502 cannot leave two comments. An answer that is not JSON,
+or JSON nested too deeply to read, is an ApiError like any other bad answer.
+
 The token is sent only to the API's own origin: a next-page link that points elsewhere is not
 followed, redirects are not followed (a `PRIVATE-TOKEN` header would survive one), and plain http
 is refused except on the loopback interface. Every message that leaves this module (errors,
@@ -11,6 +19,7 @@ is refused except on the loopback interface. Every message that leaves this modu
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -18,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from cgowarn import secrets
 from cgowarn.errors import ApiError, UsageError
 from cgowarn.render.safety import visible
 
@@ -32,6 +42,13 @@ MAX_WAIT = 180.0
 SECONDARY_WAIT = 60.0
 """GitHub's secondary rate limit without Retry-After: "wait for at least one minute"
 (docs.github.com, rate limits for the REST API)."""
+REQUEST_DEADLINE = 60.0
+"""Seconds one request may take from sending to the last byte of its answer."""
+RUN_DEADLINE = 300.0
+"""Seconds all the requests of one run may take together."""
+MAX_RESPONSE = 16 << 20
+"""Bytes an answer may hold once decoded: a page of 100 comments of GitHub's largest size (65,536
+characters, up to 4 bytes each) is about 26 MB in the worst case; real pages are far smaller."""
 MESSAGE_CHARS = 300
 """Of the API's own error message, at most this much is quoted."""
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -72,6 +89,14 @@ Explain = Callable[[int, str, str], str]
 """(status, method, the API's message) -> what to check, one sentence."""
 
 
+class MaybeSent(ApiError):
+    """A POST failed in a way that does not tell whether the server acted on it."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class Api:
     """One code host's API, with its token. Use as a context manager (it closes the connection)."""
 
@@ -88,9 +113,11 @@ class Api:
         self.name = name
         self.base = httpx.URL(base_url + "/")
         self.token = token
+        self.redactor = secrets.current().with_secret(token)
         self.explain = explain
         self.log = log
         self.waited = 0.0
+        self.started = time.monotonic()
         self.client = httpx.Client(
             base_url=self.base,
             headers=dict(headers),
@@ -106,14 +133,14 @@ class Api:
         self.client.close()
 
     def scrub(self, text: str) -> str:
-        """`text` with the token replaced by `***`."""
-        return text.replace(self.token, "***") if self.token else text
+        """`text` with the token, in every form it could take (secrets.py), masked."""
+        return self.redactor.text(text)
 
     def json(self, response: httpx.Response, what: str) -> Any:
-        """The response's JSON; ApiError when it is not JSON."""
+        """The response's JSON; ApiError when it is not JSON (or nested too deeply to read)."""
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError(
                 f"{self.name} API: {what}: the answer from {self._shown(response.request.url)} "
                 "is not JSON: check --api-url"
@@ -138,7 +165,7 @@ class Api:
         while True:
             attempt += 1
             try:
-                response = self.client.request(method, target, json=json, params=params)
+                response = self._send(method, target, what, json, params)
             except httpx.TransportError as exc:
                 # POST is retried only when it was never sent: a timeout after sending could have
                 # created the comment, and a second POST would create another.
@@ -149,7 +176,8 @@ class Api:
                 if (method != "POST" or unsent) and attempt < ATTEMPTS and self._may_wait(delay):
                     self._wait(delay, f"{type(exc).__name__}")
                     continue
-                raise ApiError(
+                error = MaybeSent if method == "POST" and not unsent else ApiError
+                raise error(
                     self.scrub(
                         f"{self.name} API: {method} {shown} ({what}) failed: "
                         f"{type(exc).__name__}: {visible(str(exc)) or 'no answer'}: check the "
@@ -159,6 +187,9 @@ class Api:
             self._say(f"{method} {self._shown(response.request.url)} -> {response.status_code}")
             if response.is_success:
                 return response
+            if method == "POST" and response.status_code >= 500:
+                # The server may have created it before failing: never POST again blindly.
+                raise MaybeSent(self._error(response, method, what, attempt))
             delay = self._retry_delay(response, attempt)
             if delay is not None and attempt < ATTEMPTS:
                 if not self._may_wait(delay):
@@ -175,6 +206,54 @@ class Api:
             if response.status_code in accept:
                 return response
             raise ApiError(self._error(response, method, what, attempt))
+
+    def _send(
+        self,
+        method: str,
+        target: str,
+        what: str,
+        json: Any,
+        params: Mapping[str, str | int] | None,
+    ) -> httpx.Response:
+        """Send one request and read its whole answer, within the deadlines and MAX_RESPONSE; the
+        answer as a complete response. The request runs in a thread, so that the deadline holds
+        even while a read is blocked: past it, the connection is closed under the request."""
+        remaining = RUN_DEADLINE - (time.monotonic() - self.started)
+        deadline = min(REQUEST_DEADLINE, remaining)
+        request = self.client.build_request(method, target, json=json, params=params)
+        shown = self._shown(request.url)
+        if deadline <= 0:
+            raise ApiError(
+                f"{self.name} API: {method} {shown} ({what}): the requests of this run took "
+                f"longer than {RUN_DEADLINE:.0f} s: run the job again later"
+            )
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["response"] = _read_whole(self.client, request)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, name="cgowarn-request", daemon=True)
+        worker.start()
+        worker.join(deadline)
+        if worker.is_alive():
+            self.client.close()  # the blocked read fails, and the thread ends
+            error = MaybeSent if method == "POST" else ApiError
+            raise error(
+                f"{self.name} API: {method} {shown} ({what}): no complete answer within "
+                f"{deadline:.0f} s: check the network and --api-url"
+            )
+        if "error" in box:
+            if isinstance(box["error"], _TooLarge):
+                raise ApiError(
+                    f"{self.name} API: {method} {shown} ({what}): the answer is larger than "
+                    f"{MAX_RESPONSE >> 20} MiB: check --api-url"
+                )
+            raise box["error"]
+        response: httpx.Response = box["response"]
+        return response
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -249,6 +328,32 @@ class Api:
             self.log(self.scrub(line))
 
 
+_UNDECODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _read_whole(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """The answer to `request`, read to its end (at most MAX_RESPONSE bytes once decoded)."""
+    streamed = client.send(request, stream=True)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in streamed.iter_bytes():
+            size += len(chunk)
+            if size > MAX_RESPONSE:
+                raise _TooLarge
+            chunks.append(chunk)
+    finally:
+        streamed.close()
+    headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _UNDECODED]
+    return httpx.Response(
+        streamed.status_code,
+        headers=headers,
+        content=b"".join(chunks),
+        request=request,
+        extensions=streamed.extensions,
+    )
+
+
 def _has_request(exc: httpx.TransportError) -> bool:
     try:
         exc.request  # noqa: B018 - the property raises when the exception has no request
@@ -283,7 +388,7 @@ def _api_message(response: httpx.Response) -> str:
     GitLab's `message` or `error`. Server text: shown with `visible` by the caller."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     if not isinstance(data, dict):
         return ""

@@ -10,8 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from cgowarn.comment import http
 from cgowarn.comment.body import Marker, read_marker, same_body
+from cgowarn.comment.http import MaybeSent
 from cgowarn.comment.interface import Comment, Forge
+
+CREATE_ATTEMPTS = 3
+"""POSTs of a new comment, at most, when the server fails in a way that does not say whether it
+created it; before each retry the comments are listed again."""
 
 
 class Action(Enum):
@@ -42,6 +48,22 @@ def find_own(forge: Forge, key: str) -> tuple[Comment | None, Marker | None]:
     return None, None
 
 
+def _create(forge: Forge, key: str, body: str) -> Outcome:
+    """Post the comment. When the POST may have reached the server (MaybeSent), look for it
+    before posting again: it is there (the marker with `key`), or it was not created."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return Outcome(Action.CREATED, forge.create(body).id)
+        except MaybeSent:
+            if attempt == CREATE_ATTEMPTS:
+                raise
+        http.sleep(http.BACKOFF * 2 ** (attempt - 1))
+        found, _ = find_own(forge, key)
+        if found is not None:
+            return Outcome(Action.CREATED, found.id)
+    raise AssertionError("unreachable")
+
+
 def sync(
     forge: Forge,
     key: str,
@@ -55,8 +77,7 @@ def sync(
     if own is None:
         if clean:
             return Outcome(Action.NOTHING, None)
-        created = forge.create(compose(None))
-        return Outcome(Action.CREATED, created.id)
+        return _create(forge, key, compose(None))
     if clean and delete_when_clean:
         forge.delete(own)
         return Outcome(Action.DELETED, own.id)

@@ -7,9 +7,9 @@ never a traceback or a hang; a file whose ELF header cannot be read is an input 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Any
@@ -19,6 +19,7 @@ from elftools.construct import ConstructError
 from elftools.elf.descriptions import describe_e_machine
 from elftools.elf.elffile import ELFFile
 
+from cgowarn import regexes
 from cgowarn.errors import DamagedElf, GoInfoError, InputError
 from cgowarn.inspect.goinfo import parse_buildinfo
 from cgowarn.inspect.scan import find_strings
@@ -39,21 +40,28 @@ from cgowarn.inspect.walk import (
     STT_OBJECT,
     ElfTables,
     Note,
+    wanted_names,
 )
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.model import BinaryInfo, GlibcEvidence, GoBuildInfo
+from cgowarn.regexes import TooSlow
 from cgowarn.versions import is_version, version_tuple
 
 ELF_MAGIC = b"\x7fELF"
-_RUSTC = re.compile(rb"rustc version (\d+\.\d+)\.\d+")
+_RUSTC = regexes.compile("inspect.elf.RUSTC", rb"rustc version (\d+\.\d+)\.\d+")
 # cgo's wrapper for a C function, in a Go binary's symbol table: `os/user._Cfunc_mygetpwnam_r`,
 # `net._cgo_2ac87069779a_C2func_getaddrinfo` (cmd/cgo's out.go names them so).
-_CGO_WRAPPER = re.compile(r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w")
+_CGO_WRAPPER = regexes.compile(
+    "inspect.elf.CGO_WRAPPER",
+    r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w",
+    anchored=True,
+)
 # What a malformed file can make pyelftools (reading the ELF header) or the walks raise.
 # AssertionError: pyelftools 0.33 checks some of what it reads with `assert`. AttributeError and
 # TypeError are not here: they are bugs in cgowarn, and the error boundary reports them as such.
 # OSError is not here either: a file that cannot be read is an input error, not damage.
 MALFORMED = (
+    TooSlow,
     DamagedElf,
     ELFError,
     ConstructError,
@@ -75,6 +83,18 @@ MAX_ERRORS = 20
 """Problems listed in a binary's report; more are counted."""
 MAX_INTERP = 4096
 """Bytes read of PT_INTERP (PATH_MAX)."""
+MAX_NOTE_HOLDERS = 64
+"""Note sections and PT_NOTE segments read for the ABI tag (a real binary has a handful)."""
+MAX_NOTE_BYTES = 1 << 20
+"""Bytes of notes read in all; a file that claims more is not read further for its ABI tag."""
+MAX_WARNING_BYTES = 4 << 20
+"""Bytes of .gnu.warning sections read in all."""
+MAX_SCAN = 256 << 20
+"""Bytes of the file scanned for the C library's strings: the first 256 MiB (the read-only data
+of any real binary lies there); the rest of a larger file is said to be unscanned."""
+SECONDS = 5.0
+"""Seconds the reading of one binary may take: a step that would start later is skipped, and
+the report says which."""
 _GLIBC_VERSION = "GLIBC_"
 WARNING_SECTION = ".gnu.warning"
 NT_GNU_ABI_TAG = 1
@@ -153,6 +173,7 @@ class _Reader:
         """Functions of binary.toml's [[companion]] entries defined in the symbol table."""
         self.cgo_packages: set[str] | None = None
         """Go packages whose cgo wrappers the symbol table holds; None without a symbol table."""
+        self.deadline = time.monotonic() + SECONDS
 
     def step(self, what: str, fn: Callable[[Note], None]) -> None:
         """Run one reading step; a malformed file stops that step only, and says so. What the
@@ -161,6 +182,9 @@ class _Reader:
         def note(message: str) -> None:
             self.errors.append(message if message.startswith(what) else f"{what}: {message}")
 
+        if time.monotonic() > self.deadline:
+            note(f"not read: reading this binary took longer than {SECONDS:.0f} s")
+            return
         try:
             fn(note)
         except DamagedElf as exc:
@@ -243,7 +267,14 @@ class _Reader:
             if s.type == SHT_NOTE
         ]
         problems = []
-        for offset, size, align, what in holders:
+        if len(holders) > MAX_NOTE_HOLDERS:
+            problems.append(f"{len(holders)} note holders, the first {MAX_NOTE_HOLDERS} read")
+        budget = MAX_NOTE_BYTES
+        for offset, size, align, what in holders[:MAX_NOTE_HOLDERS]:
+            if budget <= 0:
+                problems.append(f"more than {MAX_NOTE_BYTES >> 10} KiB of notes, the rest not read")
+                break
+            budget -= min(max(size, 0), MAX_SMALL)
             try:
                 for name, ntype, desc in t.notes(t.read(offset, size, what, MAX_SMALL), align):
                     if ntype == NT_GNU_ABI_TAG and name == b"GNU\0" and len(desc) >= 16:
@@ -272,14 +303,16 @@ class _Reader:
         if versym is None or dynsym is None:
             return
         indexes = t.versym(versym, note)
+        table = t.symbol_table(dynsym, "dynamic symbol table", note)
+        tops = {i for i, v in glibc.items() if v == top}
+        needing = [i for i in range(min(len(indexes), len(table))) if indexes[i] & 0x7FFF in tops]
         symbols: set[str] = set()
-        for i, sym in enumerate(t.symbols(dynsym, "dynamic symbol table", note)):
-            if i >= len(indexes):
-                break
-            if glibc.get(indexes[i] & 0x7FFF) == top and sym.name:
-                symbols.add(clean_text(sym.name.decode("utf-8", "replace")))
-        if len(symbols) > MAX_ITEMS:
-            note(f"{len(symbols)} symbols need GLIBC_{top}, the first {MAX_ITEMS} kept")
+        for i in needing[: MAX_ITEMS * 4]:
+            raw = table.symbol(i).name
+            if raw:
+                symbols.add(clean_text(raw.decode("utf-8", "replace")))
+        if len(needing) > MAX_ITEMS:
+            note(f"{len(needing)} symbols need GLIBC_{top}, the first {MAX_ITEMS} kept")
         self.fields["glibc_required_symbols"] = tuple(sorted(symbols)[:MAX_ITEMS])
 
     def _symbols(self, t: ElfTables, note: Note) -> None:
@@ -295,11 +328,12 @@ class _Reader:
         known = self.kb.symbols
         # Names are compared as bytes: most symbols are none of these, and are never decoded.
         companions = {c.function.encode() for c in self.kb.binary.companion}
-        wanted = {name.encode() for name in known} | companions
+        wanted, exact = self.kb.memos.value("elf-wanted-names", self._wanted)
         if symtab is not None:
             seen = set()
             cgo: set[str] = set()
-            for sym in t.symbols(symtab, "symbol table", note):
+            table = t.symbol_table(symtab, "symbol table", note)
+            for _, sym in table.named(exact, wanted, b"func_"):
                 raw = sym.name
                 if (
                     b"func_" in raw
@@ -328,7 +362,8 @@ class _Reader:
             # A dynamic binary calls these in the host's libc.so: only the warnings that also fire
             # in dynamic links (unsafe, obsolete, stubs) apply.
             undefined: set[bytes] = set()
-            for sym in t.symbols(dynsym, "dynamic symbol table", note):
+            table = t.symbol_table(dynsym, "dynamic symbol table", note)
+            for _, sym in table.named(exact, wanted):
                 if sym.shndx != SHN_UNDEF or sym.name not in wanted or sym.name in undefined:
                     continue
                 undefined.add(sym.name)
@@ -336,12 +371,27 @@ class _Reader:
                 if entry and not self.kb.categories[entry.category].static_only:
                     self.hits.append(BinaryHit(entry.name, "dynamic symbol table"))
 
+    def _wanted(self) -> tuple[frozenset[bytes], Any]:
+        """The names the symbol tables are searched for (the knowledge base's functions and
+        binary.toml's companions), and the pattern that finds them in a string table."""
+        names = frozenset({n.encode() for n in self.kb.symbols}) | {
+            c.function.encode() for c in self.kb.binary.companion
+        }
+        return names, wanted_names(names)
+
     def _warning_sections(self, t: ElfTables, note: Note) -> None:
         sections = [s for s in t.sections if s.name.startswith(WARNING_SECTION)]
         if len(sections) > MAX_ITEMS:
             note(f"{len(sections)} warning sections, the first {MAX_ITEMS} read")
+        budget = MAX_WARNING_BYTES
         for section in sections[:MAX_ITEMS]:
             name = clean_text(section.name)
+            if budget <= 0:
+                note(
+                    f"more than {MAX_WARNING_BYTES >> 20} MiB of warning sections, the rest not read"
+                )
+                break
+            budget -= min(max(section.size, 0), MAX_SMALL)
             try:
                 data = t.section_data(section, f"section {name}", MAX_SMALL, note)
             except DamagedElf as exc:
@@ -392,7 +442,12 @@ class _Reader:
         needles |= {h.string.encode() for h in kb.glibc_string_hint}
         needles |= {s.encode() for fp in kb.footprint for s in fp.strings}
         self.fh.seek(0)
-        self.strings = {n.decode() for n in find_strings(self.fh, needles)}
+        self.strings = {n.decode() for n in find_strings(self.fh, needles, MAX_SCAN)}
+        if self.size > MAX_SCAN:
+            self.errors.append(
+                f"strings: the first {MAX_SCAN >> 20} MiB of {self.size >> 20} MiB scanned for "
+                "the C library's strings"
+            )
 
     def _classify(self) -> None:
         """Linkage and C library from what the steps read; drop glibc evidence from other libcs."""

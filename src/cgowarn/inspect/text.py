@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import re
 
+from cgowarn import regexes
+
 MAX_TEXT = 256
 """Characters kept of one string from a binary; a longer one ends in an ellipsis."""
 ELLIPSIS = "…"
 
 # ESC sequences (CSI, OSC up to BEL or ST, and two-byte ones) and their 8-bit C1 forms.
-_ESCAPES = re.compile(
+_ESCAPES = regexes.compile(
+    "inspect.text.ESCAPES",
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[@-Z\\-_])?"
-    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?",
 )
-_SPACES = re.compile(r"[\t\n\v\f\r]+")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_HIDDEN = re.compile(r"[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SPACES = regexes.compile("inspect.text.SPACES", r"[\t\n\v\f\r]+")
+_CONTROLS = regexes.compile("inspect.text.CONTROLS", r"[\x00-\x1f\x7f-\x9f]")
+_HIDDEN = regexes.compile(
+    "inspect.text.HIDDEN", r"[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def _visible(m: re.Match[str]) -> str:

@@ -16,10 +16,13 @@ when the rest of a table is still usable, is noted through `note` and the walk g
 
 from __future__ import annotations
 
+import array
+import re
 import struct
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
@@ -124,6 +127,82 @@ class StringTable:
 
 
 EMPTY_STRINGS = StringTable(b"")
+
+
+def wanted_names(names: frozenset[bytes]) -> Any:
+    """The pattern SymbolTable.named scans a string table with: any of `names`, whole (between
+    NUL bytes). An alternation of literals with fixed-width lookarounds: no repeat, linear."""
+    from cgowarn import regexes
+
+    body = b"|".join(re.escape(n) for n in sorted(names)) or b"(?!)"
+    return regexes.Regex(
+        "inspect.walk.wanted names", b"(?<=\\x00)(?:" + body + b")(?=\\x00)", literal=True
+    ).compiled
+
+
+class SymbolTable:
+    """The entries of one symbol table, read in bulk: a table of a million symbols is searched
+    for the few names cgowarn knows in well under a second, never one Python object per symbol.
+
+    `name_offsets` is each symbol's st_name, sliced out of the table at C speed; a name is looked
+    up in the string table only for the symbols whose offset names a wanted string (found by one
+    scan of the string table), and for the rare symbol whose name is the tail of another string
+    (a linker's tail merging), which is read as it is."""
+
+    def __init__(
+        self, data: bytes, count: int, entsize: int, names: StringTable, tables: ElfTables
+    ) -> None:
+        self.data = data
+        self.count = count
+        self.entsize = entsize
+        self.names = names
+        self._unpack = tables._sym.unpack_from
+        self._is64 = tables.is64
+        self._swap = (tables.endian == "<") != (sys.byteorder == "little")
+
+    def __len__(self) -> int:
+        return self.count
+
+    def symbol(self, i: int) -> Symbol:
+        r = self._unpack(self.data, i * self.entsize)
+        if self._is64:  # name, info, other, shndx, value, size
+            return Symbol(self.names.raw(r[0]), r[1] & 0xF, r[3])
+        return Symbol(self.names.raw(r[0]), r[3] & 0xF, r[5])  # name, value, size, info, ...
+
+    def name_offsets(self) -> Sequence[int]:
+        """Each symbol's st_name (the first word of every entry)."""
+        if self.entsize % 4:
+            return [self._unpack(self.data, i * self.entsize)[0] for i in range(self.count)]
+        words = array.array("I")
+        words.frombytes(self.data[: self.count * self.entsize])
+        if self._swap:
+            words.byteswap()
+        return words[0 :: self.entsize // 4]
+
+    def named(
+        self, exact: Any, wanted: frozenset[bytes], contains: bytes | None = None
+    ) -> Iterator[tuple[int, Symbol]]:
+        """(index, symbol) of every symbol whose name is one of `wanted` or holds `contains`.
+        `exact` finds the wanted names in the string table: a pattern that matches each of them
+        between NUL bytes (wanted_names)."""
+        strings = self.names.data
+        starts = {m.start() for m in exact.finditer(strings)}
+        if contains:
+            pos = strings.find(contains)
+            while pos >= 0:
+                start = strings.rfind(b"\0", 0, pos) + 1
+                starts.add(start)
+                end = strings.find(b"\0", pos)
+                pos = strings.find(contains, end) if end >= 0 else -1
+        size = len(strings)
+        for i, offset in enumerate(self.name_offsets()):
+            if offset in starts:
+                yield i, self.symbol(i)
+            elif 0 < offset < size and strings[offset - 1]:
+                # The tail of another string: read this one name as it is.
+                name = self.names.raw(offset)
+                if name in wanted or (contains and contains in name):
+                    yield i, self.symbol(i)
 
 
 class ElfTables:
@@ -294,21 +373,20 @@ class ElfTables:
         count = (len(data) - struct_size) // entsize + 1 if len(data) >= struct_size else 0
         return data, min(count, s.size // entsize)
 
-    def symbols(self, s: Section, what: str, note: Note) -> Iterator[Symbol]:
-        """The symbols of symbol table `s`, names undecoded (most are never looked at)."""
+    def symbol_table(self, s: Section, what: str, note: Note) -> SymbolTable:
+        """Symbol table `s`, read once, with the string table its names are in."""
         data, count = self._entries(s, self._sym.size, what, note)
         try:
             names = self.strings(s.link, what, note)
         except DamagedElf as exc:
             note(f"symbol names unknown: {exc}")
             names = EMPTY_STRINGS
-        entsize, unpack, is64 = s.entsize, self._sym.unpack_from, self.is64
-        for i in range(count):
-            r = unpack(data, i * entsize)
-            if is64:  # name, info, other, shndx, value, size
-                yield Symbol(names.raw(r[0]), r[1] & 0xF, r[3])
-            else:  # name, value, size, info, other, shndx
-                yield Symbol(names.raw(r[0]), r[3] & 0xF, r[5])
+        return SymbolTable(data, count, s.entsize, names, self)
+
+    def symbols(self, s: Section, what: str, note: Note) -> Iterator[Symbol]:
+        """Every symbol of symbol table `s`, names undecoded."""
+        table = self.symbol_table(s, what, note)
+        return (table.symbol(i) for i in range(len(table)))
 
     def dynamic(self, note: Note) -> tuple[list[int], StringTable]:
         """The DT_NEEDED string offsets of the dynamic table (the SHT_DYNAMIC section, or the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cgowarn.enums import Libc, Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
@@ -36,6 +36,24 @@ class BuildContext:
     cgo_packages: frozenset[str] | None = None
     """The Go packages that use cgo (without extra tags), when `go list` or a binary told; None
     when not known."""
+
+
+def safe_go_command(kb: KnowledgeBase, command: GoCommand) -> tuple[GoCommand, tuple[str, ...]]:
+    """`command` with only the environment assignments a fix can be about (fixes.toml
+    [command_env]), and the names of those it left out."""
+    rules = kb.command_env
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for name, value in command.env:
+        if name in rules.compilers:
+            ok = kb.command_env_compiler.fullmatch(value) is not None
+        else:
+            ok = name in rules.keep and kb.command_env_value.fullmatch(value) is not None
+        if ok:
+            kept.append((name, value))
+        else:
+            dropped.append(name)
+    return replace(command, env=tuple(kept)), tuple(dict.fromkeys(dropped))
 
 
 def fix_applies(

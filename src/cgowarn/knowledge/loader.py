@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import enum
-import json
-import types
-import typing
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
 import regex
 from pydantic import BaseModel, ValidationError
-from pydantic.version import VERSION as PYDANTIC_VERSION
 
-from cgowarn import enums as enums_module
-from cgowarn import memo as memo_module
-from cgowarn import model as report_model
-from cgowarn import usercache
 from cgowarn.enums import Toolchain
 from cgowarn.errors import KnowledgeBaseError
-from cgowarn.knowledge import models
 from cgowarn.knowledge.models import (
     BinaryFile,
     BinaryOrigin,
     CategoriesFile,
     Category,
+    CommandEnv,
     DiagnosticPattern,
     DiagnosticsFile,
     Distribution,
@@ -47,7 +37,6 @@ from cgowarn.knowledge.models import (
     SymbolsFile,
 )
 from cgowarn.memo import Memos
-from cgowarn.parse import tables as tables_module
 from cgowarn.parse.tables import DiagnosticRule, FamilyPattern, ParseTables, Pattern
 from cgowarn.resources import data_dir
 from cgowarn.versions import version_tuple
@@ -110,6 +99,10 @@ class KnowledgeBase:
     binary_origins: tuple[BinaryOrigin, ...]
     fixes: tuple[Fix, ...]
     go_tags: GoTags
+    command_env: CommandEnv
+    """Which environment assignments of the log's command a recommended command repeats."""
+    command_env_value: Pattern
+    command_env_compiler: Pattern
     diagnostics: dict[str, DiagnosticPattern]
     silence: Silence
     """What a report says when its input cannot show glibc's warnings."""
@@ -184,7 +177,7 @@ def _entry_name(raw: dict[str, Any], loc: list[Any]) -> str:
 
 def _compile(file: str, entry: str, source: str) -> Pattern:
     """The pattern, compiled now so that a bad one is reported with its file and entry."""
-    pattern = Pattern(source)
+    pattern = Pattern(f"patterns/{file}:{entry}", source, register=False)
     try:
         pattern.compiled  # noqa: B018 - compiling is the check
     except regex.error as exc:
@@ -210,120 +203,10 @@ def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]
 
 @cache
 def load_knowledge() -> KnowledgeBase:
-    """The knowledge base, once per process: from the cache when patterns/ is unchanged since it
-    was last validated, else read, validated and cached."""
-    sources = {name: _source(name) for name in FILES}
-    key = usercache.digest(
-        PYDANTIC_VERSION,
-        regex.__version__,
-        *usercache.code(
-            __file__,
-            models.__file__,
-            report_model.__file__,
-            tables_module.__file__,
-            memo_module.__file__,
-            enums_module.__file__,
-        ),
-        *(part for item in sources.items() for part in item),
-    )
-    files = _from_cache(usercache.load("knowledge", key))
-    if files is None:
-        files = validate_knowledge(sources)
-        blob = _to_cache(files)
-        if blob is not None:
-            usercache.store("knowledge", key, blob)
-    return assemble(files)
-
-
-# --- the cache entry: the validated files as JSON -------------------------------------------------
-#
-# JSON, so that reading an entry can never run code (a pickle can), and read back without
-# validating again: the entry's digest (usercache) shows that these are the bytes written from
-# validated models, and building pydantic's validators for the ~30 models would cost more start-up
-# time than everything else the cache saves. Each value is rebuilt as the type its field declares.
-
-
-def _to_cache(files: KnowledgeFiles) -> bytes | None:
-    """The entry for `files`, or None when reading it back would not give `files` exactly (then
-    nothing is cached: a model with a field type _builder does not know stays correct, only
-    uncached)."""
-    data = {f.name: getattr(files, f.name).model_dump(mode="json") for f in fields(files)}
-    blob = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    back = _from_cache(blob)
-    # repr too: a str where an enum belongs, or a list where a tuple does, compares equal.
-    return blob if back == files and repr(back) == repr(files) else None
-
-
-def _from_cache(blob: bytes | None) -> KnowledgeFiles | None:
-    if blob is None:
-        return None
-    try:
-        data = json.loads(blob)
-        hints = typing.get_type_hints(KnowledgeFiles)
-        return KnowledgeFiles(
-            **{f.name: _builder(hints[f.name])(data[f.name]) for f in fields(KnowledgeFiles)}
-        )
-    except Exception:  # an entry this code did not write: validate the files again
-        return None
-
-
-Builder = Callable[[Any], Any]
-
-_BUILDERS: dict[Any, Builder] = {}
-
-
-def _builder(tp: Any) -> Builder:
-    """A function that turns a value as model_dump(mode="json") gave it back into the declared
-    type `tp` (built once per type: a knowledge base holds a few thousand values)."""
-    built = _BUILDERS.get(tp)
-    if built is None:
-        built = _BUILDERS[tp] = _make_builder(tp)
-    return built
-
-
-def _make_builder(tp: Any) -> Builder:
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Annotated:
-        return _builder(args[0])
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        model = tp
-        parts = {name: _builder(f.annotation) for name, f in model.model_fields.items()}
-        return lambda v: model.model_construct(**{k: parts[k](x) for k, x in v.items()})
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _builder(args[0])
-        return lambda v: tuple(item(x) for x in _of(list, v))
-    if origin is tuple:
-        items = [_builder(a) for a in args]
-        return lambda v: tuple(b(x) for b, x in zip(items, _of(list, v), strict=True))
-    if origin is dict:
-        key, value = (_builder(a) for a in args)
-        return lambda v: {key(k): value(x) for k, x in _of(dict, v).items()}
-    if origin in (typing.Union, types.UnionType):
-        members = [a for a in args if a is not type(None)]
-        if len(members) != 1:
-            raise TypeError(f"cannot tell which member of {tp} a cached value is")
-        member = _builder(members[0])
-        return lambda v: None if v is None else member(v)
-    if origin is typing.Literal:
-
-        def literal(v: Any) -> Any:
-            if v not in args:
-                raise ValueError(f"{v!r} is not one of {args}")
-            return v
-
-        return literal
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp
-    if tp in (str, int, bool):
-        return lambda v: _of(tp, v)
-    raise TypeError(f"no way to read a cached {tp}")
-
-
-def _of(kind: type[T], value: Any) -> T:
-    if type(value) is not kind:
-        raise TypeError(f"{value!r} is not a {kind.__name__}")
-    return value
+    """The knowledge base, once per process: read from patterns/ and validated. Nothing is kept
+    between runs: what a run reads is always the shipped data, never an entry someone could have
+    put in a cache directory."""
+    return assemble(validate_knowledge({name: _source(name) for name in FILES}))
 
 
 # --- validating and assembling --------------------------------------------------------------------
@@ -480,11 +363,20 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
             link_flags[o.id] = o.static_link_flags
     memos = Memos()
     tables = ParseTables.build(
-        families=tuple(FamilyPattern(f.id, f.needles, Pattern(f.pattern)) for f in messages.family),
-        diagnostics=tuple(
-            DiagnosticRule(d.id, d.needles, Pattern(d.pattern), d.command) for d in diags.diagnostic
+        families=tuple(
+            FamilyPattern(f.id, f.needles, Pattern(f"patterns/messages.toml:{f.id}", f.pattern))
+            for f in messages.family
         ),
-        silent_linkers=tuple((s.name, Pattern(s.pattern)) for s in diags.silent_linker),
+        diagnostics=tuple(
+            DiagnosticRule(
+                d.id, d.needles, Pattern(f"patterns/diagnostics.toml:{d.id}", d.pattern), d.command
+            )
+            for d in diags.diagnostic
+        ),
+        silent_linkers=tuple(
+            (s.name, Pattern(f"patterns/diagnostics.toml:silent {s.name}", s.pattern))
+            for s in diags.silent_linker
+        ),
         memos=memos,
     )
     return KnowledgeBase(
@@ -498,7 +390,7 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
             CompiledOrigin(
                 o,
                 tuple(
-                    (name, Pattern(pat))
+                    (name, Pattern(f"patterns/origins.toml:{o.id}.{name}", pat))
                     for name in ORIGIN_FIELDS
                     if (pat := getattr(o, name)) is not None
                 ),
@@ -510,6 +402,13 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         binary_origins=origins.binary_origin,
         fixes=tuple(sorted(fixes.fix, key=lambda f: (f.rank, f.id))),
         go_tags=fixes.go_tags,
+        command_env=fixes.command_env,
+        command_env_value=Pattern(
+            "patterns/fixes.toml:command_env.value", fixes.command_env.value, anchored=True
+        ),
+        command_env_compiler=Pattern(
+            "patterns/fixes.toml:command_env.compiler", fixes.command_env.compiler, anchored=True
+        ),
         diagnostics={d.id: d for d in diags.diagnostic},
         silence=diags.silence,
         libm=diags.libm,
@@ -523,7 +422,7 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
             (
                 h,
                 tuple(
-                    (name, Pattern(pat))
+                    (name, Pattern(f"patterns/platforms.toml:{h.reason[:40]}.{name}", pat))
                     for name in HINT_FIELDS
                     if (pat := getattr(h, name)) is not None
                 ),

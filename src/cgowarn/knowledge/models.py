@@ -409,9 +409,21 @@ class OriginsFile(_Entry):
     binary_origin: tuple[BinaryOrigin, ...]
 
 
+class CommandEnv(_Entry):
+    """Which environment assignments of the log's build command a recommended command repeats."""
+
+    keep: tuple[str, ...] = Field(description="Variables a fix can be about (CGO_ENABLED, GOOS).")
+    value: str = Field(description="What their values may look like (a pattern, whole).")
+    compilers: tuple[str, ...] = Field(description="Variables that name a C compiler (CC, CXX).")
+    compiler: str = Field(description="What a compiler they name may look like (a pattern).")
+    dropped: str = Field(description="What the report says of the others; {names} is filled in.")
+    sources: tuple[str, ...]
+
+
 class FixesFile(_Entry):
     fix: tuple[Fix, ...]
     go_tags: GoTags
+    command_env: CommandEnv
 
 
 class SilentLinker(_Entry):
@@ -432,6 +444,10 @@ class Silence(_Entry):
     """What to do instead: inspect the binary, or link with a linker that prints them."""
     rustc: str
     """rustc hides the linker's output unless asked."""
+    too_slow: str
+    """Lines a pattern ran out of time on; {lines}, {patterns} and {where} are filled in."""
+    behind: str
+    """`cgowarn run`: output the analysis could not keep up with; {size} is filled in."""
     sources: tuple[str, ...]
 
 

@@ -28,7 +28,7 @@ def attribute(
     origin: Origin | None = memo.get(key)
     if origin is None:
         origin = _attribute(kb, symbol, object, function, file, unit)
-        memo.put(key, origin)
+        memo.put(key, origin, sum(len(part) for part in key if part))
     return origin
 
 

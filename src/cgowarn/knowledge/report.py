@@ -11,7 +11,7 @@ from cgowarn import __version__
 from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.fingerprint import fingerprint
-from cgowarn.knowledge.advice import BuildContext, recommend
+from cgowarn.knowledge.advice import BuildContext, recommend, safe_go_command
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import (
@@ -71,11 +71,12 @@ def _input_notes(
 ) -> tuple[str, ...]:
     """What the report must say about its input when that input cannot show the warnings."""
     said = kb.silence
+    unanalysed = _unanalysed_notes(kb, facts)
     if facts.sources and not facts.binaries and not any(s.bytes for s in facts.sources):
-        return (said.empty,)
+        return (said.empty, *unanalysed)
     if summary.distinct_functions or not facts.sources:
-        return ()
-    notes = []
+        return unanalysed
+    notes = list(unanalysed)
     if summary.silent_linkers:
         notes.append(
             f"The log shows {', '.join(summary.silent_linkers)} in use. {said.note} {said.instead}"
@@ -84,6 +85,25 @@ def _input_notes(
         notes.append(f"{said.note} {said.instead}")
     if Toolchain.RUST in toolchains:
         notes.append(said.rustc)
+    return tuple(notes)
+
+
+def _unanalysed_notes(kb: KnowledgeBase, facts: Facts) -> tuple[str, ...]:
+    """What could not be analysed, in words."""
+    said = kb.silence
+    notes = []
+    if facts.skipped_lines:
+        source, line = facts.first_skipped or ("the input", 0)
+        lines = f"{facts.skipped_lines} line{'' if facts.skipped_lines == 1 else 's'}"
+        notes.append(
+            said.too_slow.format(
+                lines=lines,
+                patterns=", ".join(sorted(facts.skipped_patterns)),
+                where=f"{source}:{line}",
+            )
+        )
+    if facts.unanalysed_bytes:
+        notes.append(said.behind.format(size=f"{facts.unanalysed_bytes:,} bytes"))
     return tuple(notes)
 
 
@@ -127,13 +147,16 @@ def build_report(
     toolchains = [t for t in Toolchain if t in facts.toolchains]
     if findings and not toolchains:
         toolchains = [Toolchain.C]
+    command, dropped_env = (
+        safe_go_command(kb, facts.go_command) if facts.go_command is not None else (None, ())
+    )
     versions = facts.go_versions
     if go_version is None:
         go_version = max(versions, key=lambda v: (versions[v], version_tuple(v)), default=None)
     build = build_info(
         kb,
         toolchains=toolchains,
-        go_command=facts.go_command.render() if facts.go_command else None,
+        go_command=command.render() if command else None,
         go_version=go_version,
         evidence=sorted(facts.glibc_evidence.values(), key=lambda e: e.reason),
         build_glibc=build_glibc,
@@ -176,12 +199,16 @@ def build_report(
         diagnostics_omitted=facts.diagnostics_seen - len(facts.diagnostics),
         links_omitted=facts.units_seen - len(facts.units),
         silent_linkers=tuple(sorted(facts.silent_linkers)),
+        unanalysed_lines=facts.skipped_lines,
+        unanalysed_bytes=facts.unanalysed_bytes,
     )
     origins = {symbol: set(acc.origins) for symbol, acc in facts.findings.items()}
     notes = _input_notes(kb, facts, summary, toolchains)
+    if dropped_env:
+        notes += (kb.command_env.dropped.format(names=", ".join(dropped_env)),)
     context = BuildContext(
         toolchains=toolchains,
-        go_command=facts.go_command,
+        go_command=command,
         go_version=go_version,
         go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
         cgo_packages=frozenset(facts.go_module.cgo_packages)

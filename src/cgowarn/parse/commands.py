@@ -8,14 +8,20 @@ go version go1.22.5 linux/amd64
 
 from __future__ import annotations
 
-import re
-
+from cgowarn import regexes
 from cgowarn.parse.events import BuildCommand, ToolVersion
 
-_GO_COMMAND = re.compile(
-    r"^(?:[$#>+]+\s+)?(?P<cmd>(?:[A-Z_][A-Z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)\s+)*(?:\S*/)?go (?:build|install)(?:\s.*)?)$"
+_GO_COMMAND = regexes.compile(
+    "parse.commands.GO_COMMAND",
+    # Atomic and possessive: an assignment is read one way only (`A="x y"` as a quoted value,
+    # else as one word), so that `A=" ` repeated cannot be split in exponentially many ways.
+    r"^(?:[$#>+]++\s++)?(?P<cmd>(?>[A-Z_][A-Z0-9_]*+=(?>\"[^\"]*+\"|'[^']*+'|\S*+)\s++)*+"
+    r"(?:[^\s/]*+/)*+go (?:build|install)(?:\s.*+)?)$",
+    anchored=True,
 )
-_GO_VERSION = re.compile(r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)")
+_GO_VERSION = regexes.compile(
+    "parse.commands.GO_VERSION", r"(?:/go-|\bgo)1\.(?P<minor>\d+)(?:\.\d+)?(?=[/\s:]|$)"
+)
 
 
 def go_command(line: str, line_no: int) -> BuildCommand | None:

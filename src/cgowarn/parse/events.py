@@ -84,6 +84,14 @@ class ToolVersion:
     line_no: int
 
 
+@dataclass(frozen=True, slots=True)
+class LineSkipped:
+    """A line that was not analysed: a pattern ran out of its time budget on it (regexes.py)."""
+
+    pattern: str
+    line_no: int
+
+
 Event = (
     UnitStart
     | Context
@@ -92,4 +100,5 @@ Event = (
     | SilentLinkerSeen
     | BuildCommand
     | ToolVersion
+    | LineSkipped
 )

@@ -16,20 +16,23 @@ may be ld, ld.bfd, a cross `x86_64-linux-gnu-ld`, or a path in a Nix store.
 
 from __future__ import annotations
 
-import re
-
+from cgowarn import regexes
 from cgowarn.parse.events import Location
 
 # The linker's own name at the start of a line: `/usr/bin/ld: `, `ld.bfd: `, `x86_64-linux-gnu-ld: `,
 # `/nix/store/<hash>-binutils-2.40/bin/ld: `, `ld.gold: `. Not lld or mold: they print no glibc warnings.
 # Possessive: the directories and the target prefix are each read once (linear in the line).
-PROGRAM = re.compile(
-    r"^(?:[^\s/]*+/)*+(?:[\w.+]++-)*+(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*"
+PROGRAM = regexes.compile(
+    "parse.gnu_ld.PROGRAM",
+    r"^(?:[^\s/]*+/)*+(?:[\w.+]++-)*+(?:ld(?:\.bfd|\.gold)?|gold)(?:\.exe)?\s?[:：]\s*",
+    anchored=True,
 )
 
 # The linker's word for "warning", translated or not: one word of letters before a colon, itself
 # after a colon, a closing parenthesis, or at the start.
-_KEYWORD = re.compile(r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$")
+_KEYWORD = regexes.compile(
+    "parse.gnu_ld.KEYWORD", r"(?:(?<=[:：)])|^)\s*[^\W\d_]\w{0,30}\s*[:：]\s*$"
+)
 
 _QUOTE_OPEN = "`'‘»„«\""
 _QUOTE_CLOSE = "'’«“»\""
@@ -37,10 +40,13 @@ _QUOTE_CLOSE = "'’«“»\""
 # opening quote starts the function, a closing quote followed by at most a word and the final colon
 # ends it. Two searches, each linear in the line (one regular expression with a lazy object and a
 # lazy function rescans the line from every colon).
-_CONTEXT_HEAD = re.compile(
-    rf"[:：]\s*+(?P<words>[^\W\d_]++(?:\s[^\W\d_]++){{0,3}}+)\s*+[{_QUOTE_OPEN}]"
+_CONTEXT_HEAD = regexes.compile(
+    "parse.gnu_ld.CONTEXT_HEAD",
+    rf"[:：]\s*+(?P<words>[^\W\d_]++(?:\s[^\W\d_]++){{0,3}}+)\s*+[{_QUOTE_OPEN}]",
 )
-_CONTEXT_TAIL = re.compile(rf"[{_QUOTE_CLOSE}]\s*+[^\W\d_]*+\s*+[:：]\s*+$")
+_CONTEXT_TAIL = regexes.compile(
+    "parse.gnu_ld.CONTEXT_TAIL", rf"[{_QUOTE_CLOSE}]\s*+[^\W\d_]*+\s*+[:：]\s*+$"
+)
 
 # gcc's line before its own warnings, `misc.c: In function ‘f’:` (gcc 12; ASCII quotes in the C
 # locale). It is the compiler's context, never the linker's: ld's English message quotes with a
@@ -50,15 +56,32 @@ _CONTEXT_TAIL = re.compile(rf"[{_QUOTE_CLOSE}]\s*+[^\W\d_]*+\s*+[:：]\s*+$")
 COMPILER_CONTEXT = (
     rb"[:\xef\xbc\x9a][ \t]+In function (?:\xe2\x80\x98|')[^\n\r]*(?:\xe2\x80\x99|'):[ \t\r]*$"
 )
-_COMPILER_CONTEXT = re.compile(r"[:：]\s+In function [‘'].*[’']:$")
+_COMPILER_HEAD = regexes.compile("parse.gnu_ld.COMPILER_HEAD", r"[:：]\s++In function [‘']")
+_COMPILER_END = ("’:", "':")
+
+
+def is_compiler_context(line: str) -> bool:
+    """Whether `line` is gcc's `FILE: In function ‘f’:`: the head searched for, the end
+    compared (one pattern with `.*` between them would rescan the line from every head)."""
+    if not line.endswith(_COMPILER_END):
+        return False
+    head = _COMPILER_HEAD.search(line)
+    return head is not None and head.end() <= len(line) - 2
+
 
 _SECTION = r"\((?P<sec>[^\s()]+)\)"
 _FORMS = (
-    re.compile(rf"^(?P<file>.+?)[:：](?P<line>\d+)(?:[:：]{_SECTION})?$"),
-    re.compile(rf"^(?P<file>.*?)[:：]{_SECTION}$"),
-    re.compile(rf"^{_SECTION}$"),
+    regexes.compile(
+        "parse.gnu_ld.FORM_LINE",
+        rf"^(?P<file>.+?)[:：](?P<line>\d++)(?:[:：]{_SECTION})?$",
+        anchored=True,
+    ),
+    regexes.compile("parse.gnu_ld.FORM_SECTION", rf"^(?P<file>.*?)[:：]{_SECTION}$", anchored=True),
+    regexes.compile("parse.gnu_ld.FORM_BARE", rf"^{_SECTION}$", anchored=True),
     # Very old ld: the object with the section glued to it, `obj.o(.text+0x1d)`.
-    re.compile(r"^(?P<obj>.+?)\((?P<sec>\.[^\s()]*)\)$"),
+    regexes.compile(
+        "parse.gnu_ld.FORM_OLD", r"^(?P<obj>.+?)\((?P<sec>\.[^\s()]*+)\)$", anchored=True
+    ),
 )
 
 
@@ -80,7 +103,7 @@ def location_text(prefix: str) -> str:
 
 def parse_context(line: str) -> Location | None:
     """Parse ld's `OBJ: in function `F':` line (any language); None if `line` is not one."""
-    if not line or line[-1] not in ":：" or _COMPILER_CONTEXT.search(line):
+    if not line or line[-1] not in ":：" or is_compiler_context(line):
         return None
     text = strip_program(line)
     head = _CONTEXT_HEAD.search(text)

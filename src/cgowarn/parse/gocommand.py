@@ -13,9 +13,12 @@ the linker's own flags, split like cmd/go splits them (quoted fields, str.SplitQ
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, replace
+
+import regex
+
+from cgowarn import regexes
 
 # go help build: flags that take a value, and boolean flags, that are safe to carry over.
 _VALUE_FLAGS = frozenset(
@@ -39,17 +42,29 @@ _DROPPED_VALUE_FLAGS = frozenset(
         "json",
     }
 )
-_ENV = re.compile(r"^(?P<name>[A-Z_][A-Z0-9_]*)=(?P<value>.*)$", re.DOTALL)
-_PACKAGE = re.compile(
-    r"^(?:\.{1,2}(?:/[\w.+~@-]+)*(?:/\.\.\.)?|[\w.+~@-]+(?:/[\w.+~@-]+)*(?:/\.\.\.)?|all|std|cmd)$"
+_ENV = regexes.compile(
+    "parse.gocommand.ENV",
+    r"^(?P<name>[A-Z_][A-Z0-9_]*+)=(?P<value>.*+)$",
+    regex.DOTALL,
+    anchored=True,
+)
+_LIST_SEPARATOR = regexes.compile("parse.gocommand.LIST_SEPARATOR", r"[,\s]++")
+_PLAIN = regexes.compile("parse.gocommand.PLAIN", r"^[\w./+~@-]++$", anchored=True)
+_PACKAGE = regexes.compile(
+    "parse.gocommand.PACKAGE",
+    # Possessive: `/...` is one more path element, never a choice between two readings.
+    r"^(?:\.{1,2}+(?:/[\w.+~@-]++)*+|[\w.+~@-]++(?:/[\w.+~@-]++)*+|all|std|cmd)$",
+    anchored=True,
 )
 _SHELL_END = frozenset({";", "&&", "||", "|", "&", ">", ">>", "<", "2>&1", "2>", "1>"})
 # cmd/link flags kept inside -ldflags (go tool link -help); the value-taking ones with their value.
 _LINK_VALUE_FLAGS = frozenset({"X", "linkmode", "extldflags", "buildid", "buildmode", "B", "r"})
 _LINK_BOOL_FLAGS = frozenset({"s", "w", "v", "d", "race", "msan", "asan", "linkshared"})
 # What -extldflags may carry over: static/PIE switches, libraries and library paths, a linker.
-_EXTLD_TOKEN = re.compile(
-    r"^-(?:static|static-pie|pie|no-pie|pthread|l[\w+.-]+|L[\w/.+-]+|fuse-ld=(?:bfd|gold|lld|mold))$"
+_EXTLD_TOKEN = regexes.compile(
+    "parse.gocommand.EXTLD_TOKEN",
+    r"^-(?:static|static-pie|pie|no-pie|pthread|l[\w+.-]+|L[\w/.+-]+|fuse-ld=(?:bfd|gold|lld|mold))$",
+    anchored=True,
 )
 DEFAULT_PACKAGES = ("./...",)
 MAX_COMMAND = 8192
@@ -216,7 +231,7 @@ class GoCommand:
                 if name == "ldflags" and value is not None:
                     value = LinkFlags.parse(value).render()
                 elif name == "tags" and value is not None:
-                    value = ",".join(t for t in re.split(r"[,\s]+", value) if t)
+                    value = ",".join(t for t in _LIST_SEPARATOR.split(value) if t)
                 if name in _BOOL_FLAGS or (name in _VALUE_FLAGS and value):
                     flags.append((name, value))
                 continue
@@ -225,7 +240,7 @@ class GoCommand:
                 packages.append(token)
             else:
                 break
-        if any(not re.match(r"^[\w./+~@-]+$", p) for p in packages):
+        if any(not _PLAIN.match(p) for p in packages):
             return None
         return cls(verb, tuple(env), tuple(flags), tuple(packages) or DEFAULT_PACKAGES)
 
@@ -240,7 +255,7 @@ class GoCommand:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(t for t in re.split(r"[,\s]+", self.flag("tags") or "") if t)
+        return tuple(t for t in _LIST_SEPARATOR.split(self.flag("tags") or "") if t)
 
     # --- deriving ------------------------------------------------------------------------------
 

@@ -7,11 +7,14 @@ gold 1.16 (binutils 2.40).
 
 from __future__ import annotations
 
-import re
-
+from cgowarn import regexes
 from cgowarn.parse.events import Location
 
-_FORM = re.compile(r"^(?P<obj>[^:：]+?)(?:[:：](?P<file>[^:：]+?))?[:：]function (?P<func>.+)$")
+_FORM = regexes.compile(
+    "parse.gold.FORM",
+    r"^(?P<obj>[^:：]+?)(?:[:：](?P<file>[^:：]+?))?[:：]function (?P<func>.+)$",
+    anchored=True,
+)
 
 
 class Gold:

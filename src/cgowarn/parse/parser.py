@@ -15,6 +15,7 @@ from cgowarn.parse.events import (
     Context,
     Event,
     LibcWarning,
+    LineSkipped,
     LinkerDiagnostic,
     Location,
     SilentLinkerSeen,
@@ -25,6 +26,7 @@ from cgowarn.parse.interface import LocationDialect
 from cgowarn.parse.tables import ParseTables
 from cgowarn.parse.units import unit_start
 from cgowarn.parse.wrappers import clean_line
+from cgowarn.regexes import TooSlow
 
 # gold's form is more specific than GNU ld's (`obj:file:function f`), so it is tried first.
 DIALECTS: tuple[LocationDialect, ...] = (Gold(), GnuLd())
@@ -74,9 +76,14 @@ def parse_numbered(lines: Iterable[tuple[int, str, int]], tables: ParseTables) -
             continue  # `# ` inside a line (a heredoc in `go build -x`): nothing to parse
         entry: list[Any] | None = memo.get(line)
         if entry is None:
-            events = list(_line_events(line, line_no, tables, holds))
+            try:
+                events = list(_line_events(line, line_no, tables, holds))
+            except TooSlow as slow:
+                yield LineSkipped(slow.name, line_no)
+                continue
             if len(line) <= MEMO_LINE:
-                memo.put(line, [events, None])
+                # The line is kept twice (the key, and the events' raw text) and cut into parts.
+                memo.put(line, [events, None], 3 * len(line))
             yield from events
         elif entry[0]:
             makers = entry[1]

@@ -19,7 +19,6 @@ from typing import IO, Any
 
 import regex
 
-from cgowarn import usercache
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.parse import kinds
 from cgowarn.parse.gnu_ld import COMPILER_CONTEXT
@@ -104,10 +103,8 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     """A block-mode database of the (id, needle) pairs, the line-end colon (COLON_ID) and gcc's
     context line (COMPILER_ID).
 
-    Compiling takes longer than scanning a small log, so the database is kept in the user cache,
-    keyed by the expressions and the library's version. usercache.load returns only bytes whose
-    digest matches, so Hyperscan's deserializer (C code, which a damaged database can crash) only
-    ever reads a database that dumpb wrote."""
+    Compiled in the process that uses it, never loaded from a file: a database read back from a
+    cache would be C code's input that anyone who can write the cache controls."""
     # Literals scan at memory speed; the Go header and the two line-end patterns need a regex
     # (and multiline mode).
     expressions = [_EXPRESSIONS.get(n, regex.escape(n)) for _, n in literals]
@@ -115,18 +112,8 @@ def _compiled(name: str, literals: list[tuple[int, bytes]]) -> Any:
     flags = [_hs.HS_FLAG_MULTILINE if n in _EXPRESSIONS else 0 for _, n in literals]
     flags += [_hs.HS_FLAG_MULTILINE] * 2 + [0]
     ids = [i for i, _ in literals] + [COLON_ID, COMPILER_ID, CONTROL_ID]
-    key = usercache.digest(_hs.__version__, repr(expressions), repr(flags), repr(ids))
-    blob = usercache.load(name, key)
-    if blob is not None:
-        try:
-            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
-            db.scratch = _hs.Scratch(db)  # a loaded database comes without scratch space
-            return db
-        except _hs.error:
-            pass
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
     db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
-    usercache.store(name, key, _hs.dumpb(db))
     return db
 
 

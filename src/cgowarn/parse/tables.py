@@ -4,43 +4,20 @@ patterns/; the parser never sees the rest of the knowledge base."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-
-import regex
+from typing import NamedTuple
 
 from cgowarn.memo import Memos
+from cgowarn.regexes import Regex, literals
+
+Pattern = Regex
+"""A regular expression from patterns/ (`regex` syntax), compiled on first use, matched under the
+time budget (regexes.py)."""
 
 
-class Pattern:
-    """A regular expression from patterns/, compiled on first use.
-
-    A knowledge base compiles only the patterns a log needs (most logs need few of the diagnostics
-    and origins). Patterns are `regex` syntax; `stdlib` marks an alternation of escaped literals,
-    which the standard library's `re` scans several times faster than `regex` does."""
-
-    __slots__ = ("_compiled", "source", "stdlib")
-
-    def __init__(self, source: str, stdlib: bool = False) -> None:
-        self.source = source
-        self.stdlib = stdlib
-        self._compiled: Any = None
-
-    @property
-    def compiled(self) -> Any:
-        """The compiled pattern."""
-        if self._compiled is None:
-            self._compiled = (re if self.stdlib else regex).compile(self.source)
-        return self._compiled
-
-    def search(self, text: str) -> Any:
-        return self.compiled.search(text)
-
-
-def needle_filter(needles: tuple[str, ...] | list[str] | set[str]) -> Pattern:
+def needle_filter(name: str, needles: tuple[str, ...] | list[str] | set[str]) -> Pattern:
     """One alternation of literal strings: a single C-level scan instead of a Python loop."""
-    return Pattern("|".join(re.escape(n) for n in sorted(set(needles))), stdlib=True)
+    return literals(name, needles)
 
 
 @dataclass(frozen=True)
@@ -85,9 +62,9 @@ class ParseTables:
     silent_linkers: tuple[tuple[str, Pattern], ...]
     """(linker name, pattern of a log line showing it in use)."""
     message_needles: tuple[str, ...] = ()
-    message_filter: Pattern = field(default_factory=lambda: Pattern("(?!)"))
+    message_filter: Pattern = field(default_factory=lambda: literals("tables:nothing", ()))
     """Alternation of the message needles: a line holds a glibc message only if it matches."""
-    diagnostic_filter: Pattern = field(default_factory=lambda: Pattern("(?!)"))
+    diagnostic_filter: Pattern = field(default_factory=lambda: literals("tables:nothing", ()))
     """Alternation of every diagnostic's needles: lines that do not match are not tried."""
     memos: Memos = field(default_factory=Memos, compare=False, repr=False)
     """The parser's line memo and the scanner's compiled databases, which depend on these tables."""
@@ -108,8 +85,10 @@ class ParseTables:
             diagnostics=diagnostics,
             silent_linkers=silent_linkers,
             message_needles=message_needles,
-            message_filter=needle_filter(message_needles),
-            diagnostic_filter=needle_filter([n for d in diagnostics for n in d.needles]),
+            message_filter=needle_filter("tables:message needles", message_needles),
+            diagnostic_filter=needle_filter(
+                "tables:diagnostic needles", [n for d in diagnostics for n in d.needles]
+            ),
             memos=memos or Memos(),
         )
 
@@ -123,7 +102,7 @@ class ParseTables:
         for family in self.families:
             if not any(n in text for n in family.needles):
                 continue
-            m = family.pattern.compiled.search(text)
+            m = family.pattern.search(text)
             if m is not None and (best is None or m.start() < best.start):
                 best = MessageMatch(family.id, str(m.group("symbol")), m.start(), m.end())
         return best

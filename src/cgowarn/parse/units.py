@@ -7,20 +7,25 @@ gcc -static -o app main.o      a link command echoed by make, go build -x or a C
 
 from __future__ import annotations
 
-import re
-
+from cgowarn import regexes
 from cgowarn.parse.events import UnitStart
 
 # Possessive: a long run of path characters that turns out not to end the line is not rescanned.
-_GO = re.compile(r"^# (?P<name>[A-Za-z0-9_.~+@/-]++)(?: \[[^\]]++\])?$")
-_CARGO = re.compile(r"^Compiling (?P<name>[\w-]+) v\d")
-_LINK_COMMAND = re.compile(
-    r"^(?:\S*/)?(?:[\w.+]+-)*(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d+)?\s"
+_GO = regexes.compile(
+    "parse.units.GO", r"^# (?P<name>[A-Za-z0-9_.~+@/-]++)(?: \[[^\]]++\])?$", anchored=True
+)
+_CARGO = regexes.compile("parse.units.CARGO", r"^Compiling (?P<name>[\w-]+) v\d", anchored=True)
+_LINK_COMMAND = regexes.compile(
+    "parse.units.LINK_COMMAND",
+    # The directories read once each, the target prefix (`x86_64-linux-gnu-`) one part at a
+    # time until a driver name follows: linear in the line.
+    r"^(?:[^\s/]*+/)*+(?:[\w.+]++-)*?(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d++)?\s",
+    anchored=True,
 )
 _C_DRIVERS = frozenset({"gcc", "cc", "clang", "musl-gcc"})
 _CXX_DRIVERS = frozenset({"g++", "c++", "clang++"})
-_OUTPUT = re.compile(r"\s-o\s*+(?P<out>\S++)")
-_COMPILE_ONLY = re.compile(r"\s-(?:c|S|E|M|MM)(?:\s|$)")
+_OUTPUT = regexes.compile("parse.units.OUTPUT", r"\s-o\s*+(?P<out>\S++)")
+_COMPILE_ONLY = regexes.compile("parse.units.COMPILE_ONLY", r"\s-(?:c|S|E|M|MM)(?:\s|$)")
 
 
 def unit_start(line: str, line_no: int) -> UnitStart | None:

@@ -11,13 +11,18 @@ removed repeatedly.
 
 from __future__ import annotations
 
-import re
+import regex
 
-_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from cgowarn import regexes
+
+_ANSI = regexes.compile(
+    "parse.wrappers.ANSI", r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])"
+)
+_CONTROL = regexes.compile("parse.wrappers.CONTROL", r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """C0 and C1 control characters (and DEL): never part of what a linker prints."""
 # Tried with match() at the current position (which anchors it there; `^` would not).
-_PREFIX = re.compile(
+_PREFIX = regexes.compile(
+    "parse.wrappers.PREFIX",
     r"""(?:
         \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)\s(?:\d\d[OEP]\+?\s)?  # GitHub Actions / GitLab
       | \#\d+\s\d+\.\d+\s                                                           # Docker BuildKit
@@ -29,7 +34,8 @@ _PREFIX = re.compile(
       | \s*=\s(?:note|help):\s                                                      # rustc note block
       | warning:\slinker\sstd(?:err|out):\s                                        # rustc -W linker-messages
     )""",
-    re.VERBOSE,
+    regex.VERBOSE,
+    anchored=True,
 )
 
 

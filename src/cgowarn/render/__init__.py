@@ -30,8 +30,12 @@ def renderer(fmt: OutputFormat) -> Renderer:
 
 
 def render(report: Report, fmt: OutputFormat, options: RenderOptions | None = None) -> str:
-    """Render `report` in `fmt`."""
-    return renderer(fmt)(report, options or RenderOptions())
+    """Render `report` in `fmt`. No line of any format but the GitHub workflow commands
+    themselves can be taken for a workflow command by a CI runner that prints it."""
+    from cgowarn.render.safety import inert_workflow_commands
+
+    text = renderer(fmt)(report, options or RenderOptions())
+    return text if fmt is OutputFormat.GITHUB else inert_workflow_commands(text)
 
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer", "render", "renderer"]

@@ -5,9 +5,9 @@ text."""
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
+from cgowarn import regexes
 from cgowarn.errors import UnknownSymbolError
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.knowledge.advice import fixes_for_symbol
@@ -16,7 +16,7 @@ from cgowarn.parse import LibcWarning, LinkerDiagnostic, parse_lines
 
 QUOTES = "'\"`‘’“”"
 """Stripped from around a pasted name: glibc quotes `name', web pages 'name' or ‘name’."""
-_QUOTED_NAME = re.compile(r"[`'‘\"“]([A-Za-z_]\w*)['’\"”]")
+_QUOTED_NAME = regexes.compile("render.explain.QUOTED_NAME", r"[`'‘\"“]([A-Za-z_]\w*)['’\"”]")
 SHOWN = 80
 """Characters of unknown pasted text repeated in the error message."""
 

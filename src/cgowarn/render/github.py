@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
 from cgowarn.render.results import Result, results
+from cgowarn.render.safety import visible
 
 MAX_PER_LEVEL = 10
 """Annotations GitHub shows per level and step."""
@@ -37,9 +38,14 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, properties: Sequence[tuple[str, str]], message: str) -> str:
-    """One workflow command line (without its line end)."""
-    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties if value)
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    """One workflow command line (without its line end). Every value and every line of the
+    message is made visible first: a file name or a title holding ESC, an OSC 52 clipboard
+    sequence or a bidi override reaches the job log as <U+XXXX>, never as the character."""
+    props = ",".join(
+        f"{key}={escape_property(visible(value))}" for key, value in properties if value
+    )
+    text = "\n".join(visible(line) for line in message.split("\n"))
+    return f"::{name}{' ' + props if props else ''}::{escape_data(text)}"
 
 
 def _annotation(row: Result) -> str:

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
 from cgowarn.render.results import Kind, Result, results
+from cgowarn.render.safety import visible
 
 # XML 1.0 forbids most C0 controls even as character references; results.py has already written
 # them as <U+XXXX>, and so has every string here.
@@ -55,4 +56,7 @@ def render(report: Report, options: RenderOptions) -> str:
     suite.attrib.update(counts)
     suites.attrib.update({k: counts[k] for k in ("tests", "failures", "errors", "time")})
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    # Well-formed whatever reached it: a character XML 1.0 cannot hold at all is written visibly.
+    return (
+        visible(ET.tostring(suites, encoding="unicode", xml_declaration=True), keep="\n\t") + "\n"
+    )

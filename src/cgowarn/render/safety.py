@@ -8,27 +8,71 @@ string through `visible` before any format lays it out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields, is_dataclass, replace
 from typing import TypeVar
+
+from cgowarn import regexes
 
 T = TypeVar("T")
 
 # C0 controls but tab, DEL, C1 controls; the bidi embeddings, overrides, isolates and marks; the
-# zero-width space, joiners, word joiner and BOM; the line and paragraph separators.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+# zero-width space, joiners, word joiner and BOM; the line and paragraph separators; and what no
+# XML document may hold at all: lone surrogates (a file name that is not UTF-8 carries them) and
+# the noncharacters U+FFFE and U+FFFF.
+_INVISIBLE = regexes.compile(
+    "render.safety.INVISIBLE",
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ud800-\udfff\ufffe\uffff]",
 )
 
 
-def visible(text: str) -> str:
-    """`text` with every invisible or direction-changing character written as `<U+XXXX>`."""
-    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+# Characters that can start Markdown or HTML markup in the middle of a line. Values are never put at
+# the start of a line, so line-start markers (#, -, +, 1.) need no escape.
+_MD_SPECIAL = regexes.compile("render.safety.MD_SPECIAL", r"([\\`*_\[\]<>&|~!$])")
+
+
+def md_escape(text: str) -> str:
+    """`text` with every Markdown and HTML special character escaped with a backslash."""
+    return str(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def visible(text: str, keep: str = "") -> str:
+    """`text` with every invisible or direction-changing character written as `<U+XXXX>`;
+    `keep`: characters left as they are (the line ends of a whole document)."""
+    if keep:
+        return str(
+            _INVISIBLE.sub(
+                lambda m: m.group() if m.group() in keep else f"<U+{ord(m.group()):04X}>", text
+            )
+        )
+    return str(_INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text))
+
+
+# GitHub Actions reads every line a step prints to standard output and runs it as a workflow
+# command when it starts, after leading blanks, with `::` (`::add-mask::`, `::stop-commands::`),
+# and also the older `##[command]` form anywhere in a line (actions/runner, ActionCommand.cs).
+_WORKFLOW_COMMAND = regexes.compile(
+    "render.safety.WORKFLOW_COMMAND", r"(?m)^([ \t]*+):(?=:)|##(?=\[)"
+)
+
+
+def inert_workflow_commands(text: str) -> str:
+    """`text` (a whole report) with no line that a CI runner would take for a command: the first
+    `:` of a leading `::` and the second `#` of `##[` are written as `<U+003A>` and `<U+0023>`,
+    as other characters that must not act are."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return str(
+        _WORKFLOW_COMMAND.sub(
+            lambda m: f"{m.group(1)}<U+003A>" if m.group(1) is not None else "#<U+0023>", text
+        )
+    )
 
 
 # The JSON serializer escapes C0 controls itself; the newlines between its tokens stay.
-_INVISIBLE_IN_JSON = re.compile(
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+_INVISIBLE_IN_JSON = regexes.compile(
+    "render.safety.INVISIBLE_IN_JSON",
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]",
 )
 
 
@@ -36,7 +80,7 @@ def json_escape_invisible(text: str) -> str:
     """JSON text with those characters written as \\uXXXX escapes: the same values, but nothing
     that changes how a terminal or an editor shows the document. Outside strings JSON holds none
     of them, so every replacement is inside a string, where the escape is valid."""
-    return _INVISIBLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return str(_INVISIBLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def visible_fields(value: T) -> T:

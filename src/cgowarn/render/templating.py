@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import marshal
 from functools import cache
 
 import jinja2
-import jinja2.bccache
 import regex
 
-from cgowarn import usercache
+from cgowarn import regexes
+from cgowarn.render.safety import md_escape
 from cgowarn.resources import data_dir
 
-_BACKTICKS = regex.compile(r"`+")
-# Characters that can start Markdown or HTML markup in the middle of a line. Values are never put at
-# the start of a line, so line-start markers (#, -, +, 1.) need no escape.
-_MD_SPECIAL = regex.compile(r"([\\`*_\[\]<>&|~!$])")
+_BACKTICKS = regexes.compile("render.templating.BACKTICKS", r"`+")
 # What GitHub links in the text of a rendered comment or summary, after Markdown and whatever it
 # escaped: mentions (@user, @org/team), issues and pull requests (#12, GH-12, owner/repo#12),
 # addresses (https://..., www....) and e-mail addresses. A word that holds one is shown in code.
-_GITHUB_LINKED = regex.compile(r"@|#\d|gh-\d|://|www\.", regex.IGNORECASE)
-_WORDS = regex.compile(r"(\s+)")
+_GITHUB_LINKED = regexes.compile(
+    "render.templating.GITHUB_LINKED", r"@|#\d|gh-\d|://|www\.", regex.IGNORECASE
+)
+_WORDS = regexes.compile("render.templating.WORDS", r"(\s+)")
 
 
 def _longest_backticks(text: str) -> int:
@@ -62,9 +60,9 @@ def md_text(text: object, in_table: bool = False) -> str:
     word that GitHub would turn into a mention, a reference or a link in a code span."""
     s = " ".join(str(text).splitlines())
     if not _GITHUB_LINKED.search(s):
-        return str(_MD_SPECIAL.sub(r"\\\1", s))
+        return md_escape(s)
     return "".join(
-        md_code(word, in_table) if _GITHUB_LINKED.search(word) else _MD_SPECIAL.sub(r"\\\1", word)
+        md_code(word, in_table) if _GITHUB_LINKED.search(word) else md_escape(word)
         for word in _WORDS.split(s)
     )
 
@@ -83,44 +81,11 @@ def _load(name: str) -> str:
     return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
 
 
-class _TemplateCache(jinja2.BytecodeCache):
-    """The compiled templates, in cgowarn's cache. An entry is Python code (marshal), so it is
-    used only when its digest shows it is exactly what this cache wrote (usercache.load), for this
-    template's source, this jinja2 and this Python; anything else is compiled again. Not jinja2's
-    own entry format, whose header is read with pickle."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = usercache.load(*self._entry(bucket))
-        if data is not None:
-            try:
-                bucket.code = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
-                bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.code is not None:
-            usercache.store(*self._entry(bucket), marshal.dumps(bucket.code))
-
-    @staticmethod
-    def _entry(bucket: jinja2.bccache.Bucket) -> tuple[str, str]:
-        """(name, key): one name per template, so that storing a newer version drops the old;
-        the key covers what the compiled code depends on: the template's source, jinja2, and the
-        environment's options (this module)."""
-        key = usercache.digest(
-            jinja2.__version__,
-            bucket.checksum,
-            repr(bucket.environment.autoescape),
-            *usercache.code(__file__),
-        )
-        return f"template-{bucket.key[:16]}", key
-
-
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
-    directory = usercache.directory()
+    # No bytecode cache: compiled templates are code, and code is never read back from a file.
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load),
-        bytecode_cache=None if directory is None else _TemplateCache(),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -5,9 +5,9 @@ Everything here is plain data; the templates and the text renderer only lay it o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from cgowarn import regexes
 from cgowarn.enums import LinkStatus, Severity
 from cgowarn.model import (
     BinaryInfo,
@@ -437,8 +437,8 @@ DETAILS_HINT = (
 )
 
 
-_PLAIN_NAME = re.compile(r"[\w.+@~:-]+")
-_PLAIN_PATH = re.compile(r"[\w./+@~:-]+")
+_PLAIN_NAME = regexes.compile("render.view.PLAIN_NAME", r"[\w.+@~:-]+", anchored=True)
+_PLAIN_PATH = regexes.compile("render.view.PLAIN_PATH", r"[\w./+@~:-]+", anchored=True)
 UNUSUAL_NAME = "a name with unusual characters (see the message)"
 
 
