@@ -187,6 +187,10 @@ class Folder:
     def _warning(self, source: str, w: LibcWarning) -> None:
         self.facts.saw_linker_output = True
         unit = self._active_unit()
+        if w.symbol not in self.facts.findings and len(self.facts.findings) >= MAX_FINDINGS:
+            self._finding(w.symbol, w.family, w.message)  # counted as omitted
+            unit.warning_lines += 1
+            return
         loc = w.location
         context = self.context
         ctx: Location = context.location if context is not None else _NO_LOCATION
