@@ -291,7 +291,7 @@ def test_target_cli(cli: CliRunner) -> None:
     result = cli.invoke(main, ["--target", "solaris", seed])
     assert (
         result.exit_code == 2
-        and "unknown --target 'solaris'" in result.output
+        and "--target: unknown distribution 'solaris'" in result.output
         and "centos6" in result.output
     )
     result = cli.invoke(main, ["--build-glibc", "two", seed])

@@ -585,14 +585,14 @@ def test_interrupt_while_click_reads_the_options(
     program was started by)."""
     import signal
 
-    from cgowarn import cli as cli_module
+    from cgowarn.cli import options as cli_options
 
     def interrupted(value: str | None) -> str | None:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1)  # the handler runs here
         return value
 
-    monkeypatch.setattr(cli_module, "_check_version", interrupted)
+    monkeypatch.setattr(cli_options, "_check_version", interrupted)
     before = signal.getsignal(signal.SIGINT)
     result = cli.invoke(main, ["--build-glibc", "2.17", str(SEED)])
     assert result.exit_code == 130
@@ -605,8 +605,8 @@ def test_files_never_get_the_number_of_a_closed_standard_stream() -> None:
     (a stray write to "standard error" would land in it)."""
     code = (
         "import os, sys\n"
-        "from cgowarn.cli import _reserve_standard_descriptors\n"
-        "_reserve_standard_descriptors()\n"
+        "from cgowarn.cli.boundary import reserve_standard_descriptors\n"
+        "reserve_standard_descriptors()\n"
         "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
         "os.write(3, str(fd).encode())\n"
     )

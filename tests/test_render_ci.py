@@ -20,14 +20,14 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cgowarn.cli import main, repository_root
+from cgowarn.cli import main
 from cgowarn.enums import Severity
 from cgowarn.formats import OutputFormat
 from cgowarn.model import Report
 from cgowarn.render import RenderOptions, render
 from cgowarn.render.github import MAX_PER_LEVEL, command, escape_data, escape_property
 from cgowarn.render.markdown import MAX_CHARS
-from cgowarn.render.results import BUILD_FILES, Kind, results
+from cgowarn.render.results import BUILD_FILES, Kind, repository_root, results
 from cgowarn.render.safety import visible
 from conftest import SAMPLE_LIST, Sample, analyze_bytes, analyze_text
 

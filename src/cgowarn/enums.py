@@ -54,3 +54,7 @@ class Libc(StrEnum):
     MUSL = "musl"
     NONE = "none"
     """No C library at all (a Go binary built without cgo)."""
+
+
+NEVER = "never"
+"""The --fail-on level at which the gate never fails."""

@@ -1,4 +1,4 @@
-"""What the reports call the files they read.
+"""The files a run reads: checked and opened, and what the reports call them.
 
 A path from the command line is whatever bytes the file system holds; Python carries the bytes
 that are not UTF-8 as lone surrogates, which no UTF-8 output (JSON, XML, a terminal) can hold. A
@@ -8,7 +8,16 @@ itself is opened with its real name.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+
+from cgowarn.errors import InputError
 
 
 def shown_name(path: str) -> str:
@@ -18,3 +27,59 @@ def shown_name(path: str) -> str:
     except UnicodeEncodeError:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
     return path
+
+
+ELF_MAGIC = b"\x7fELF"
+
+
+def check_names(logs: Sequence[str], binaries: Sequence[str]) -> None:
+    """Before anything is read: no empty path, and no pipe or socket given as a binary (reading
+    one would block, and it has no size to bound the reading)."""
+    for name in logs:
+        if not name:
+            raise InputError("cannot read a LOG argument: the path is empty")
+    for name in binaries:
+        if not name:
+            raise InputError("cannot read a BINARY argument: the path is empty")
+        with contextlib.suppress(OSError, ValueError):  # a missing file is said when it is read
+            mode = os.stat(name).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                raise InputError(f"cannot inspect {name}: it is a pipe, not a file")
+
+
+def open_logs(stack: ExitStack, logs: Sequence[str]) -> list[tuple[str, IO[bytes]]]:
+    """Each log, opened for reading (`-` and no log at all: standard input), with the name the
+    report gives it. InputError for what is no log: a missing or unreadable file, a directory, an
+    ELF binary (`cgowarn inspect` reads those), closed standard input."""
+    opened: list[tuple[str, IO[bytes]]] = []
+    for name in logs or ("-",):
+        if name == "-":
+            if sys.stdin is None:  # started with standard input closed (`cgowarn <&-`)
+                raise InputError(
+                    "cannot read standard input: it is closed; give a LOG file, or pipe a log in"
+                )
+            if sys.stdin.isatty():
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(
+                        "cgowarn: reading a build log from standard input (end with Ctrl-D)...\n"
+                    )
+            opened.append(("<stdin>", sys.stdin.buffer))
+            continue
+        path = Path(name)
+        try:
+            if path.is_dir():
+                raise InputError(f"cannot read {name}: it is a directory, not a build log")
+            fh = stack.enter_context(path.open("rb"))
+        except FileNotFoundError:
+            raise InputError(f"cannot read {name}: no such file") from None
+        except PermissionError:
+            raise InputError(f"cannot read {name}: permission denied") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+        except ValueError:
+            raise InputError(f"cannot read {name}: the path holds a NUL byte") from None
+        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        if head == ELF_MAGIC:
+            raise InputError(f"cannot read {name}: it is an ELF binary, not a build log")
+        opened.append((name, fh))
+    return opened

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from cgowarn import regexes
-from cgowarn.errors import UnknownTargetError
 from cgowarn.facts import DEFAULT_MAX_OCCURRENCES, Facts
 from cgowarn.fold import Folder
 from cgowarn.inputs import shown_name
-from cgowarn.knowledge import load_knowledge
+from cgowarn.knowledge import check_targets, load_knowledge
 from cgowarn.knowledge.report import build_report
 from cgowarn.model import Report
 from cgowarn.parse.reader import Echo
@@ -59,11 +58,7 @@ def analyze(
     if overrides:
         opts = AnalysisOptions(**{**opts.__dict__, **overrides})
     kb = load_knowledge()
-    for name in opts.targets:
-        if name not in kb.distributions:
-            raise UnknownTargetError(
-                f"unknown --target {name!r}; known: {', '.join(kb.distributions)}"
-            )
+    check_targets(kb, opts.targets)
     regexes.reset()  # every pattern gets its time budget again
     facts = Facts(max_occurrences=opts.max_occurrences)
     folder = Folder(kb, facts)

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cgowarn.config import SuppressRule, read_text, short_repr
-from cgowarn.enums import Severity
+from cgowarn.enums import NEVER, Severity
 from cgowarn.errors import BaselineError
 from cgowarn.fingerprint import SCHEME
 from cgowarn.model import (
@@ -26,6 +26,7 @@ from cgowarn.model import (
     Suppressed,
     UnusedSuppression,
 )
+from cgowarn.words import counted, first_few
 
 BASELINE_VERSION = 1
 """Version of the baseline document; changes only if its shape changes."""
@@ -255,3 +256,32 @@ def compare(report: Report, baseline: BaselineDocument, file: str) -> Report:
             ),
         }
     )
+
+
+def gate_reason(report: Report, fail_on: str) -> str:
+    """Why the gate fails, in a few words ("7 high findings (dlopen, getpwnam_r, …)", with a
+    baseline "1 new high finding (getpwnam_r)"); empty when it passes. `fail_on` is a severity or
+    `never`. Findings that the baseline records do not count; run-time failures in the log
+    (diagnostics the knowledge base marks as a gate) always do. Suppressed findings are no longer
+    in the report."""
+    if fail_on == NEVER:
+        return ""
+    reasons = []
+    if report.summary.failures:
+        kinds = dict.fromkeys(d.title for d in report.diagnostics if d.failure)
+        reasons.append(
+            f"{counted(report.summary.failures, 'run-time failure')} in the log"
+            + (f" ({first_few(kinds)})" if kinds else "")
+        )
+    threshold = Severity(fail_on)
+    failing = [f for f in report.findings if f.fails_gate(threshold)]
+    if failing:
+        level = {"high": "high ", "medium": "medium-or-high ", "low": ""}[fail_on]
+        new = "new " if report.baseline is not None else ""
+        reasons.append(
+            f"{counted(len(failing), f'{new}{level}finding')} "
+            f"({first_few(f.symbol for f in failing)})"
+        )
+    if reasons and report.baseline is not None:
+        reasons.append(f"baseline: {report.baseline.file}")
+    return "; ".join(reasons)

@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cgowarn.errors import ExitCode
+
 CHUNK = 1 << 20
 """Bytes read from a pipe at a time (at most)."""
 QUEUE_CHUNKS = 16
@@ -54,6 +56,8 @@ PIPE_SIZE = 1 << 20
 """Asked of the kernel for the build's pipes (Linux F_SETPIPE_SZ; the default is 64 KiB): fewer
 reads and fewer switches between the build and cgowarn when it prints fast."""
 F_SETPIPE_SZ = 1031
+SIGNAL_BASE = 128
+"""A shell reports a process that signal N ended as 128 + N."""
 SI_KERNEL = 0x80
 """Linux's si_code of a signal the kernel sent (the terminal driver's SIGINT, SIGQUIT, SIGHUP)."""
 SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
@@ -250,7 +254,7 @@ def run(
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
         for s, handler in previous.items():
             signal.signal(s, handler)
-    result.status = 128 - status if status < 0 else status
+    result.status = SIGNAL_BASE - status if status < 0 else status
     return result, outcome.get("report"), outcome.get("error")
 
 
@@ -353,13 +357,22 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def describe_oserror(command: str, exc: OSError) -> tuple[str, int]:
+def describe_oserror(command: str, exc: OSError) -> tuple[str, ExitCode]:
     """The one line and the exit status for a build that could not be started, as shells say
-    it: 127 not found, 126 found but not executable."""
+    it: NOT_FOUND (127), CANNOT_EXECUTE (126) when found but not executable."""
     if isinstance(exc, FileNotFoundError):
-        return f"{command}: command not found", 127
+        return f"{command}: command not found", ExitCode.NOT_FOUND
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"{command}: permission denied (not executable)", 126
+        return f"{command}: permission denied (not executable)", ExitCode.CANNOT_EXECUTE
     if exc.errno == errno.ENOEXEC:
-        return f"{command}: cannot execute (not a program or script with #!)", 126
-    return f"{command}: cannot execute: {exc.strerror or exc}", 126
+        return (
+            f"{command}: cannot execute (not a program or script with #!)",
+            ExitCode.CANNOT_EXECUTE,
+        )
+    return f"{command}: cannot execute: {exc.strerror or exc}", ExitCode.CANNOT_EXECUTE
+
+
+def failed_status(result: BuildResult) -> int:
+    """The status `cgowarn run` exits with because of the build: the build's own when it failed,
+    else 128 + the first ending signal cgowarn received (and passed on), else 0."""
+    return result.status or (SIGNAL_BASE + result.signals[0] if result.signals else 0)

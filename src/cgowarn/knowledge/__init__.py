@@ -1,5 +1,5 @@
 """The knowledge base: what each glibc warning means, where it comes from, how to fix it."""
 
-from cgowarn.knowledge.loader import KnowledgeBase, load_knowledge
+from cgowarn.knowledge.loader import KnowledgeBase, check_targets, load_knowledge
 
-__all__ = ["KnowledgeBase", "load_knowledge"]
+__all__ = ["KnowledgeBase", "check_targets", "load_knowledge"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -10,7 +11,7 @@ import regex
 from pydantic import BaseModel, ValidationError
 
 from cgowarn.enums import Toolchain
-from cgowarn.errors import KnowledgeBaseError
+from cgowarn.errors import KnowledgeBaseError, UnknownTargetError
 from cgowarn.knowledge.models import (
     BinaryFile,
     BinaryOrigin,
@@ -199,6 +200,16 @@ def _index(file: str, items: tuple[M, ...], key: str) -> dict[str, M]:
 def _require(file: str, entry: str, what: str, value: str, known: dict[str, Any]) -> None:
     if value not in known:
         raise KnowledgeBaseError(f"patterns/{file}: entry {entry!r}: unknown {what} {value!r}")
+
+
+def check_targets(kb: KnowledgeBase, names: Sequence[str], where: str = "--target") -> None:
+    """UnknownTargetError unless each of `names` is a distribution of patterns/platforms.toml;
+    `where` says where the names came from (`--target`, `FILE: key 'target'`)."""
+    for name in names:
+        if name not in kb.distributions:
+            raise UnknownTargetError(
+                f"{where}: unknown distribution {name!r}; known: {', '.join(kb.distributions)}"
+            )
 
 
 @cache

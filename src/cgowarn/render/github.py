@@ -20,6 +20,8 @@ from cgowarn.render.interface import RenderOptions
 from cgowarn.render.results import Result, results
 from cgowarn.render.safety import visible
 
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+"""The variable GitHub Actions names the job summary's file in."""
 MAX_PER_LEVEL = 10
 """Annotations GitHub shows per level and step."""
 
@@ -81,3 +83,29 @@ def render(report: Report, options: RenderOptions) -> str:
     # without it, a clean run and a run that could not see anything look the same.
     lines += [command("notice", [("title", "cgowarn")], note) for note in report.notes]
     return "".join(line + "\n" for line in lines)
+
+
+def append_step_summary(markdown: str) -> str | None:
+    """Append the Markdown report to the job summary file GitHub Actions names in
+    $GITHUB_STEP_SUMMARY (GitHub allows 1 MiB per step; the Markdown report holds at most 60,000
+    characters), whole or not at all (output.append_whole). Not set: what to tell the user, and
+    nothing written. OutputError when it cannot be written."""
+    import os
+
+    from cgowarn import secrets
+    from cgowarn.errors import OutputError
+    from cgowarn.output import append_whole
+
+    path = os.environ.get(STEP_SUMMARY)
+    if not path:
+        return (
+            f"--summary: ${STEP_SUMMARY} is not set (not a GitHub Actions step); no summary written"
+        )
+    text = markdown if markdown.endswith("\n") else markdown + "\n"
+    try:
+        append_whole(path, secrets.scrub(text))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot append the summary to ${STEP_SUMMARY} ({path}): {exc.strerror or exc}"
+        ) from exc
+    return None

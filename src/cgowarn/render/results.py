@@ -189,6 +189,33 @@ class _Locator:
         return self._build_file or Location(".", None, "repository")
 
 
+def repository_root() -> str | None:
+    """The repository around the current directory (`git rev-parse --show-toplevel`), else the
+    current directory; None when there is no current directory. A missing or failing git is no
+    error: the current directory is the root then. (The formats whose results point at files ask
+    for it; the renderers themselves are given it, in RenderOptions.)"""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        top = proc.stdout.strip()
+        if proc.returncode == 0 and top and os.path.isdir(top):
+            return os.path.abspath(top)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
 def _recommendation(report: Report, symbol: str) -> Recommendation | None:
     """The best fix that removes `symbol` (report.recommendations is best first)."""
     return next((r for r in report.recommendations if symbol in r.removes), None)
