@@ -42,7 +42,18 @@ log from a distribution's Go names its GOROOT (/usr/lib/go-1.19/...) on nearly e
 first thousand decide the version as well as a million would, and the scanner skips the rest."""
 
 
-def _location(prefix: str) -> Location:
+def _location(prefix: str, tables: ParseTables) -> Location:
+    """Where the part of a line before glibc's message says the reference is. The part repeats
+    far more than the lines do (every warning of one object has the same), so each distinct one
+    is read once."""
+    memo = tables.memos.bounded("locations")
+    loc = memo.get(prefix)
+    if loc is None:
+        loc = memo.put(prefix, _read_location(prefix), 2 * len(prefix))
+    return loc
+
+
+def _read_location(prefix: str) -> Location:
     text = location_text(prefix)
     for dialect in DIALECTS:
         loc = dialect.parse_location(text)
@@ -112,7 +123,7 @@ def _line_events(
                 found.family,
                 found.symbol,
                 line[found.start : found.end],
-                _location(line[: found.start]),
+                _location(line[: found.start], tables),
                 line,
                 line_no,
             )

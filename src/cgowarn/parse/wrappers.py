@@ -39,6 +39,9 @@ _PREFIX = regexes.compile(
 )
 
 
+_PREFIX_STARTS = frozenset("0123456789#[ \t=w")
+
+
 def clean_line(line: str) -> str:
     """The line as the linker printed it, without wrappers; leading and trailing space removed."""
     if "\x1b" in line:
@@ -51,7 +54,10 @@ def clean_line(line: str) -> str:
         line = _CONTROL.sub("", line)
     line = line.strip()
     # Prefixes nest (BuildKit inside Actions); matched in place, so that a line of a thousand
-    # prefixes is not copied a thousand times.
+    # prefixes is not copied a thousand times. Every form starts with a digit, `#`, `[`, a space,
+    # `=` or `w`, or holds `|` (compose) or `>` (nix): most lines hold none and are not tried.
+    if not line or not (line[0] in _PREFIX_STARTS or "|" in line or ">" in line):
+        return line
     pos = 0
     while (m := _PREFIX.match(line, pos)) is not None and m.end() > pos:
         pos = m.end()
