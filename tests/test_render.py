@@ -139,7 +139,7 @@ def test_json_contract_field_names() -> None:
     ["plain", "a`b", "``x``", "`start", "end`", "a|b", "<script>x</script>", "line\nbreak", " "],
 )
 def test_md_code_holds_any_text_literally(text: str) -> None:
-    from cgowarn.render.templating import md_code
+    from cgowarn.render.safety import md_code
 
     span = md_code(text)
     fence = regex.match(r"`+", span).group()

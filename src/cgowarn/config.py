@@ -166,16 +166,14 @@ def read_text(path: Path, what: str, error: type[CgowarnError], missing: str = "
     """The UTF-8 text of a file the user names (a configuration, a baseline); a file that cannot
     be read is `error`, one line naming `what` and why, with `missing` added when it does not
     exist (what to do about it)."""
+    from cgowarn.inputs import why_unreadable
+
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"cannot read {what}: no such file{missing}") from None
-    except IsADirectoryError:
-        raise error(f"cannot read {what}: it is a directory") from None
-    except UnicodeDecodeError:
-        raise error(f"cannot read {what}: it is not UTF-8") from None
-    except OSError as exc:
-        raise error(f"cannot read {what}: {exc.strerror or exc}") from None
+    except FileNotFoundError as exc:
+        raise error(f"cannot read {what}: {why_unreadable(exc)}{missing}") from None
+    except (OSError, ValueError) as exc:
+        raise error(f"cannot read {what}: {why_unreadable(exc)}") from None
 
 
 def parse(path: Path, shown: str) -> Config:

@@ -1,8 +1,10 @@
 """What reading the logs and binaries established, before the knowledge stage explains it.
 
-Plain accumulators, filled by fold.py and read by knowledge/report.py. Their size does not grow
-with the input beyond the bounded samples they keep (documented with each bound), so a log of any
-size folds into the same few kilobytes.
+Plain accumulators of evidence, filled by fold.py and read by the knowledge stage
+(knowledge/evidence.py, knowledge/report.py), which alone decides what the evidence means: which
+code an occurrence comes from, how much a finding matters, what a diagnostic is called. Their size
+does not grow with the input beyond the bounded samples they keep (documented with each bound),
+so a log of any size folds into the same few kilobytes.
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cgowarn.enums import Severity, Toolchain
+from cgowarn.enums import Toolchain
 from cgowarn.model import (
     BinaryInfo,
-    Diagnostic,
     GlibcEvidence,
+    GoBuildInfo,
     GoModuleInfo,
-    Occurrence,
     SourceInfo,
 )
 from cgowarn.parse.gocommand import GoCommand
@@ -35,6 +36,12 @@ MAX_OMITTED_TRACKED = 100_000
 this many, a lower bound beyond (exact counting of distinct names needs memory in their number)."""
 MAX_ORIGINS = 64
 """Distinct origins counted per finding; more are counted under one "other origins" entry."""
+MAX_SIGHTINGS = 256
+"""Distinct sightings (the evidence an origin is attributed from) told apart per finding; more are
+counted, and attributed to "other origins"."""
+SIGHTING_TEXT = 4 << 20
+"""Characters of sighting text kept over all findings; past it, a new distinct sighting is
+counted under "other origins" as well."""
 MAX_TEXT = 2048
 """Characters kept of any text a finding stores (a line, an object, a function name): a C++ name
 of a few kilobytes fits, a hostile 64 KB one is cut with an ellipsis."""
@@ -58,6 +65,79 @@ def clip(text: str | None, limit: int = MAX_TEXT) -> str | None:
     return text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """What one reference to a function shows of the code it comes from: the evidence that the
+    knowledge stage attributes an origin from (patterns/origins.toml, binary origins)."""
+
+    kind: str
+    """"log" or "binary"."""
+    object: str | None = None
+    function: str | None = None
+    file: str | None = None
+    unit: str | None = None
+    """The link unit's name (a Go package, a crate, a link's output), when not the whole log."""
+    how: str | None = None
+    """Binary: how it was seen (`symbol table`, `section .gnu.warning.getpwnam`)."""
+    brought_by: str | None = None
+    """Binary: the glibc function it is linked in with (binary.toml [[companion]])."""
+    footprint: bool = False
+    """Binary: glibc's own run-time footprint (a string such as libnss_%s.so), not a symbol."""
+    binary: int = -1
+    """Binary: its index in Facts.binaries (whose Go build information tells more)."""
+
+    def text_size(self) -> int:
+        return sum(len(t) for t in (self.object, self.function, self.file, self.unit) if t)
+
+
+@dataclass(slots=True)
+class OccurrenceFacts:
+    """One kept occurrence, as read: where it is, and the sighting it shows."""
+
+    link: int
+    source: str
+    source_line: int
+    sighting: Sighting
+    lines: tuple[str, ...]
+    object: str | None = None
+    function: str | None = None
+    file: str | None = None
+    line: int | None = None
+    section: str | None = None
+
+    def text_size(self) -> int:
+        texts = (self.object, self.function, self.file, self.section, self.source)
+        return sum(len(t) for t in texts if t) + sum(len(line) for line in self.lines)
+
+    def shortened(self) -> OccurrenceFacts:
+        """This occurrence with each of its texts cut to SHORT_TEXT characters."""
+        return OccurrenceFacts(
+            link=self.link,
+            source=self.source,
+            source_line=self.source_line,
+            sighting=self.sighting,
+            lines=tuple(clip(line, SHORT_TEXT) or "" for line in self.lines),
+            object=clip(self.object, SHORT_TEXT),
+            function=clip(self.function, SHORT_TEXT),
+            file=clip(self.file, SHORT_TEXT),
+            line=self.line,
+            section=clip(self.section, SHORT_TEXT),
+        )
+
+
+@dataclass(slots=True)
+class DiagnosticFacts:
+    """A linker message that is not a glibc warning, as read; what its kind means is the
+    knowledge stage's (patterns/diagnostics.toml)."""
+
+    kind: str
+    subject: str | None
+    message: str
+    link: int
+    source: str
+    source_line: int
+
+
 @dataclass
 class UnitFacts:
     """One link unit: a Go package header, a cargo crate, a link command, a binary, or a whole log."""
@@ -68,7 +148,9 @@ class UnitFacts:
     source_line: int
     id: int = 0
     """1-based, given when the unit is first used (0: not yet)."""
-    failed: bool = False
+    diagnostic_kinds: set[str] = field(default_factory=set)
+    """The kinds of linker message seen in it (whether one means a failed link is the knowledge
+    stage's to say)."""
     warning_lines: int = 0
     symbols: set[str] = field(default_factory=set)
 
@@ -82,14 +164,16 @@ class FindingFacts:
     message: str
     count: int = 0
     """Warning lines in the logs (a binary adds none)."""
-    occurrences: list[Occurrence] = field(default_factory=list)
+    occurrences: list[OccurrenceFacts] = field(default_factory=list)
     """The first max_occurrences of them."""
-    origins: Counter[str] = field(default_factory=Counter)
-    """Origin id -> occurrences attributed to it, over all occurrences, kept or not."""
-    cap: Severity | None = None
-    """The most any occurrence's origin lets the finding matter (high when one is not capped;
-    low when every origin is harmless); None before the first occurrence."""
-    notes: dict[str, None] = field(default_factory=dict)
+    sightings: Counter[Sighting] = field(default_factory=Counter)
+    """Distinct sighting -> occurrences that show it, over all occurrences, kept or not (the
+    first MAX_SIGHTINGS of them, in the order first seen)."""
+    other_sightings: int = 0
+    """Occurrences whose sighting was not told apart (beyond MAX_SIGHTINGS or SIGHTING_TEXT)."""
+    aliases: dict[Sighting, Sighting] = field(default_factory=dict)
+    """A sighting with its temporary name's run-specific part replaced -> the first sighting of
+    that group (fold.py), which counts for all of them."""
     links: set[int] = field(default_factory=set)
     """Ids of the kept link units it occurs in (units beyond MAX_LINKS are counted, not listed)."""
     evidence: set[str] = field(default_factory=set)
@@ -117,13 +201,10 @@ class Facts:
     findings_omitted_exact: bool = True
     """False once more than MAX_OMITTED_TRACKED distinct functions were omitted: findings_omitted
     is then a lower bound."""
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    """The first MAX_DIAGNOSTICS; diagnostics_seen counts them all."""
-    diagnostics_seen: int = 0
-    errors: int = 0
-    """Link errors, all of them."""
-    failures: int = 0
-    """Diagnostics showing the built program failing (gate), all of them."""
+    diagnostics: list[DiagnosticFacts] = field(default_factory=list)
+    """The first MAX_DIAGNOSTICS; diagnostic_kinds counts them all."""
+    diagnostic_kinds: Counter[str] = field(default_factory=Counter)
+    """Kind -> how many linker messages of that kind, all of them."""
     silent_linkers: set[str] = field(default_factory=set)
     sources: list[SourceInfo] = field(default_factory=list)
     toolchains: set[Toolchain] = field(default_factory=set)
@@ -136,9 +217,20 @@ class Facts:
     go_versions: Counter[str] = field(default_factory=Counter)
     """Go release -> weight (lines naming it; a binary's build info weighs more)."""
     glibc_evidence: dict[str, GlibcEvidence] = field(default_factory=dict)
-    """Reason -> what bounds the build glibc."""
+    """Reason -> what bounds the build glibc, as the binaries' own strings show it."""
+    binary_go: list[GoBuildInfo | None] = field(default_factory=list)
+    """Each binary's Go build information, by its index in `binaries`."""
     saw_linker_output: bool = False
-    """A log holds linker output (a warning, a context line, a non-command diagnostic)."""
+    """A log holds linker output: a warning or a context line (which diagnostics are linker
+    output too is the knowledge stage's to say, from diagnostic_kinds)."""
+    sighting_text: int = 0
+    """Characters of sighting text kept so far (SIGHTING_TEXT)."""
+    mark_text: int = 0
+    """Characters of glibc_marks kept so far."""
+    glibc_marks: dict[tuple[str | None, ...], None] = field(default_factory=dict)
+    """Distinct (message, object, function, symbol, line) of the warnings, the first
+    MAX_SIGHTINGS * 16: what the knowledge stage reads the build glibc's version marks from
+    (patterns/platforms.toml [[glibc_hint]])."""
     binaries: list[BinaryInfo] = field(default_factory=list)
     abi_kernels: list[str] = field(default_factory=list)
     """Minimum kernels read from static glibc binaries' ABI tags."""

@@ -1,16 +1,17 @@
 """Fold the parser's events, and what inspected binaries show, into Facts (facts.py).
 
-Each warning is attributed to its origin as it is folded, since only a bounded sample of
-occurrences is kept while the origins of all of them count. Everything that depends only on a
-warning's evidence is worked out once per distinct evidence (the knowledge base's memos).
+Folding only collects: each warning's evidence (its sighting: object, function, file, unit) is
+counted once per distinct sighting, a bounded sample of occurrences is kept, and every count stays
+exact. What the evidence means (which code pulled a function in, how much it matters, what a
+linker message is called) is decided once, afterwards, by the knowledge stage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
-from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
+from cgowarn.enums import Toolchain
 from cgowarn.errors import InputError
 from cgowarn.facts import (
     MAX_DIAGNOSTICS,
@@ -18,19 +19,22 @@ from cgowarn.facts import (
     MAX_GO_VERSIONS,
     MAX_LINKS,
     MAX_OMITTED_TRACKED,
-    MAX_ORIGINS,
+    MAX_SIGHTINGS,
     MIN_OCCURRENCES,
     OCCURRENCE_TEXT,
-    SHORT_TEXT,
+    SIGHTING_TEXT,
+    DiagnosticFacts,
     Facts,
     FindingFacts,
+    OccurrenceFacts,
+    Sighting,
     UnitFacts,
     clip,
 )
+from cgowarn.fingerprint import without_temporary_names
 from cgowarn.inputs import shown_name
 from cgowarn.knowledge import KnowledgeBase
-from cgowarn.knowledge.origins import attribute, attribute_binary, known_origin
-from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin, SourceInfo
+from cgowarn.model import SourceInfo
 from cgowarn.parse import (
     MAX_VERSION_LINES,
     BuildCommand,
@@ -55,30 +59,154 @@ if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
 
 _NO_LOCATION = Location()
-
-
-def _shortened(o: Occurrence) -> Occurrence:
-    """`o` with each of its texts cut to SHORT_TEXT characters."""
-    return o.model_copy(
-        update={
-            "object": clip(o.object, SHORT_TEXT),
-            "function": clip(o.function, SHORT_TEXT),
-            "file": clip(o.file, SHORT_TEXT),
-            "section": clip(o.section, SHORT_TEXT),
-            "lines": tuple(clip(line, SHORT_TEXT) or "" for line in o.lines),
-        }
-    )
-
-
-def _text_size(o: Occurrence) -> int:
-    """The characters an occurrence keeps (what its reports will lay out)."""
-    return sum(len(t) for t in (o.object, o.function, o.file, o.section, o.source) if t) + sum(
-        len(line) for line in o.lines
-    )
-
-
 BINARY_VERSION_WEIGHT = 1_000
 """A binary's embedded Go version outweighs this many log lines naming another."""
+MAX_MARKS = MAX_SIGHTINGS * 16
+"""Distinct warning evidences kept for the glibc version marks (Facts.glibc_marks)."""
+MARK_TEXT = 2 << 20
+"""Characters of them kept."""
+
+
+class Findings:
+    """The findings of one Facts: found or made by symbol (up to MAX_FINDINGS, the rest counted),
+    each occurrence and its sighting counted, a bounded sample kept."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+
+    def get(
+        self, symbol: str, family: str, message: str, category: str | None = None
+    ) -> FindingFacts | None:
+        """The finding of `symbol`, new if needed; None when MAX_FINDINGS are kept already (the
+        occurrence is then counted in findings_omitted and omitted_warning_lines)."""
+        facts = self.facts
+        finding = facts.findings.get(symbol)
+        if finding is None:
+            if len(facts.findings) >= MAX_FINDINGS:
+                facts.omitted_warning_lines += 1
+                key = hash(symbol)
+                if key not in facts.omitted_symbols:
+                    if len(facts.omitted_symbols) < MAX_OMITTED_TRACKED:
+                        facts.omitted_symbols.add(key)
+                        facts.findings_omitted += 1
+                    else:
+                        facts.findings_omitted_exact = False
+                return None
+            finding = facts.findings[symbol] = FindingFacts(
+                clip(symbol) or symbol, family, clip(message) or message, category=category
+            )
+        return finding
+
+    def add(
+        self,
+        finding: FindingFacts,
+        unit: UnitFacts,
+        sighting: Sighting,
+        make: Callable[[], OccurrenceFacts],
+    ) -> None:
+        """Count one occurrence of `finding` in `unit`, from a log or a binary, and its sighting;
+        keep it (made by `make`, only when kept) while the bounds allow."""
+        facts = self.facts
+        finding.evidence.add(sighting.kind)
+        self._count(finding, sighting)
+        if unit.id <= MAX_LINKS:
+            finding.links.add(unit.id)
+            unit.symbols.add(finding.symbol)
+        kept = len(finding.occurrences)
+        if kept >= facts.max_occurrences:
+            return
+        if facts.kept_text < OCCURRENCE_TEXT:
+            occurrence = make()
+        elif kept < MIN_OCCURRENCES:
+            occurrence = make().shortened()
+        else:
+            return
+        facts.kept_text += occurrence.text_size()
+        finding.occurrences.append(occurrence)
+
+    def _count(self, finding: FindingFacts, sighting: Sighting) -> None:
+        """Count `sighting` for `finding`. Sightings that differ only in the run-specific part of
+        a temporary name (/tmp/go-link-NNN, /tmp/ccXXXXXX.o) are one: they come from the same code,
+        and a build of many links would otherwise make each new."""
+        facts = self.facts
+        sightings = finding.sightings
+        if sighting in sightings:
+            sightings[sighting] += 1
+            return
+        alias = self._without_temporary_names(sighting)
+        first = finding.aliases.get(alias)
+        if first is not None:
+            sightings[first] += 1
+            return
+        size = sighting.text_size()
+        if len(sightings) >= MAX_SIGHTINGS or facts.sighting_text + size > SIGHTING_TEXT:
+            finding.other_sightings += 1
+            return
+        facts.sighting_text += size
+        sightings[sighting] += 1
+        if alias != sighting:
+            finding.aliases[alias] = sighting
+
+    @staticmethod
+    def _without_temporary_names(sighting: Sighting) -> Sighting:
+        """`sighting` with the run-specific part of a temporary object name replaced (the first
+        sighting of each such group is counted for all, and attributed with its real name)."""
+        obj = sighting.object
+        if obj is None or without_temporary_names(obj) == obj:
+            return sighting
+        return Sighting(
+            sighting.kind,
+            without_temporary_names(obj),
+            sighting.function,
+            sighting.file,
+            sighting.unit,
+        )
+
+    def mark(self, w: LibcWarning, obj: str | None, function: str | None) -> None:
+        """Keep this warning's evidence for the glibc version marks, once per distinct one."""
+        facts = self.facts
+        marks = facts.glibc_marks
+        key = (w.message, obj, function, w.symbol, w.raw)
+        if key in marks or len(marks) >= MAX_MARKS:
+            return
+        size = sum(len(part) for part in key if part)
+        if facts.mark_text + size <= MARK_TEXT:
+            facts.mark_text += size
+            marks[key] = None
+
+    def add_binary(self, hits: Sequence[BinaryHit], unit: UnitFacts, path: str, index: int) -> None:
+        """Count what the binary `path` (Facts.binaries[index]) shows, one occurrence per
+        function: a warning section's evidence first, else its symbol or string."""
+        best: dict[str, BinaryHit] = {}
+        for hit in hits:
+            if hit.symbol not in best or hit.how.startswith("section"):
+                best[hit.symbol] = hit
+        for symbol, hit in best.items():
+            finding = self.get(symbol, hit.family, hit.message or "", hit.category)
+            if finding is None:
+                continue
+            sighting = Sighting(
+                "binary",
+                how=hit.how,
+                brought_by=hit.brought_by,
+                footprint=hit.category is not None,
+                binary=index,
+            )
+            line = f"{path}: {hit.how}" + (f": {hit.message}" if hit.message else "")
+
+            def occurrence(
+                how: str = hit.how, line: str = line, seen: Sighting = sighting
+            ) -> OccurrenceFacts:
+                return OccurrenceFacts(
+                    link=unit.id,
+                    source=path,
+                    source_line=0,
+                    sighting=seen,
+                    lines=(line,),
+                    section=how,
+                )
+
+            self.add(finding, unit, sighting, occurrence)
 
 
 class Folder:
@@ -87,6 +215,7 @@ class Folder:
     def __init__(self, kb: KnowledgeBase, facts: Facts) -> None:
         self.kb = kb
         self.facts = facts
+        self.findings = Findings(facts)
         self.unit: UnitFacts | None = None
         self.context: Context | None = None
         self.version_lines = 0
@@ -187,163 +316,58 @@ class Folder:
     def _warning(self, source: str, w: LibcWarning) -> None:
         self.facts.saw_linker_output = True
         unit = self._active_unit()
-        if w.symbol not in self.facts.findings and len(self.facts.findings) >= MAX_FINDINGS:
-            self._finding(w.symbol, w.family, w.message)  # counted as omitted
-            unit.warning_lines += 1
+        unit.warning_lines += 1
+        finding = self.findings.get(w.symbol, w.family, w.message)
+        if finding is None:
             return
+        finding.count += 1
         loc = w.location
         context = self.context
         ctx: Location = context.location if context is not None else _NO_LOCATION
         obj = clip(loc.object or ctx.object)
         function = clip(loc.function or ctx.function)
         file = clip(loc.file)
-        # Everything that matches a pattern first: a pattern out of time (TooSlow) then leaves
-        # nothing half-counted behind.
-        origin = attribute(
-            self.kb,
-            symbol=w.symbol,
+        sighting = Sighting(
+            "log",
             object=obj,
             function=function,
             file=file,
-            unit=clip(unit.name) if unit.kind != "log" else None,
+            unit=unit.name if unit.kind != "log" else None,
         )
-        self._glibc_hints(w, obj, function)
-        finding = self._finding(w.symbol, w.family, w.message)
-        if finding is None:
-            unit.warning_lines += 1
-            return
-        if origin.toolchain:
-            self.facts.toolchains.add(origin.toolchain)
-        finding.count += 1
-        unit.warning_lines += 1
+        self.findings.mark(w, obj, function)
 
-        def occurrence() -> Occurrence:
-            return Occurrence(
+        def occurrence() -> OccurrenceFacts:
+            return OccurrenceFacts(
                 link=unit.id,
                 source=source,
                 source_line=w.line_no,
+                sighting=sighting,
+                lines=(clip(context.raw) or "", clip(w.raw) or "")
+                if context is not None
+                else (clip(w.raw) or "",),
                 object=obj,
                 function=function,
                 file=file,
                 line=loc.line,
                 section=clip(loc.section or ctx.section),
-                origin=origin,
-                lines=(clip(context.raw), clip(w.raw)) if context is not None else (clip(w.raw),),
             )
 
-        self._add_occurrence(finding, unit, origin, "log", occurrence)
-
-    def _finding(
-        self, symbol: str, family: str, message: str, category: str | None = None
-    ) -> FindingFacts | None:
-        """The finding of `symbol`, new if needed; None when MAX_FINDINGS are kept already (the
-        occurrence is then counted in findings_omitted and omitted_warning_lines)."""
-        facts = self.facts
-        finding = facts.findings.get(symbol)
-        if finding is None:
-            if len(facts.findings) >= MAX_FINDINGS:
-                facts.omitted_warning_lines += 1
-                key = hash(symbol)
-                if key not in facts.omitted_symbols:
-                    if len(facts.omitted_symbols) < MAX_OMITTED_TRACKED:
-                        facts.omitted_symbols.add(key)
-                        facts.findings_omitted += 1
-                    else:
-                        facts.findings_omitted_exact = False
-                return None
-            finding = facts.findings[symbol] = FindingFacts(
-                clip(symbol) or symbol, family, clip(message) or message, category=category
-            )
-        return finding
-
-    def _add_occurrence(
-        self,
-        finding: FindingFacts,
-        unit: UnitFacts,
-        origin: Origin,
-        evidence: str,
-        make: Callable[[], Occurrence],
-    ) -> None:
-        """Count one occurrence of `finding` in `unit`, from a log or a binary; keep it (made by
-        `make`, only when kept) while fewer than max_occurrences are kept."""
-        finding.evidence.add(evidence)
-        origin_id = origin.id
-        if origin_id not in finding.origins and len(finding.origins) >= MAX_ORIGINS:
-            origin_id = "other origins"
-        finding.origins[origin_id] += 1
-        cap = Severity.LOW if origin.harmless else (origin.severity or Severity.HIGH)
-        if finding.cap is None or cap.rank > finding.cap.rank:
-            finding.cap = cap
-        if origin.note:
-            finding.notes[origin.note] = None
-        if unit.id <= MAX_LINKS:
-            finding.links.add(unit.id)
-            unit.symbols.add(finding.symbol)
-        facts = self.facts
-        kept = len(finding.occurrences)
-        if kept >= facts.max_occurrences:
-            return
-        if facts.kept_text < OCCURRENCE_TEXT:
-            occurrence = make()
-        elif kept < MIN_OCCURRENCES:
-            occurrence = _shortened(make())
-        else:
-            return
-        facts.kept_text += _text_size(occurrence)
-        finding.occurrences.append(occurrence)
-
-    def _glibc_hints(self, w: LibcWarning, obj: str | None, function: str | None) -> None:
-        """Record what this warning's evidence reveals about the build glibc. Which hints match
-        depends on the evidence alone, so it is worked out once per distinct evidence."""
-        memo = self.kb.memos.bounded("glibc-hints")
-        key = (w.raw, obj, function)
-        matched: tuple[GlibcEvidence, ...] | None = memo.get(key)
-        if matched is None:
-            values = {
-                "message": w.message,
-                "object": obj,
-                "function": function,
-                "symbol": w.symbol,
-                "line": w.raw,
-            }
-            matched = tuple(
-                GlibcEvidence(min=hint.min, max=hint.max, reason=hint.reason, source=hint.source)
-                for hint, fields in self.kb.glibc_hints
-                if all(
-                    (value := values[name]) and pattern.search(value) for name, pattern in fields
-                )
-            )
-            memo.put(key, matched, sum(len(part) for part in key if part))
-        for e in matched:
-            self.facts.glibc_evidence.setdefault(e.reason, e)
+        self.findings.add(finding, unit, sighting, occurrence)
 
     def _diagnostic(self, source: str, d: LinkerDiagnostic) -> None:
         facts = self.facts
         unit = self._active_unit()
-        entry = self.kb.diagnostics[d.kind]
-        if entry.gate:
-            facts.failures += 1
-        if entry.severity is DiagnosticSeverity.ERROR and not entry.gate:
-            unit.failed = True
-            facts.errors += 1
-        if entry.toolchain:
-            facts.toolchains.add(entry.toolchain)
-        if not entry.command and not entry.run_time:
-            facts.saw_linker_output = True
-        facts.diagnostics_seen += 1
+        unit.diagnostic_kinds.add(d.kind)
+        facts.diagnostic_kinds[d.kind] += 1
         if len(facts.diagnostics) < MAX_DIAGNOSTICS:
             facts.diagnostics.append(
-                Diagnostic(
+                DiagnosticFacts(
                     kind=d.kind,
-                    severity=entry.severity,
-                    title=entry.title,
                     subject=clip(d.subject),
                     message=clip(d.message) or "",
-                    advice=entry.advice,
                     link=unit.id,
                     source=source,
                     source_line=d.line_no,
-                    failure=entry.gate,
                 )
             )
 
@@ -359,7 +383,9 @@ class Folder:
         if info.path != path:
             info = info.model_copy(update={"path": path})
         facts = self.facts
+        index = len(facts.binaries)
         facts.binaries.append(info)
+        facts.binary_go.append(go)
         self._start_unit(path, "binary", path, 0)
         unit = self._active_unit()
         if go is not None:
@@ -378,41 +404,4 @@ class Folder:
             facts.glibc_evidence.setdefault(e.reason, e)
         if info.abi_kernel and info.libc == "glibc" and info.linkage != "dynamic":
             facts.abi_kernels.append(info.abi_kernel)
-        best: dict[str, BinaryHit] = {}
-        for hit in hits:
-            if hit.symbol not in best or hit.how.startswith("section"):
-                best[hit.symbol] = hit
-        for symbol, hit in best.items():
-            family = "binary"
-            if hit.message:
-                found = self.kb.parse.match_message(hit.message)
-                family = found.family if found else family
-            finding = self._finding(symbol, family, hit.message or "", hit.category)
-            if finding is None:
-                continue
-            if hit.category is not None:  # glibc's own run-time footprint (binary.toml)
-                origin = known_origin(self.kb, "glibc", f"binary: {hit.how}")
-            else:
-                origin = attribute_binary(self.kb, hit.brought_by or symbol, hit.how, go)
-            if hit.brought_by:
-                origin = origin.model_copy(
-                    update={
-                        "evidence": f"linked in with {hit.brought_by} (glibc calls it "
-                        f"internally); {origin.evidence}"
-                    }
-                )
-            line = f"{path}: {hit.how}" + (f": {hit.message}" if hit.message else "")
-
-            def occurrence(
-                how: str = hit.how, origin: Origin = origin, line: str = line
-            ) -> Occurrence:
-                return Occurrence(
-                    link=unit.id,
-                    source=path,
-                    source_line=0,
-                    section=how,
-                    origin=origin,
-                    lines=(line,),
-                )
-
-            self._add_occurrence(finding, unit, origin, "binary", occurrence)
+        self.findings.add_binary(hits, unit, path, index)

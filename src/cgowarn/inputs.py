@@ -32,6 +32,21 @@ def shown_name(path: str) -> str:
 ELF_MAGIC = b"\x7fELF"
 
 
+def why_unreadable(exc: OSError | ValueError) -> str:
+    """Why a file cannot be read, in the words every message about a user's file uses."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8"
+    if isinstance(exc, ValueError):
+        return "the path holds a NUL byte"
+    return str(exc.strerror or exc)
+
+
 def check_names(logs: Sequence[str], binaries: Sequence[str]) -> None:
     """Before anything is read: no empty path, and no pipe or socket given as a binary (reading
     one would block, and it has no size to bound the reading)."""
@@ -70,14 +85,8 @@ def open_logs(stack: ExitStack, logs: Sequence[str]) -> list[tuple[str, IO[bytes
             if path.is_dir():
                 raise InputError(f"cannot read {name}: it is a directory, not a build log")
             fh = stack.enter_context(path.open("rb"))
-        except FileNotFoundError:
-            raise InputError(f"cannot read {name}: no such file") from None
-        except PermissionError:
-            raise InputError(f"cannot read {name}: permission denied") from None
-        except OSError as exc:
-            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
-        except ValueError:
-            raise InputError(f"cannot read {name}: the path holds a NUL byte") from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read {name}: {why_unreadable(exc)}") from None
         head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
         if head == ELF_MAGIC:
             raise InputError(f"cannot read {name}: it is an ELF binary, not a build log")

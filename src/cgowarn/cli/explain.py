@@ -30,11 +30,14 @@ def explain(words: tuple[str, ...]) -> int:
     """
     from cgowarn.knowledge import load_knowledge
     from cgowarn.output import write_output
+    from cgowarn.pasted import identify, known_items
     from cgowarn.render.explain import explain_text, list_symbols
 
     kb = load_knowledge()
     text = " ".join(words)
-    write_output(
-        explain_text(kb, text) if text.strip() else list_symbols(kb), "-", for_terminal=True
-    )
+    if not text.strip():
+        write_output(list_symbols(kb), "-", for_terminal=True)
+        return ExitCode.OK
+    items = known_items(kb, text, identify(kb, text))
+    write_output(explain_text(kb, items), "-", for_terminal=True)
     return ExitCode.OK

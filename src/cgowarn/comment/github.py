@@ -13,14 +13,12 @@ from urllib.parse import quote
 from cgowarn import __version__, regexes, secrets
 from cgowarn.comment.http import Api, check_api_url, read_token
 from cgowarn.comment.interface import Account, Comment, NotAPullRequest
+from cgowarn.comment.rest import PER_PAGE, RestForge, as_int
 from cgowarn.errors import ApiError, UsageError
 from cgowarn.render.safety import visible
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
-PER_PAGE = 100
-MAX_PAGES = 300
-"""30,000 comments: a pull request with more is not one cgowarn will page through."""
 ACTIONS_BOT = Account(login="github-actions[bot]", id=41898282, type="Bot")
 """Who GITHUB_TOKEN posts as: the REST API reports its comments with this `user.login` and
 `user.type` (id 41898282). GET /user answers 403 "Resource not accessible by integration" for
@@ -155,18 +153,20 @@ def explain(status: int, method: str, message: str) -> str:
     return "Check --api-url, the repository and the pull-request number."
 
 
-class GitHub:
-    """The comments of one pull request, through GitHub's REST API."""
+class GitHub(RestForge):
+    """The comments of one pull request, through GitHub's REST API (an issue's comments)."""
 
     name = "GitHub"
 
     def __init__(self, target: GitHubTarget, api: Api) -> None:
-        self.target = target
-        self.api = api
-        self.where = f"{target.repo}#{target.number}"
         owner_repo = "/".join(quote(part, safe="") for part in target.repo.split("/"))
-        self._issue = f"repos/{owner_repo}/issues/{target.number}/comments"
-        self._comment = f"repos/{owner_repo}/issues/comments"
+        super().__init__(
+            api,
+            f"{target.repo}#{target.number}",
+            f"repos/{owner_repo}/issues/{target.number}/comments",
+            f"repos/{owner_repo}/issues/comments",
+        )
+        self.target = target
 
     @staticmethod
     def api_for(target: GitHubTarget, log: Any = None, transport: Any = None) -> Api:
@@ -196,61 +196,33 @@ class GitHub:
         data = self.api.json(response, "find who the token is")
         if not isinstance(data, dict) or not isinstance(data.get("login"), str):
             raise ApiError("GitHub API: GET /user answered without a login: check --api-url")
-        return Account(login=data["login"], id=_int(data.get("id")), type=str(data.get("type", "")))
+        return Account(
+            login=data["login"], id=as_int(data.get("id")), type=str(data.get("type", ""))
+        )
 
     def is_author(self, comment: Comment, viewer: Account) -> bool:
         if comment.author.login.lower() != viewer.login.lower():
             return False
         return not viewer.type or comment.author.type == viewer.type
 
-    def comments(self) -> Iterator[Comment]:
-        url: str | None = self._issue
+    def pages(self) -> Iterator[Any]:
+        url: str | None = self._collection
         params: dict[str, str | int] | None = {"per_page": PER_PAGE}
-        for _ in range(MAX_PAGES):
-            if url is None:
-                return
+        while url is not None:
             response = self.api.request("GET", url, "list the comments", params=params)
-            data = self.api.json(response, "list the comments")
-            if not isinstance(data, list):
-                raise ApiError(
-                    f"GitHub API: the comments of {self.where} are not a list: check --api-url"
-                )
-            for item in data:
-                comment = _comment(item)
-                if comment is not None:
-                    yield comment
+            yield response
             url = response.links.get("next", {}).get("url")
             params = None  # the next link carries them
-        raise ApiError(
-            f"GitHub API: {self.where} has more than {MAX_PAGES * PER_PAGE} comments; cgowarn "
-            "stops paging there"
-        )
 
-    def create(self, body: str) -> Comment:
-        response = self.api.request("POST", self._issue, "create the comment", json={"body": body})
-        comment = _comment(self.api.json(response, "create the comment"))
-        if comment is None:
-            raise ApiError("GitHub API: the new comment came back without an id or a body")
-        return comment
-
-    def update(self, comment: Comment, body: str) -> None:
-        self.api.request(
-            "PATCH", f"{self._comment}/{comment.id}", "edit the comment", json={"body": body}
-        )
-
-    def delete(self, comment: Comment) -> None:
-        self.api.request("DELETE", f"{self._comment}/{comment.id}", "delete the comment")
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    def parse(self, item: object) -> Comment | None:
+        return _comment(item)
 
 
 def _comment(item: object) -> Comment | None:
     """A comment from the API's JSON; None when it lacks what cgowarn needs (untrusted input)."""
     if not isinstance(item, dict):
         return None
-    comment_id = _int(item.get("id"))
+    comment_id = as_int(item.get("id"))
     body = item.get("body")
     user = item.get("user")
     if comment_id is None or not isinstance(user, dict):
@@ -261,5 +233,5 @@ def _comment(item: object) -> Comment | None:
     return Comment(
         id=comment_id,
         body=body if isinstance(body, str) else "",
-        author=Account(login=login, id=_int(user.get("id")), type=str(user.get("type", ""))),
+        author=Account(login=login, id=as_int(user.get("id")), type=str(user.get("type", ""))),
     )

@@ -16,12 +16,11 @@ from urllib.parse import quote
 from cgowarn import __version__, regexes, secrets
 from cgowarn.comment.http import Api, check_api_url, read_token
 from cgowarn.comment.interface import Account, Comment, NotAPullRequest
+from cgowarn.comment.rest import PER_PAGE, RestForge, as_int
 from cgowarn.errors import ApiError, UsageError
 from cgowarn.render.safety import visible
 
 DEFAULT_API = "https://gitlab.com/api/v4"
-PER_PAGE = 100
-MAX_PAGES = 300
 _PROJECT = regexes.compile("comment.gitlab.PROJECT", r"\d+|[\w.-]+(?:/[\w.-]+)+", anchored=True)
 _MAX_NUMBER = 2**31 - 1
 TOKEN_HELP = (
@@ -109,16 +108,17 @@ def explain(status: int, method: str, message: str) -> str:
     return "Check --api-url, the project and the merge request IID."
 
 
-class GitLab:
+class GitLab(RestForge):
     """The notes of one merge request, through GitLab's REST API."""
 
     name = "GitLab"
+    noun = "note"
+    edit_method = "PUT"
 
     def __init__(self, target: GitLabTarget, api: Api) -> None:
+        notes = f"projects/{quote(target.project, safe='')}/merge_requests/{target.mr}/notes"
+        super().__init__(api, f"project {target.project} !{target.mr}", notes, notes)
         self.target = target
-        self.api = api
-        self.where = f"project {target.project} !{target.mr}"
-        self._notes = f"projects/{quote(target.project, safe='')}/merge_requests/{target.mr}/notes"
 
     @staticmethod
     def api_for(target: GitLabTarget, log: Any = None, transport: Any = None) -> Api:
@@ -135,19 +135,19 @@ class GitLab:
     def viewer(self) -> Account:
         response = self.api.request("GET", "user", "find who the token is")
         data = self.api.json(response, "find who the token is")
-        if not isinstance(data, dict) or _int(data.get("id")) is None:
+        if not isinstance(data, dict) or as_int(data.get("id")) is None:
             raise ApiError("GitLab API: GET /user answered without an id: check --api-url")
-        return Account(login=str(data.get("username", "")), id=_int(data["id"]))
+        return Account(login=str(data.get("username", "")), id=as_int(data["id"]))
 
     def is_author(self, comment: Comment, viewer: Account) -> bool:
         return viewer.id is not None and comment.author.id == viewer.id
 
-    def comments(self) -> Iterator[Comment]:
+    def pages(self) -> Iterator[Any]:
         page = "1"
-        for _ in range(MAX_PAGES):
+        while True:
             response = self.api.request(
                 "GET",
-                self._notes,
+                self._collection,
                 "list the notes",
                 params={
                     "per_page": PER_PAGE,
@@ -156,41 +156,15 @@ class GitLab:
                     "order_by": "created_at",
                 },
             )
-            data = self.api.json(response, "list the notes")
-            if not isinstance(data, list):
-                raise ApiError(
-                    f"GitLab API: the notes of {self.where} are not a list: check --api-url"
-                )
-            for item in data:
-                note = _note(item)
-                if note is not None:
-                    yield note
+            yield response
             page = response.headers.get("x-next-page", "").strip()
             if not page:
                 return
             if not page.isdigit():
                 raise ApiError(f"GitLab API: X-Next-Page {visible(page)!r} is not a page number")
-        raise ApiError(
-            f"GitLab API: {self.where} has more than {MAX_PAGES * PER_PAGE} notes; cgowarn "
-            "stops paging there"
-        )
 
-    def create(self, body: str) -> Comment:
-        response = self.api.request("POST", self._notes, "create the note", json={"body": body})
-        note = _note(self.api.json(response, "create the note"))
-        if note is None:
-            raise ApiError("GitLab API: the new note came back without an id or an author")
-        return note
-
-    def update(self, comment: Comment, body: str) -> None:
-        self.api.request("PUT", f"{self._notes}/{comment.id}", "edit the note", json={"body": body})
-
-    def delete(self, comment: Comment) -> None:
-        self.api.request("DELETE", f"{self._notes}/{comment.id}", "delete the note")
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    def parse(self, item: object) -> Comment | None:
+        return _note(item)
 
 
 def _note(item: object) -> Comment | None:
@@ -198,7 +172,7 @@ def _note(item: object) -> Comment | None:
     lacks an id or an author (untrusted input)."""
     if not isinstance(item, dict) or item.get("system") is True:
         return None
-    note_id = _int(item.get("id"))
+    note_id = as_int(item.get("id"))
     author = item.get("author")
     if note_id is None or not isinstance(author, dict):
         return None
@@ -206,5 +180,5 @@ def _note(item: object) -> Comment | None:
     return Comment(
         id=note_id,
         body=body if isinstance(body, str) else "",
-        author=Account(login=str(author.get("username", "")), id=_int(author.get("id"))),
+        author=Account(login=str(author.get("username", "")), id=as_int(author.get("id"))),
     )

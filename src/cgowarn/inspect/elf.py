@@ -21,6 +21,7 @@ from elftools.elf.elffile import ELFFile
 
 from cgowarn import regexes
 from cgowarn.errors import DamagedElf, GoInfoError, InputError
+from cgowarn.inputs import why_unreadable
 from cgowarn.inspect.goinfo import parse_buildinfo
 from cgowarn.inspect.scan import find_strings
 from cgowarn.inspect.text import clean_text
@@ -108,6 +109,9 @@ class BinaryHit:
     how: str
     """e.g. `section .gnu.warning.getpwnam`, `symbol table`, `string "libnss_%s.so"`."""
     message: str | None = None
+    family: str = "binary"
+    """The shape of glibc message (messages.toml) a warning section's text has; `binary` when
+    the binary shows no message (a symbol, a string) or one in no glibc shape."""
     category: str | None = None
     """Set for footprint items that are not glibc symbols."""
     brought_by: str | None = None
@@ -120,14 +124,8 @@ def _open(path: str) -> tuple[IO[bytes], int]:
     and a device or /proc file has no size that bounds the reading."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise InputError(f"cannot inspect {path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"cannot inspect {path}: permission denied") from None
     except (OSError, ValueError) as exc:
-        raise InputError(
-            f"cannot inspect {path}: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
+        raise InputError(f"cannot inspect {path}: {why_unreadable(exc)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -403,7 +401,15 @@ class _Reader:
                 # lld copies each input's .gnu.warning.SYMBOL section into the output: glibc's,
                 # and those of any other library that warns about a function of its own.
                 message = clean_text(parts[0]) if parts else None
-                self.hits.append(BinaryHit(clean_text(symbol), f"section {name}", message))
+                found = self.kb.parse.match_message(message) if message else None
+                self.hits.append(
+                    BinaryHit(
+                        clean_text(symbol),
+                        f"section {name}",
+                        message,
+                        family=found.family if found else "binary",
+                    )
+                )
                 continue
             # mold merges them all into one .gnu.warning section: only glibc's are recognised
             # (the others name no function).
@@ -415,6 +421,7 @@ class _Reader:
                             clean_text(found.symbol),
                             f"section {name}",
                             clean_text(part[found.start : found.end]),
+                            family=found.family,
                         )
                     )
 

@@ -12,9 +12,8 @@ text; and the result is capped at MAX_TEXT characters, the last of them an ellip
 
 from __future__ import annotations
 
-import re
-
 from cgowarn import regexes
+from cgowarn.render.safety import visible
 
 MAX_TEXT = 256
 """Characters kept of one string from a binary; a longer one ends in an ellipsis."""
@@ -28,13 +27,6 @@ _ESCAPES = regexes.compile(
 )
 _SPACES = regexes.compile("inspect.text.SPACES", r"[\t\n\v\f\r]+")
 _CONTROLS = regexes.compile("inspect.text.CONTROLS", r"[\x00-\x1f\x7f-\x9f]")
-_HIDDEN = regexes.compile(
-    "inspect.text.HIDDEN", r"[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-
-
-def _visible(m: re.Match[str]) -> str:
-    return f"<U+{ord(m.group()):04X}>"
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -47,8 +39,6 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
         text = _ESCAPES.sub("", text)
         text = _SPACES.sub(" ", text)
         text = _CONTROLS.sub("", text)
-        text = _HIDDEN.sub(_visible, text)
+        text = visible(text)  # what is left that reorders or hides text
     text = text.strip()
-    if len(text) > limit:
-        text = text[: limit - 1] + ELLIPSIS
-    return text
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS

@@ -100,6 +100,8 @@ class KnowledgeBase:
     binary_origins: tuple[BinaryOrigin, ...]
     fixes: tuple[Fix, ...]
     go_tags: GoTags
+    glibc_origin: str
+    """The origin of glibc's own run-time footprint in a binary (binary.toml)."""
     command_env: CommandEnv
     """Which environment assignments of the log's command a recommended command repeats."""
     command_env_value: Pattern
@@ -291,6 +293,11 @@ def _check(files: KnowledgeFiles) -> None:
                 f"patterns/origins.toml: entry {o.id!r}: sets no field to match"
             )
     origin_ids = {o.id for o in origins.origin}
+    if binary.footprint_origin not in origin_ids:
+        raise KnowledgeBaseError(
+            f"patterns/binary.toml: footprint_origin {binary.footprint_origin!r}: no [[origin]] "
+            "in origins.toml has this id"
+        )
     for b in origins.binary_origin:
         if b.origin not in origin_ids:
             raise KnowledgeBaseError(
@@ -429,6 +436,7 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         distribution_families=diags.static_archives.families,
         platforms=platforms,
         binary=files.binary,
+        glibc_origin=files.binary.footprint_origin,
         glibc_hints=tuple(
             (
                 h,

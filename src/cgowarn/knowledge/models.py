@@ -349,6 +349,9 @@ class Companion(_Entry):
 
 
 class BinaryFile(_Entry):
+    footprint_origin: str = Field(
+        description="The origin (origins.toml id) of glibc's own run-time footprint in a binary."
+    )
     always_linked: tuple[AlwaysLinked, ...] = ()
     companion: tuple[Companion, ...] = ()
     libc: tuple[LibcSignature, ...]

@@ -12,6 +12,7 @@ from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.fingerprint import fingerprint
 from cgowarn.knowledge.advice import BuildContext, recommend, safe_go_command
+from cgowarn.knowledge.evidence import Attribution, attribution, glibc_marks, linker_messages
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import (
@@ -20,15 +21,16 @@ from cgowarn.knowledge.platforms import (
     subject_of_binary,
     subject_of_log,
 )
-from cgowarn.model import FeatureSummary, Finding, LinkUnit, Report, Summary
+from cgowarn.model import Diagnostic, FeatureSummary, Finding, LinkUnit, Report, Summary
 from cgowarn.versions import version_tuple
 
 UNKNOWN_LINK_WARNING = "library-warning"
 """The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
 
 
-def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
-    """One finding, with its category, what breaks and why, from the knowledge base."""
+def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> Finding:
+    """One finding, with its category, what breaks and why, from the knowledge base; `said` is
+    what its evidence shows (evidence.attribution)."""
     if acc.category is not None:
         category, known = kb.categories[acc.category], True
     elif acc.family == "binary" and acc.symbol in kb.symbols:
@@ -47,7 +49,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         count=acc.count,
         category=category.id,
         feature=category.feature,
-        severity=min(category.severity, acc.cap or Severity.HIGH, key=lambda s: s.rank),
+        severity=min(category.severity, said.cap or Severity.HIGH, key=lambda s: s.rank),
         family=acc.family,
         known=known,
         glibc=category.id != UNKNOWN_LINK_WARNING,
@@ -57,12 +59,12 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts) -> Finding:
         breaks=category.breaks,
         why=group.why,
         sources=tuple(dict.fromkeys(sources)),
-        origins=tuple(sorted(acc.origins)),
+        origins=tuple(sorted(said.origins)),
         links=tuple(sorted(acc.links)),
-        occurrences=tuple(acc.occurrences),
-        notes=tuple(acc.notes),
+        occurrences=said.occurrences,
+        notes=said.notes,
         occurrences_omitted=max(0, acc.count - sum(1 for o in acc.occurrences if o.source_line)),
-        fingerprint=fingerprint("finding", acc.symbol, acc.origins),
+        fingerprint=fingerprint("finding", acc.symbol, said.origins),
     )
 
 
@@ -137,14 +139,19 @@ def build_report(
 ) -> Report:
     """The report of everything folded into `facts`, with verdicts for `targets` (ids of
     kb.distributions), and `build_glibc` and `go_version` when the user gave them."""
+    said = {symbol: attribution(kb, facts, acc) for symbol, acc in facts.findings.items()}
     findings = sorted(
-        (explain_finding(kb, a) for a in facts.findings.values()),
+        (explain_finding(kb, acc, said[symbol]) for symbol, acc in facts.findings.items()),
         key=lambda f: (-f.severity.rank, f.symbol),
     )
-    diagnostics = facts.diagnostics
-    if facts.saw_linker_output:
+    messages = linker_messages(kb, facts)
+    diagnostics: Sequence[Diagnostic] = messages.diagnostics
+    if facts.saw_linker_output or messages.linker_output:
         diagnostics = [d for d in diagnostics if not kb.diagnostics[d.kind].internal_link_only]
-    toolchains = [t for t in Toolchain if t in facts.toolchains]
+    seen_toolchains = set(facts.toolchains) | messages.toolchains
+    for s in said.values():
+        seen_toolchains |= s.toolchains
+    toolchains = [t for t in Toolchain if t in seen_toolchains]
     if findings and not toolchains:
         toolchains = [Toolchain.C]
     command, dropped_env = (
@@ -158,7 +165,7 @@ def build_report(
         toolchains=toolchains,
         go_command=command.render() if command else None,
         go_version=go_version,
-        evidence=sorted(facts.glibc_evidence.values(), key=lambda e: e.reason),
+        evidence=glibc_marks(kb, facts),
         build_glibc=build_glibc,
         abi_kernel=max(facts.abi_kernels, key=version_tuple) if facts.abi_kernels else None,
         go_module=facts.go_module,
@@ -180,7 +187,7 @@ def build_report(
             kind=u.kind,
             source=u.source,
             source_line=u.source_line,
-            status=LinkStatus.FAILED if u.failed else LinkStatus.OK,
+            status=LinkStatus.FAILED if u.id in messages.failed_units else LinkStatus.OK,
             warning_lines=u.warning_lines,
             symbols=tuple(sorted(u.symbols)),
         )
@@ -188,21 +195,21 @@ def build_report(
     )
     by_severity = Counter(f.severity.value for f in findings)
     summary = Summary(
-        link_status=LinkStatus.FAILED if facts.errors else LinkStatus.OK,
+        link_status=LinkStatus.FAILED if messages.errors else LinkStatus.OK,
         distinct_functions=len(findings) + facts.findings_omitted,
         warning_lines=sum(f.count for f in findings) + facts.omitted_warning_lines,
         findings_omitted=facts.findings_omitted,
         findings_omitted_exact=facts.findings_omitted_exact,
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
-        errors=facts.errors,
-        failures=facts.failures,
-        diagnostics_omitted=facts.diagnostics_seen - len(facts.diagnostics),
+        errors=messages.errors,
+        failures=messages.failures,
+        diagnostics_omitted=sum(facts.diagnostic_kinds.values()) - len(facts.diagnostics),
         links_omitted=facts.units_seen - len(facts.units),
         silent_linkers=tuple(sorted(facts.silent_linkers)),
         unanalysed_lines=facts.skipped_lines,
         unanalysed_bytes=facts.unanalysed_bytes,
     )
-    origins = {symbol: set(acc.origins) for symbol, acc in facts.findings.items()}
+    origins = {symbol: set(s.origins) for symbol, s in said.items()}
     notes = _input_notes(kb, facts, summary, toolchains)
     if dropped_env:
         notes += (kb.command_env.dropped.format(names=", ".join(dropped_env)),)

@@ -47,9 +47,10 @@ def _location(prefix: str, tables: ParseTables) -> Location:
     far more than the lines do (every warning of one object has the same), so each distinct one
     is read once."""
     memo = tables.memos.bounded("locations")
-    loc = memo.get(prefix)
+    loc: Location | None = memo.get(prefix)
     if loc is None:
-        loc = memo.put(prefix, _read_location(prefix), 2 * len(prefix))
+        loc = _read_location(prefix)
+        memo.put(prefix, loc, 2 * len(prefix))
     return loc
 
 

@@ -1,89 +1,21 @@
-"""`cgowarn explain`: the knowledge base for one symbol, for a pasted message (a glibc link warning,
-a linker error, a run-time failure such as "FATAL: kernel too old"), or the list of all symbols, as
-text."""
+"""`cgowarn explain`: the knowledge base for one symbol, for what a pasted message is about (a glibc
+link warning, a linker error, a run-time failure such as "FATAL: kernel too old"; pasted.py tells
+which), or the list of all symbols, as text. Pure: it lays out what it is given."""
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from cgowarn import regexes
-from cgowarn.errors import UnknownSymbolError
 from cgowarn.knowledge import KnowledgeBase
 from cgowarn.knowledge.advice import fixes_for_symbol
-from cgowarn.knowledge.models import DiagnosticPattern
-from cgowarn.parse import LibcWarning, LinkerDiagnostic, parse_lines
-
-QUOTES = "'\"`‘’“”"
-"""Stripped from around a pasted name: glibc quotes `name', web pages 'name' or ‘name’."""
-_QUOTED_NAME = regexes.compile("render.explain.QUOTED_NAME", r"[`'‘\"“]([A-Za-z_]\w*)['’\"”]")
-SHOWN = 80
-"""Characters of unknown pasted text repeated in the error message."""
+from cgowarn.pasted import PastedDiagnostic
 
 
-@dataclass(frozen=True)
-class PastedDiagnostic:
-    """A line of pasted text that a diagnostic of the knowledge base matches."""
-
-    entry: DiagnosticPattern
-    subject: str | None
-    line: str
-
-
-def identify(kb: KnowledgeBase, text: str) -> list[str | PastedDiagnostic]:
-    """What `text` is about, in the order it says it: glibc functions (their names, as in
-    kb.symbols) and diagnostics. A bare name matches in any case and with quotes or `()` around
-    it; other text is read line by line by the log parser, so that a glibc warning, a linker error
-    or a run-time failure is recognised exactly as in a log. Empty when nothing is recognised."""
-    by_lower = {name.lower(): name for name in kb.symbols}
-    bare = text.strip().strip(QUOTES).strip().removesuffix("()")
-    if bare.lower() in by_lower:
-        return [by_lower[bare.lower()]]
-    found: dict[object, str | PastedDiagnostic] = {}
-    for event in parse_lines(text.splitlines(), kb.parse):
-        if isinstance(event, LibcWarning):
-            found.setdefault(event.symbol, event.symbol)
-        elif isinstance(event, LinkerDiagnostic):
-            entry = kb.diagnostics[event.kind]
-            found.setdefault(
-                (event.kind, event.subject), PastedDiagnostic(entry, event.subject, event.message)
-            )
-    if not found and kb.parse.message_filter.search(text):
-        # Part of a glibc warning (`Using 'getpwnam_r' in statically linked ...`): its quoted name.
-        for m in _QUOTED_NAME.finditer(text):
-            if m.group(1).lower() in by_lower:
-                return [by_lower[m.group(1).lower()]]
-    return list(found.values())
-
-
-def explain_text(kb: KnowledgeBase, text: str) -> str:
-    """Explain what the user pasted (see `identify`); UnknownSymbolError, with close matches for a
-    name, when it is nothing cgowarn knows."""
-    items = identify(kb, text)
-    known = [i for i in items if not isinstance(i, str) or i in kb.symbols]
-    if not known:
-        if items:  # a glibc warning in a known shape about a function the knowledge base lacks
-            return explain_symbol(kb, str(items[0]))
-        raise _unknown(kb, text)
-    parts = [explain_symbol(kb, i) if isinstance(i, str) else explain_diagnostic(i) for i in known]
-    return "\n".join(parts)
-
-
-def _unknown(kb: KnowledgeBase, text: str) -> UnknownSymbolError:
-    bare = text.strip().strip(QUOTES).strip()
-    if bare and not any(c.isspace() for c in bare):
-        by_lower = {name.lower(): name for name in kb.symbols}
-        close = difflib.get_close_matches(bare.lower(), list(by_lower), n=3)
-        hint = f" Did you mean {', '.join(by_lower[c] for c in close)}?" if close else ""
-        return UnknownSymbolError(
-            f"{bare!r} carries no glibc link warning that cgowarn knows of.{hint} "
-            "'cgowarn explain' lists every known symbol."
-        )
-    shown = bare if len(bare) <= SHOWN else bare[: SHOWN - 3] + "..."
-    return UnknownSymbolError(
-        f"{shown!r} is neither a glibc function with a link warning nor a message that cgowarn "
-        "knows (a glibc link warning, a linker error, a run-time failure such as "
-        "'FATAL: kernel too old'). 'cgowarn explain' lists every known symbol."
+def explain_text(kb: KnowledgeBase, items: Sequence[str | PastedDiagnostic]) -> str:
+    """Explain what a pasted text is about (pasted.identify, pasted.known_items): each function
+    and each diagnostic, in order."""
+    return "\n".join(
+        explain_symbol(kb, i) if isinstance(i, str) else explain_diagnostic(i) for i in items
     )
 
 
@@ -116,14 +48,7 @@ def explain_diagnostic(found: PastedDiagnostic) -> str:
 
 
 def explain_symbol(kb: KnowledgeBase, name: str) -> str:
-    sym = kb.symbols.get(name)
-    if sym is None:
-        close = difflib.get_close_matches(name, list(kb.symbols), n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise UnknownSymbolError(
-            f"{name!r} carries no glibc link warning that cgowarn knows of.{hint} "
-            "'cgowarn explain' lists every known symbol."
-        )
+    sym = kb.symbols[name]
     cat = kb.categories[sym.category]
     group = kb.groups[cat.group]
     scope = "static links only" if cat.static_only else "static and dynamic links"

@@ -25,7 +25,8 @@ from cgowarn.enums import DiagnosticSeverity, Severity
 from cgowarn.fingerprint import fingerprint, without_temporary_names
 from cgowarn.model import Diagnostic, Finding, Occurrence, Recommendation, Report
 from cgowarn.render.interface import RenderOptions
-from cgowarn.render.safety import visible
+from cgowarn.render.safety import md_code, visible
+from cgowarn.words import counted, cut
 
 Level = Literal["error", "warning", "note"]
 
@@ -108,32 +109,6 @@ class Result:
     """Against a baseline: "new" or "unchanged" (SARIF's baselineState); None without one."""
     properties: dict[str, object] = field(default_factory=dict)
     """More facts, for SARIF's properties: temporary paths may appear here, never in `location`."""
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _code(text: str) -> str:
-    """`text` as a Markdown code span that no backtick in it can end."""
-    run = max((len(r) for r in _backtick_runs(text)), default=0)
-    fence = "`" * (run + 1)
-    return f"{fence} {text} {fence}" if run else f"`{text}`"
-
-
-def _backtick_runs(text: str) -> list[str]:
-    runs, current = [], ""
-    for ch in text:
-        if ch == "`":
-            current += ch
-        elif current:
-            runs.append(current)
-            current = ""
-    return [*runs, current] if current else runs
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class _Locator:
@@ -271,7 +246,7 @@ def _where(o: Occurrence, links: dict[int, str]) -> str:
 def _finding_rule(f: Finding, symbol: str, rec: Recommendation | None) -> Rule:
     prefix = "link-warning" if not f.glibc else "glibc-static" if f.static_only else "glibc"
     feature = f.feature + ("" if f.known else " (not in the knowledge base)")
-    title = _clip(f"{symbol}: {feature}", MAX_DESCRIPTION)
+    title = cut(f"{symbol}: {feature}", MAX_DESCRIPTION)
     notes = list(f.notes)
     help_text = "\n\n".join(
         [
@@ -285,7 +260,7 @@ def _finding_rule(f: Finding, symbol: str, rec: Recommendation | None) -> Rule:
     help_markdown = "\n\n".join(
         p
         for p in [
-            f"**{_code(symbol)}: {feature}**",
+            f"**{md_code(symbol)}: {feature}**",
             f"**What breaks.** {f.breaks}",
             f"**Why.** {f.why}",
             *notes,
@@ -297,7 +272,7 @@ def _finding_rule(f: Finding, symbol: str, rec: Recommendation | None) -> Rule:
     return Rule(
         id=f"{prefix}/{symbol}",
         title=title,
-        description=_clip(f"{feature}. {f.breaks}", MAX_DESCRIPTION),
+        description=cut(f"{feature}. {f.breaks}", MAX_DESCRIPTION),
         help_text=help_text,
         help_markdown=help_markdown,
         level=LEVELS[f.severity],
@@ -320,9 +295,9 @@ def _finding(
         or locator.fallback()
     )
     if f.count:
-        seen = f"Seen in {_plural(f.count, 'warning line')}"
+        seen = f"Seen in {counted(f.count, 'warning line')}"
         if len(f.links) > 1:
-            seen += f", {_plural(len(f.links), 'link')}"
+            seen += f", {counted(len(f.links), 'link')}"
     else:
         names = ", ".join(b.path for b in report.binaries) or "a binary"
         seen = visible(f"Seen in {names} (its symbols or link-warning sections), not in a log")
@@ -402,15 +377,15 @@ def _diagnostics(
         title = visible(d.title + (f": {d.subject}" if d.subject else ""))
         rule = Rule(
             id=f"{kind.value}/{d.kind}",
-            title=_clip(visible(d.title), MAX_DESCRIPTION),
-            description=_clip(visible(d.advice), MAX_DESCRIPTION),
+            title=cut(visible(d.title), MAX_DESCRIPTION),
+            description=cut(visible(d.advice), MAX_DESCRIPTION),
             help_text=visible(d.advice),
             help_markdown=visible(d.advice),
             level=level,
             url=None,
             tags=(kind.value,),
         )
-        seen = f"Seen {_plural(len(items), 'time')}; first at log {d.source}:{d.source_line}"
+        seen = f"Seen {counted(len(items), 'time')}; first at log {d.source}:{d.source_line}"
         seen += f", link {links.get(d.link, f'#{d.link}')}."
         results.append(
             Result(

@@ -31,6 +31,26 @@ _INVISIBLE = regexes.compile(
 _MD_SPECIAL = regexes.compile("render.safety.MD_SPECIAL", r"([\\`*_\[\]<>&|~!$])")
 
 
+_BACKTICKS = regexes.compile("render.safety.BACKTICKS", r"`+")
+
+
+def longest_backticks(text: str) -> int:
+    """The longest run of backticks in `text`."""
+    return max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+
+
+def md_code(text: object, in_table: bool = False) -> str:
+    """A Markdown code span holding `text` literally: fenced by more backticks than any run in
+    it, and padded when it starts or ends with one (CommonMark's rule)."""
+    s = " ".join(str(text).splitlines())
+    fence = "`" * (longest_backticks(s) + 1)
+    if s.startswith("`") or s.endswith("`") or not s.strip():
+        s = f" {s} "
+    if in_table:
+        s = s.replace("|", "\\|")
+    return f"{fence}{s}{fence}"
+
+
 def md_escape(text: str) -> str:
     """`text` with every Markdown and HTML special character escaped with a backslash."""
     return str(_MD_SPECIAL.sub(r"\\\1", text))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from html import escape
 
 from cgowarn.render.view import SEVERITY_RANK, Flow, FlowRow, View
+from cgowarn.words import cut
 
 FLOW_WIDTH = 720
 ORIGIN_X = 200
@@ -57,23 +58,19 @@ def _n(x: float) -> str:
     return str(int(r)) if r == int(r) else f"{r:.1f}"
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
 def _lines(text: str, limit: int, count: int = 2) -> list[str]:
     """`text` in at most `count` lines of about `limit` characters, broken between words where it
     can be; the last line clipped with an ellipsis."""
     lines: list[str] = []
     rest = text
     while rest and len(lines) < count - 1 and len(rest) > limit:
-        cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= limit // 3:
-            cut = limit
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
+        at = rest.rfind(" ", 0, limit + 1)
+        if at <= limit // 3:
+            at = limit
+        lines.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip()
     if rest:
-        lines.append(_clip(rest, limit))
+        lines.append(cut(rest, limit))
     return lines
 
 
@@ -225,9 +222,7 @@ def flow(v: View) -> str:
     for k in symbols:
         top, h = s_nodes[k]
         sev = symbol_sev[k]
-        label = _text(
-            FUNCTION_X + 8, top + h / 2, [_clip(k, SYMBOL_CHARS)], "start", "label symbol"
-        )
+        label = _text(FUNCTION_X + 8, top + h / 2, [cut(k, SYMBOL_CHARS)], "start", "label symbol")
         title = f"{_e(k)} ({_e(sev)}): {lines(symbol_w[k])}"
         parts.append(
             _node(f"function sev-{_e(sev)}", title, FUNCTION_X, top, FUNCTION_W, h, 4, label)
@@ -306,7 +301,7 @@ def matrix(v: View) -> str:
         parts.append(
             f'<g class="head"><title>{_e(name)}: {_e(t.platform)}</title>'
             + _text(x, 20, _lines(name, 14), "middle", "head", 13)
-            + _text(x, 46, [_clip(t.platform.split(",")[0], 17)], "middle", "label muted")
+            + _text(x, 46, [cut(t.platform.split(",")[0], 17)], "middle", "label muted")
             + "</g>"
         )
     for j, label in enumerate(rows):

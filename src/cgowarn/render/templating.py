@@ -16,10 +16,9 @@ import jinja2
 import regex
 
 from cgowarn import regexes
-from cgowarn.render.safety import md_escape
+from cgowarn.render.safety import longest_backticks, md_code, md_escape
 from cgowarn.resources import data_dir
 
-_BACKTICKS = regexes.compile("render.templating.BACKTICKS", r"`+")
 # What GitHub links in the text of a rendered comment or summary, after Markdown and whatever it
 # escaped: mentions (@user, @org/team), issues and pull requests (#12, GH-12, owner/repo#12),
 # addresses (https://..., www....) and e-mail addresses. A word that holds one is shown in code.
@@ -29,21 +28,6 @@ _GITHUB_LINKED = regexes.compile(
 _WORDS = regexes.compile("render.templating.WORDS", r"(\s+)")
 
 
-def _longest_backticks(text: str) -> int:
-    return max((len(m) for m in _BACKTICKS.findall(text)), default=0)
-
-
-def md_code(text: object, in_table: bool = False) -> str:
-    """A Markdown code span holding `text` literally."""
-    s = " ".join(str(text).splitlines())
-    fence = "`" * (_longest_backticks(s) + 1)
-    if s.startswith("`") or s.endswith("`") or not s.strip():
-        s = f" {s} "
-    if in_table:
-        s = s.replace("|", "\\|")
-    return f"{fence}{s}{fence}"
-
-
 def md_cell_code(text: object) -> str:
     return md_code(text, in_table=True)
 
@@ -51,7 +35,7 @@ def md_cell_code(text: object) -> str:
 def md_fence(lines: object, info: str = "text") -> str:
     """A fenced code block holding `lines` literally."""
     body = "\n".join(str(x) for x in lines) if isinstance(lines, list | tuple) else str(lines)
-    fence = "`" * max(3, _longest_backticks(body) + 1)
+    fence = "`" * max(3, longest_backticks(body) + 1)
     return f"{fence}{info}\n{body}\n{fence}"
 
 

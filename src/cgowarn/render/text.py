@@ -8,6 +8,7 @@ import textwrap
 
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
+from cgowarn.render.safety import visible
 from cgowarn.render.view import AnswerLine, View, build_view
 
 _COLORS = {"high": "31", "medium": "33", "low": "36", "error": "31", "warning": "33"}
@@ -18,11 +19,6 @@ MIN_WIDTH = 40
 
 def _paint(text: str, code: str, on: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if on else text
-
-
-def _safe(text: str) -> str:
-    """Log text may hold escape sequences; never send them to the terminal."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 class _Page:
@@ -38,7 +34,7 @@ class _Page:
         by default). Returns the new lines' indexes' text, for painting."""
         hang = indent + "  " if hang is None else hang
         wrapped = textwrap.wrap(
-            _safe(text),
+            visible(text),
             width=self.width,
             initial_indent=indent,
             subsequent_indent=hang,
@@ -58,7 +54,7 @@ class _Page:
     def command(self, cmd: str, indent: str) -> None:
         """A shell command to copy: continued with ` \\` at unquoted spaces, so that it still runs
         when pasted; a trailing comment goes on its own lines."""
-        tokens = _shell_tokens(_safe(cmd))
+        tokens = _shell_tokens(visible(cmd))
         comment_at = next((i for i, t in enumerate(tokens) if t.startswith("#")), len(tokens))
         code, comment = tokens[:comment_at], tokens[comment_at:]
         line = f"{indent}$"
@@ -122,7 +118,7 @@ def _table(page: _Page, v: View) -> None:
     for f in v.findings:
         mark = f"{f.baseline:<9} " if v.has_baseline else ""
         count = f" {f.count_label:>{counts}}" if v.lines_column else ""
-        head = f"  {f.severity:<6} {mark}{_safe(f.symbol):<{width}}{count}  "
+        head = f"  {f.severity:<6} {mark}{visible(f.symbol):<{width}}{count}  "
         origin = f"  [{f.origins}]" if f.origins else ""
         lines = page.add(head + f.feature + origin, hang=" " * min(len(head), page.width // 2))
         page.paint_last(len(lines), f.severity, _COLORS[f.severity])

@@ -22,6 +22,7 @@ from cgowarn.model import (
 )
 from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range
+from cgowarn.words import counted
 
 
 @dataclass(frozen=True)
@@ -247,10 +248,6 @@ class View:
     """Where the long form is, for the short text report."""
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def _where(o: Occurrence) -> str:
     if o.file and o.line is not None:
         base = f"{o.file}:{o.line}"
@@ -286,7 +283,7 @@ def _finding(f: Finding) -> FindingRow:
         count=f.count,
         shown_count="binary" if binary_only else str(f.count),
         count_label="binary" if binary_only else f"{f.count}x",
-        lines_label="seen in a binary" if binary_only else _plural(f.count, "line"),
+        lines_label="seen in a binary" if binary_only else counted(f.count, "line"),
         severity=f.severity.value,
         feature=f.feature + ("" if f.known else UNKNOWN_FUNCTION),
         known=f.known,
@@ -457,11 +454,11 @@ def _names(items: tuple[str, ...]) -> str:
 def _link_problem(p: LinkProblem) -> LinkProblemRow:
     if p.kind == "libm":
         title = (
-            f"{_plural(p.count, 'undefined reference')} to libm functions ({_names(p.subjects)})"
+            f"{counted(p.count, 'undefined reference')} to libm functions ({_names(p.subjects)})"
         )
         fix = f"add {p.fix} to the link"
     elif p.kind == "undefined_reference":
-        title = _plural(p.count, "undefined reference")
+        title = counted(p.count, "undefined reference")
         fix = f"add the library that defines {_names(p.subjects)} to the link"
     elif p.kind == "missing_library":
         lib = _plain(p.subjects[0]) if p.subjects else UNUSUAL_NAME
@@ -547,7 +544,7 @@ def _answer(
                 share, verb = f"{n} of {total} functions", "needs" if n == 1 else "need"
             text = f"{share} {verb} the host's glibc: " + "; ".join(features) + "."
         else:
-            text = f"nothing needs the host's glibc; {_plural(len(rest), 'function')} warned about."
+            text = f"nothing needs the host's glibc; {counted(len(rest), 'function')} warned about."
         if runtime and rest:
             text += f" Also: {'; '.join(others)}."
         elif not runtime:
@@ -615,7 +612,7 @@ def _suppressed_line(report: Report) -> str:
         return ""
     files = ", ".join(dict.fromkeys(x.file for x in report.suppressed))
     return (
-        f"{_plural(len(report.suppressed), 'function')} suppressed by {files}, "
+        f"{counted(len(report.suppressed), 'function')} suppressed by {files}, "
         "left out of every count and of --fail-on"
     )
 
@@ -722,34 +719,34 @@ def build_view(report: Report) -> View:
     if glibc:
         runtime = sum(1 for f in report.findings if f.static_only)
         if report.sources and in_log:
-            title = f"{_plural(in_log, 'glibc function')} warned about in the log"
+            title = f"{counted(in_log, 'glibc function')} warned about in the log"
             if in_binary:
                 title += f", {in_binary} more seen only in the {'binaries' if len(report.binaries) > 1 else 'binary'}"
         elif report.sources:
-            title = f"no glibc warnings in the log; {_plural(glibc, 'glibc function')} seen in the {'binaries' if len(report.binaries) > 1 else 'binary'}"
+            title = f"no glibc warnings in the log; {counted(glibc, 'glibc function')} seen in the {'binaries' if len(report.binaries) > 1 else 'binary'}"
         else:
-            title = f"{_plural(glibc, 'glibc function')} linked into the {'binaries' if len(report.binaries) > 1 else 'binary'}"
+            title = f"{counted(glibc, 'glibc function')} linked into the {'binaries' if len(report.binaries) > 1 else 'binary'}"
         if runtime:
             title += (
                 f"; {runtime} {'needs' if runtime == 1 else 'need'} the host's glibc at run time"
             )
     elif s.suppressed:
-        title = f"No glibc link warnings besides {_plural(s.suppressed, 'suppressed function')}"
+        title = f"No glibc link warnings besides {counted(s.suppressed, 'suppressed function')}"
     else:
         title = "No glibc link warnings found"
     title = title[0].upper() + title[1:]
     if others:
-        title += f"; {_plural(others, 'link warning')} of other libraries"
+        title += f"; {counted(others, 'link warning')} of other libraries"
     if s.failures:
-        link_line = f"The program FAILS: {_plural(s.failures, 'run-time failure')} in the log" + (
-            f", and {_plural(s.errors, 'link error')}." if s.errors else "."
+        link_line = f"The program FAILS: {counted(s.failures, 'run-time failure')} in the log" + (
+            f", and {counted(s.errors, 'link error')}." if s.errors else "."
         )
     elif failed:
-        link_line = f"Link FAILED: {_plural(s.errors, 'link error')} in the log."
+        link_line = f"Link FAILED: {counted(s.errors, 'link error')} in the log."
     elif report.sources:
         link_line = "No link errors in the log."
     else:
-        link_line = f"Inspected {_plural(len(report.binaries), 'binary', 'binaries')}."
+        link_line = f"Inspected {counted(len(report.binaries), 'binary', 'binaries')}."
     severities = (
         f"high {s.by_severity.get('high', 0)} / medium {s.by_severity.get('medium', 0)} / "
         f"low {s.by_severity.get('low', 0)}"
@@ -758,7 +755,7 @@ def build_view(report: Report) -> View:
         # A binary read beside the logs is a unit of the report, not a link the log shows.
         links = sum(1 for u in report.links if u.kind != "binary") + s.links_omitted
         counts_line = (
-            f"{_plural(s.warning_lines, 'warning line')}, {_plural(links, 'link')}, {severities}"
+            f"{counted(s.warning_lines, 'warning line')}, {counted(links, 'link')}, {severities}"
         )
     else:
         counts_line = severities
@@ -768,7 +765,7 @@ def build_view(report: Report) -> View:
     notes += [_unused(u) for u in report.unused_suppressions]
     if s.findings_omitted:
         notes.append(
-            f"Only the first {_plural(len(report.findings), 'function')} are listed; "
+            f"Only the first {counted(len(report.findings), 'function')} are listed; "
             f"{'' if s.findings_omitted_exact else 'at least '}{s.findings_omitted} more were "
             "counted, with their warning lines."
         )
@@ -836,7 +833,7 @@ def build_view(report: Report) -> View:
                 SuppressedRow(
                     symbol=x.symbol,
                     severity=x.severity.value,
-                    lines_label=_plural(x.count, "line") if x.count else "seen in a binary",
+                    lines_label=counted(x.count, "line") if x.count else "seen in a binary",
                     reason=x.reason,
                     rule=f"{x.file} suppress[{x.rule}]",
                 )
