@@ -23,6 +23,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_logs"
 IN_CI = bool(os.environ.get("CI"))
 
+GLIBC_MSG = (
+    "Using '{}' in statically linked applications requires at runtime the shared libraries from "
+    "the glibc version used for linking"
+)
+"""glibc's static-link warning, for str.format with the function's name."""
+OS_USER_WARNING = (
+    "/usr/bin/ld: /tmp/go-link-1/000007.o: in function `mygetpwnam_r':\n"
+    f"/_/os/user/cgo_lookup_unix.go:32: warning: {GLIBC_MSG.format('getpwnam_r')}\n"
+)
+"""Go's os/user warned about by GNU ld 2.40 (sample_logs/)."""
+NET_WARNING = (
+    "/usr/bin/ld: /tmp/go-link-1/000004.o: in function `_cgo_2ac87069779a_C2func_getaddrinfo':\n"
+    f"/tmp/go-build/cgo-gcc-prolog:58: warning: {GLIBC_MSG.format('getaddrinfo')}\n"
+)
+"""Go's net warned about by GNU ld 2.40 (sample_logs/)."""
+
 
 @dataclass(frozen=True)
 class Sample:

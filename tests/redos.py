@@ -28,7 +28,17 @@ ALPHABET = "a0Z_ -./:'`\"=+@#$()[]<>!,;\\\t%*&~|{}‘’：«»“”\u00a0é\u2
 """Characters tried where a repeat takes one from a class: every kind of character cgowarn's
 patterns treat specially (quotes of every language ld speaks, separators, controls)."""
 SUFFIXES = ("", "\x00", "!", " ", ":", "'", "\n", "a")
-_P_CLASSES = {r"\p{Cc}": r"\x00-\x1f\x7f-\x9f", r"\p{Cf}": r"\u200b-\u200f\u2060-\u2064\ufeff"}
+# Unicode properties, which sre cannot parse, as ranges of what they hold (for the attack strings).
+_P_CLASSES = {
+    r"\p{Cc}": r"\x00-\x1f\x7f-\x9f",
+    r"\p{Cf}": r"\u200b-\u200f\u2060-\u2064\ufeff",
+    r"\p{Cs}": r"\ud800-\udfff",
+    r"\p{Default_Ignorable_Code_Point}": r"\u00ad\u034f\u200b-\u200f\u2060-\u206f\ufeff",
+    r"\p{Bidi_Control}": r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
+    r"\p{Zl}": r"\u2028",
+    r"\p{Zp}": r"\u2029",
+    r"\p{Noncharacter_Code_Point}": r"\ufdd0-\ufdef\ufffe\uffff",
+}
 REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 
 

@@ -14,20 +14,15 @@ from cgowarn.facts import MAX_DIAGNOSTICS, MAX_FINDINGS, MAX_LINKS, MAX_TEXT
 from cgowarn.formats import OutputFormat
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge.models import Distribution
-from cgowarn.knowledge.platforms import Subject, build_info, evaluate, glibc_floor, go_floor
+from cgowarn.knowledge.platforms import Subject, build_info, glibc_floor, go_floor
+from cgowarn.knowledge.verdicts import evaluate
 from cgowarn.pipeline import analyze
 from cgowarn.render import render
-from conftest import analyze_text, counts
+from conftest import GLIBC_MSG, NET_WARNING, OS_USER_WARNING, analyze_text, counts
 
-MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
-OS_USER = (
-    "/usr/bin/ld: /tmp/go-link-1/000007.o: in function `mygetpwnam_r':\n"
-    f"/_/os/user/cgo_lookup_unix.go:32: warning: {MSG.format('getpwnam_r')}\n"
-)
-NET = (
-    "/usr/bin/ld: /tmp/go-link-1/000004.o: in function `_cgo_2ac87069779a_C2func_getaddrinfo':\n"
-    f"/tmp/go-build/cgo-gcc-prolog:58: warning: {MSG.format('getaddrinfo')}\n"
-)
+MSG = GLIBC_MSG
+OS_USER = OS_USER_WARNING
+NET = NET_WARNING
 SEM_OPEN = (
     "/usr/lib/../lib64/libpthread.a(libpthread.o): In function `sem_open':\n"
     "(.text+0x77cd): warning: the use of `mktemp' is dangerous, better use `mkstemp'\n"

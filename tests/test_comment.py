@@ -988,3 +988,24 @@ def test_a_malformed_answer_is_one_line_and_exit_5(
     assert result.exit_code == 5, result.output
     assert len(result.stderr.strip().splitlines()) == 1
     assert "is not JSON" in result.stderr
+
+
+@pytest.mark.parametrize(("max_pages", "complete"), [(3, True), (2, False)])
+def test_paging_stops_only_past_its_bound(
+    github: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_pages: int, complete: bool
+) -> None:
+    """230 comments are three pages: a bound of three pages reads them all and finds ours on the
+    last; a bound of two says the pull request has more than cgowarn reads."""
+    from cgowarn.comment import rest
+
+    for i in range(230):
+        github.add_comment(f"review {i}", OTHER)
+    comment(github, tmp_path, LOG_A)  # ours is the 231st: on page three
+    monkeypatch.setattr(rest, "MAX_PAGES", max_pages)
+    result = comment(github, tmp_path, LOG_B)
+    if complete:
+        assert "comment updated" in result.stderr, result.output
+    else:
+        assert result.exit_code == 5
+        assert f"more than {max_pages * rest.PER_PAGE} comments" in result.stderr
+        assert github.writes()[-1].method == "POST"  # the first run's; nothing written since

@@ -30,7 +30,6 @@ from cgowarn.formats import OutputFormat
 from cgowarn.inspect import inspect_binary, walk
 from cgowarn.inspect.text import MAX_TEXT, clean_text
 from cgowarn.knowledge import load_knowledge
-from cgowarn.knowledge.report import UNKNOWN_LINK_WARNING
 from cgowarn.pipeline import analyze
 from cgowarn.render import RenderOptions, render
 from conftest import require_tool
@@ -265,7 +264,10 @@ def test_lld_keeps_another_librarys_link_warning_and_it_is_an_unknown_finding(
     code, out, err, _ = inspect_subprocess(path)
     assert code == 0 and err == "", err
     (finding,) = [f for f in json.loads(out)["findings"] if f["symbol"] == "myfunc"]
-    assert finding["category"] == UNKNOWN_LINK_WARNING and finding["known"] is False
+    assert (
+        finding["category"] == load_knowledge().other_library == "library-warning"
+        and finding["known"] is False
+    )
     assert finding["glibc"] is False
     assert not [r for r in json.loads(out)["recommendations"] if "myfunc" in r.get("removes", [])]
     assert finding["message"] == "myfunc is deprecated"
@@ -283,7 +285,7 @@ def test_lld_keeps_another_librarys_link_warning_and_it_is_an_unknown_finding(
 
 def test_the_unknown_category_is_in_the_knowledge_base() -> None:
     kb = load_knowledge()
-    assert kb.groups[kb.categories[UNKNOWN_LINK_WARNING].group].id == "library"
+    assert kb.groups[kb.categories[kb.other_library].group].id == "library"
 
 
 def test_glibcs_own_warnings_in_the_same_lld_binary_stay_known(seeds: dict[str, Path]) -> None:

@@ -11,6 +11,7 @@ import pytest
 from cgowarn.errors import KnowledgeBaseError
 from cgowarn.knowledge import load_knowledge
 from cgowarn.knowledge import loader as loader_module
+from conftest import analyze_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -289,3 +290,52 @@ def test_each_floor_holds_from_exactly_its_release() -> None:
                 major, minor = release.split(".")
                 before = f"{major}.{int(minor) - 1}"
                 assert floor(before) == table[i - 1][1], before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "categories.toml",
+            "other_library = true\n",
+            "",
+            r"exactly one \[\[category\]\] must set other_library = true \(found 0\)",
+        ),
+        (
+            "categories.toml",
+            'id = "unknown-static"\n',
+            'id = "unknown-static"\nother_library = true\n',
+            r"exactly one \[\[category\]\] must set other_library = true \(found 2\)",
+        ),
+        (
+            "fixes.toml",
+            'id = "zig-musl"\n',
+            'id = "zig-musl"\nglibc = "2.17"\n',
+            r"at most one \[\[fix\]\] may set glibc",
+        ),
+    ],
+)
+def test_a_role_the_code_asks_for_is_held_by_the_data_exactly_once(
+    broken_patterns: Path, file: str, old: str, new: str, message: str
+) -> None:
+    path = broken_patterns / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(KnowledgeBaseError, match=message):
+        load_knowledge()
+
+
+def test_link_errors_are_grouped_by_the_role_the_data_gives_them(broken_patterns: Path) -> None:
+    """A diagnostic's role decides how a failed link's errors are grouped: without the role,
+    `cannot find -lz` is no longer a missing library with its package."""
+    log = "/usr/bin/ld: cannot find -lz: No such file or directory\ncollect2: error: ld returned 1 exit status\n"
+    kinds = [p.kind for p in analyze_text(log).link_problems]
+    assert kinds == ["missing_library", "link_failed"]
+    path = broken_patterns / "diagnostics.toml"
+    path.write_text(path.read_text().replace('role = "missing-library"\n', "", 1))
+    load_knowledge.cache_clear()
+    assert [p.kind for p in analyze_text(log).link_problems] == [
+        "other",
+        "link_failed",
+    ]

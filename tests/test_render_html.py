@@ -19,11 +19,12 @@ from cgowarn.formats import OutputFormat
 from cgowarn.model import Report
 from cgowarn.pipeline import analyze
 from cgowarn.render import render
+from cgowarn.render.flow import FLOW_FUNCTIONS
 from cgowarn.render.safety import visible
 from cgowarn.render.svg import MATRIX_TARGETS
-from cgowarn.render.view import FLOW_FUNCTIONS, build_view
+from cgowarn.render.view import build_view
 from conftest import analyze_text
-from golden_cases import CASES, SAMPLES, rendered
+from golden_cases import CASES, SAMPLES, rendered, report_of
 from hostile_logs import MSG
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -152,8 +153,7 @@ def test_printing_expands_closed_details_in_black_on_white(
 @pytest.mark.parametrize("case", CASES)
 def test_the_flow_names_every_origin_function_and_feature(case: str) -> None:
     html = rendered(case, OutputFormat.HTML)
-    with (SAMPLES / f"{case}.log").open("rb") as fh:
-        view = build_view(analyze([(f"{case}.log", fh)]))
+    view = build_view(report_of(case))
     if not view.findings:  # a failed link with no glibc warnings: nothing to draw
         assert "flow" not in pictures(html)
         return

@@ -22,6 +22,15 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {member: rank for rank, member in enumerate(Severity, 1)}
 
 
+def worst_first(value: str) -> int:
+    """A sort key for severity values, the worst first: high 0, medium 1, low 2; 3 for a value
+    that is no severity."""
+    try:
+        return len(_SEVERITY_RANK) - Severity(value).rank
+    except ValueError:
+        return len(_SEVERITY_RANK)
+
+
 class Toolchain(StrEnum):
     """A toolchain cgowarn recognises in a log or binary; fixes give commands per toolchain."""
 

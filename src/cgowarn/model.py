@@ -429,6 +429,11 @@ class BinaryInfo(_Frozen):
         description="True when there is no symbol table; None when the section table could not "
         "be read, so that it is not known.",
     )
+    cannot_tell: tuple[str, ...] = Field(
+        (),
+        description="Run-time dependencies (binary.toml footprints) whose code every static glibc "
+        "binary carries, and that this binary cannot show used or unused.",
+    )
     go: GoBuildInfo | None = Field(None, description="Go build information, for Go binaries.")
     rust_version: str | None = Field(
         None, description="The Rust release that built it (from .comment), e.g. 1.95."

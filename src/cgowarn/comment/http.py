@@ -190,7 +190,7 @@ class Api:
             if method == "POST" and response.status_code >= 500:
                 # The server may have created it before failing: never POST again blindly.
                 raise MaybeSent(self._error(response, method, what, attempt))
-            delay = self._retry_delay(response, attempt)
+            delay = retry_delay(response, attempt)
             if delay is not None and attempt < ATTEMPTS:
                 if not self._may_wait(delay):
                     raise ApiError(
@@ -227,18 +227,8 @@ class Api:
                 f"{self.name} API: {method} {shown} ({what}): the requests of this run took "
                 f"longer than {RUN_DEADLINE:.0f} s: run the job again later"
             )
-        box: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                box["response"] = _read_whole(self.client, request)
-            except BaseException as exc:  # handed to the caller's thread
-                box["error"] = exc
-
-        worker = threading.Thread(target=work, name="cgowarn-request", daemon=True)
-        worker.start()
-        worker.join(deadline)
-        if worker.is_alive():
+        box = _in_thread(lambda: _read_whole(self.client, request), deadline)
+        if box is None:
             self.client.close()  # the blocked read fails, and the thread ends
             error = MaybeSent if method == "POST" else ApiError
             raise error(
@@ -275,26 +265,6 @@ class Api:
             )
         return url
 
-    def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
-        """Seconds to wait before trying again, or None when trying again cannot help."""
-        status = response.status_code
-        headers = response.headers
-        after = _retry_after(headers.get("retry-after"))
-        if status in (HTTPStatus.FORBIDDEN, HTTPStatus.TOO_MANY_REQUESTS):
-            if after is not None:
-                return after
-            if headers.get("x-ratelimit-remaining") == "0":
-                reset = _number(headers.get("x-ratelimit-reset"))
-                if reset is not None:
-                    return max(0.0, reset - now()) + 1.0
-            if "rate limit" in _api_message(response).lower():
-                return SECONDARY_WAIT
-            too_many = status == HTTPStatus.TOO_MANY_REQUESTS
-            return BACKOFF * 2 ** (attempt - 1) if too_many else None
-        if status >= 500:
-            return after if after is not None else BACKOFF * 2 ** (attempt - 1)
-        return None
-
     def _may_wait(self, delay: float) -> bool:
         return self.waited + delay <= MAX_WAIT
 
@@ -326,6 +296,44 @@ class Api:
     def _say(self, line: str) -> None:
         if self.log is not None:
             self.log(self.scrub(line))
+
+
+def retry_delay(response: httpx.Response, attempt: int) -> float | None:
+    """Seconds to wait before trying again, or None when trying again cannot help."""
+    status = response.status_code
+    headers = response.headers
+    after = _retry_after(headers.get("retry-after"))
+    if status in (HTTPStatus.FORBIDDEN, HTTPStatus.TOO_MANY_REQUESTS):
+        if after is not None:
+            return after
+        if headers.get("x-ratelimit-remaining") == "0":
+            reset = _number(headers.get("x-ratelimit-reset"))
+            if reset is not None:
+                return max(0.0, reset - now()) + 1.0
+        if "rate limit" in _api_message(response).lower():
+            return SECONDARY_WAIT
+        too_many = status == HTTPStatus.TOO_MANY_REQUESTS
+        return BACKOFF * 2 ** (attempt - 1) if too_many else None
+    if status >= 500:
+        return after if after is not None else BACKOFF * 2 ** (attempt - 1)
+    return None
+
+
+def _in_thread(work: Callable[[], httpx.Response], deadline: float) -> dict[str, Any] | None:
+    """Run `work` in a thread, for at most `deadline` seconds: {"response": ...} or
+    {"error": exception}; None when it is still running then (the caller ends it)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["response"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="cgowarn-request", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    return None if worker.is_alive() else box
 
 
 _UNDECODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})

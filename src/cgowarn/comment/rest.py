@@ -56,6 +56,11 @@ class RestForge:
     def comments(self) -> Iterator[Comment]:
         what = f"list the {self.noun}s"
         for pages, response in enumerate(self.pages(), start=1):
+            if pages > MAX_PAGES:
+                raise ApiError(
+                    f"{self.name} API: {self.where} has more than {MAX_PAGES * PER_PAGE} "
+                    f"{self.noun}s; cgowarn stops paging there"
+                )
             data = self.api.json(response, what)
             if not isinstance(data, list):
                 raise ApiError(
@@ -66,11 +71,6 @@ class RestForge:
                 comment = self.parse(item)
                 if comment is not None:
                     yield comment
-            if pages >= MAX_PAGES:
-                raise ApiError(
-                    f"{self.name} API: {self.where} has more than {MAX_PAGES * PER_PAGE} "
-                    f"{self.noun}s; cgowarn stops paging there"
-                )
 
     def create(self, body: str) -> Comment:
         what = f"create the {self.noun}"

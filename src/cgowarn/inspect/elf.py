@@ -325,7 +325,9 @@ class _Reader:
             self.fields["stripped"] = symtab is None
         known = self.kb.symbols
         # Names are compared as bytes: most symbols are none of these, and are never decoded.
-        companions = {c.function.encode() for c in self.kb.binary.companion}
+        companions = {c.function.encode() for c in self.kb.binary.companion} | {
+            s.encode() for fp in self.kb.binary.footprint for s in fp.symbols
+        }
         wanted, exact = self.kb.memos.value("elf-wanted-names", self._wanted)
         if symtab is not None:
             seen = set()
@@ -371,10 +373,13 @@ class _Reader:
 
     def _wanted(self) -> tuple[frozenset[bytes], Any]:
         """The names the symbol tables are searched for (the knowledge base's functions and
-        binary.toml's companions), and the pattern that finds them in a string table."""
-        names = frozenset({n.encode() for n in self.kb.symbols}) | {
-            c.function.encode() for c in self.kb.binary.companion
-        }
+        binary.toml's companions and the functions that show a footprint used), and the pattern
+        that finds them in a string table."""
+        names = frozenset(
+            {n.encode() for n in self.kb.symbols}
+            | {c.function.encode() for c in self.kb.binary.companion}
+            | {s.encode() for fp in self.kb.binary.footprint for s in fp.symbols}
+        )
         return names, wanted_names(names)
 
     def _warning_sections(self, t: ElfTables, note: Note) -> None:
@@ -471,15 +476,22 @@ class _Reader:
         signatures = {
             sig.name: [s for s in sig.strings if s in strings] for sig in self.kb.binary.libc
         }
-        if (interp and "ld-musl" in interp) or any(n.startswith("libc.musl") for n in needed):
+        loader = interp.rsplit("/", 1)[-1] if interp else ""
+        dynamic = next(
+            (
+                sig
+                for sig in self.kb.binary.libc
+                if loader.startswith(sig.interpreter_prefix)
+                or any(n.startswith(sig.library_prefix) for n in needed)
+            ),
+            None,
+        )
+        if dynamic is not None:
             f["libc"], f["libc_evidence"] = (
-                "musl",
-                f"interpreter {interp or ''} {' '.join(needed)}".strip(),
-            )
-        elif (interp and "ld-linux" in interp) or "libc.so.6" in needed:
-            f["libc"], f["libc_evidence"] = (
-                "glibc",
-                f"interpreter {interp}" if interp else "needs libc.so.6",
+                dynamic.name,
+                f"interpreter {interp}"
+                if loader.startswith(dynamic.interpreter_prefix)
+                else f"needs {next(n for n in needed if n.startswith(dynamic.library_prefix))}",
             )
         elif signatures.get("glibc"):
             f["libc"], f["libc_evidence"] = (
@@ -526,18 +538,34 @@ class _Reader:
 
     def _footprint(self, strings: set[str]) -> None:
         """Stripped or not, strings show what the static glibc may load at run time; skip what the
-        symbol table or warning sections already showed precisely."""
+        symbol table or warning sections already showed precisely. Where the strings are in every
+        static glibc binary, only a function the program uses shows it, and without one the
+        binary cannot tell."""
         kb = self.kb
         groups = {
             kb.group_of(kb.symbols[h.symbol].category).id
             for h in self.hits
             if h.symbol in kb.symbols
         }
+        cannot_tell = []
         for fp in kb.binary.footprint:
             present = [s for s in fp.strings if s in strings]
             if not present or fp.redundant_with_group in groups:
                 continue
-            self.hits.append(BinaryHit(fp.symbol, f"string {present[0]!r}", category=fp.category))
+            if not fp.in_every_binary:
+                hit = BinaryHit(fp.symbol, f"string {present[0]!r}", category=fp.category)
+                self.hits.append(hit)
+                continue
+            # Its strings are in every static glibc binary: only a function tells.
+            defined = [name for name in fp.symbols if name in self.defined]
+            if defined:
+                self.hits.append(
+                    BinaryHit(fp.symbol, f"defines {defined[0]}", category=fp.category)
+                )
+            elif self.fields.get("stripped") is not False or not fp.symbols:
+                cannot_tell.append(fp.symbol)
+        if cannot_tell:
+            self.fields["cannot_tell"] = tuple(cannot_tell)
 
 
 def inspect_binary(

@@ -138,6 +138,7 @@ class _Cgo:
     def __init__(self, kb: KnowledgeBase, build: BuildContext, all_origins: set[str]) -> None:
         self.build = build
         self.all_origins = all_origins
+        self.glibc = kb.glibc_origin
         self.runtime = kb.go_tags.cgo_runtime
         tag_fixes = [f for f in kb.fixes if f.go_tag and not f.keeps_cgo]
         self.tag_packages = {f.go_package for f in tag_fixes if f.go_package}
@@ -151,7 +152,7 @@ class _Cgo:
         the log shows no other code using cgo."""
         if self.build.cgo_packages is not None:
             return bool(self.build.cgo_packages - set(packages) - {self.runtime})
-        return True if self.all_origins - set(origins) - {"glibc"} else None
+        return True if self.all_origins - set(origins) - {self.glibc} else None
 
 
 def _known(fix_verified: tuple[str, ...], not_run: str | None) -> tuple[str, tuple[str, ...]]:

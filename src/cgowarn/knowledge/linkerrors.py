@@ -14,13 +14,6 @@ from cgowarn.knowledge.advice import BuildContext, default_go_command
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.model import Diagnostic, LinkProblem
 
-UNDEFINED = frozenset({"undefined_reference", "more_undefined_references"})
-MISSING_LIBRARY = "cannot_find_library"
-SUMMARIES = frozenset(
-    {"collect2", "compiler_link_failed", "go_running_gcc_failed", "rust_linking_failed"}
-)
-"""Diagnostics that only say a link failed: the errors around them say why."""
-
 
 def _libm_command(kb: KnowledgeBase, build: BuildContext) -> str:
     """The build with -lm in its place, for the toolchain the log shows."""
@@ -50,7 +43,8 @@ def link_problems(
 ) -> tuple[LinkProblem, ...]:
     """The link errors among `diagnostics`, grouped by cause (see the module's docstring)."""
     errors = [d for d in diagnostics if d.severity is DiagnosticSeverity.ERROR and not d.failure]
-    undefined = [d for d in errors if d.kind in UNDEFINED]
+    role = {d.id: d.role for d in kb.diagnostics.values()}
+    undefined = [d for d in errors if role.get(d.kind) == "undefined"]
     libm_names = kb.libm.names
     subjects = list(dict.fromkeys(d.subject or "" for d in undefined))
     math = [d for d in undefined if d.subject in libm_names]
@@ -89,7 +83,7 @@ def link_problems(
         )
     libraries: dict[str, list[Diagnostic]] = {}
     for d in errors:
-        if d.kind == MISSING_LIBRARY:
+        if role.get(d.kind) == "missing-library":
             libraries.setdefault(d.subject or "", []).append(d)
     for library, items in libraries.items():
         archive = kb.archives.get(library)
@@ -113,26 +107,27 @@ def link_problems(
                     fix=known[0][1] if known else None,
                     command=f"{kb.install[known[0][0]]} {known[0][1]}" if known else None,
                     packages=packages,
-                    sources=(kb.diagnostics[MISSING_LIBRARY].source, *kb.archive_sources)
+                    sources=(kb.diagnostics[items[0].kind].source, *kb.archive_sources)
                     if archive
-                    else (kb.diagnostics[MISSING_LIBRARY].source,),
+                    else (kb.diagnostics[items[0].kind].source,),
                 ),
             )
         )
     others: dict[tuple[str, str], list[Diagnostic]] = {}
     for d in errors:
-        if d.kind not in UNDEFINED and d.kind != MISSING_LIBRARY:
+        if role.get(d.kind) not in ("undefined", "missing-library"):
             others.setdefault((d.kind, d.subject or ""), []).append(d)
     summaries = []
     for (kind, subject), items in others.items():
+        summary = role.get(kind) == "summary"
         problem = _problem(
             items[0],
-            kind="link_failed" if kind in SUMMARIES else "other",
-            subjects=(subject,) if subject and kind not in SUMMARIES else (),
+            kind="link_failed" if summary else "other",
+            subjects=(subject,) if subject and not summary else (),
             count=len(items),
             sources=(kb.diagnostics[kind].source,),
         )
-        if kind in SUMMARIES:
+        if summary:
             summaries.append(problem)
         else:
             causes.append((items[0].source_line, problem))

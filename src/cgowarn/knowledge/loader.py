@@ -102,6 +102,8 @@ class KnowledgeBase:
     go_tags: GoTags
     glibc_origin: str
     """The origin of glibc's own run-time footprint in a binary (binary.toml)."""
+    other_library: str
+    """The category of a warning that is no glibc message (categories.toml `other_library`)."""
     command_env: CommandEnv
     """Which environment assignments of the log's command a recommended command repeats."""
     command_env_value: Pattern
@@ -292,6 +294,16 @@ def _check(files: KnowledgeFiles) -> None:
             raise KnowledgeBaseError(
                 f"patterns/origins.toml: entry {o.id!r}: sets no field to match"
             )
+    others = [c.id for c in files.categories.category if c.other_library]
+    if len(others) != 1:
+        raise KnowledgeBaseError(
+            "patterns/categories.toml: exactly one [[category]] must set other_library = true "
+            f"(found {len(others)})"
+        )
+    if len([f for f in files.fixes.fix if f.glibc]) > 1:
+        raise KnowledgeBaseError(
+            "patterns/fixes.toml: at most one [[fix]] may set glibc (the old-glibc link)"
+        )
     origin_ids = {o.id for o in origins.origin}
     if binary.footprint_origin not in origin_ids:
         raise KnowledgeBaseError(
@@ -437,6 +449,7 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         platforms=platforms,
         binary=files.binary,
         glibc_origin=files.binary.footprint_origin,
+        other_library=next(c.id for c in cats.category if c.other_library),
         glibc_hints=tuple(
             (
                 h,

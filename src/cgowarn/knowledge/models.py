@@ -74,6 +74,11 @@ class Category(_Entry):
         description="True when glibc prints the warning only in static links."
     )
     breaks: str = Field(description="What breaks at run time.")
+    other_library: bool = Field(
+        False,
+        description="The category of a warning section that is no glibc message (another "
+        "library's own warning); exactly one category has it.",
+    )
 
 
 class Symbol(_Entry):
@@ -171,6 +176,11 @@ class Fix(_Entry):
         None, description="The Go package whose cgo code the tag removes."
     )
     keeps_cgo: bool = Field(False, description="The package still uses cgo with the tag.")
+    glibc: Version | None = Field(
+        None,
+        description="The glibc interface its commands link against (they name it): a target's "
+        "verdict gives the same commands with the target's glibc.",
+    )
     origins: tuple[str, ...] = Field((), description="Origins whose occurrences the fix removes.")
     categories_group: tuple[str, ...] = Field(
         (), description="Category groups whose findings the fix removes."
@@ -260,6 +270,9 @@ class NssFacts(_Entry):
     host_stubs_sources: tuple[str, ...]
     same_glibc_crash_sources: tuple[str, ...]
     nscd_source: str
+    modules: tuple[str, ...] = Field(
+        description="NSS sources that are modules in every release (libnss_X.so.2 from the host)."
+    )
 
 
 class Distribution(_Entry):
@@ -309,6 +322,15 @@ class LibcSignature(_Entry):
     name: Literal["glibc", "musl"]
     strings: tuple[str, ...]
     source: str
+    loader: str = Field(
+        description="The x86-64 dynamic loader, as a dynamic binary's interpreter names it."
+    )
+    interpreter_prefix: str = Field(
+        description="How the file name of any of its loaders starts (every architecture)."
+    )
+    library: str = Field(description="Its libc, as a dynamic binary's DT_NEEDED names it.")
+    library_prefix: str = Field(description="How that name starts, on every architecture.")
+    loader_source: str
 
 
 class GlibcStringHint(_Entry):
@@ -329,6 +351,15 @@ class Footprint(_Entry):
     strings: tuple[str, ...]
     redundant_with_group: str | None = Field(
         None, description="Not reported when findings of this group are already known precisely."
+    )
+    in_every_binary: bool = Field(
+        False,
+        description="Its strings are in every static glibc binary, a hello world included: no "
+        "evidence by themselves. Only `symbols` tell, while the symbol table is kept; otherwise "
+        "the report says it cannot tell.",
+    )
+    symbols: tuple[str, ...] = Field(
+        (), description="Functions a binary defines only when the program uses the dependency."
     )
     source: str
 
@@ -371,6 +402,11 @@ class DiagnosticPattern(_Entry):
     pattern: str
     advice: str
     source: str = Field(description="Where the message and the advice come from.")
+    role: Literal["undefined", "missing-library", "summary"] | None = Field(
+        None,
+        description="What the message tells about a failed link: a symbol no input defines, a "
+        "-lX with no libX.a, or only that the link failed (the errors around it say why).",
+    )
     command: bool = Field(
         False, description="Checks a build command; tried even after another pattern matched."
     )

@@ -16,14 +16,20 @@ from typing import Literal
 
 from cgowarn.enums import Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.models import Distribution, GlibcFloor, GoFloor, Runtime, RustFloor
+from cgowarn.knowledge.models import (
+    Distribution,
+    GlibcFloor,
+    GoFloor,
+    LibcSignature,
+    Runtime,
+    RustFloor,
+)
 from cgowarn.model import (
     BinaryInfo,
     BuildInfo,
     Finding,
     GlibcEvidence,
     GoModuleInfo,
-    TargetVerdict,
 )
 from cgowarn.versions import describe_range, version_tuple
 
@@ -224,7 +230,7 @@ def subject_of_log(build: BuildInfo, findings: Sequence[Finding]) -> Subject:
 
 
 @dataclass
-class _Judgement:
+class Judgement:
     starts: str = "yes"
     reasons: list[str] | None = None
     needs_kernel: str | None = None
@@ -262,7 +268,7 @@ def _failure(kb: KnowledgeBase, target: Distribution, lo: str | None, hi: str | 
 
 
 def _runtime_kernel(
-    j: _Judgement, target: Distribution, need: str, who: str, cause: Literal["go", "rust"]
+    j: Judgement, target: Distribution, need: str, who: str, cause: Literal["go", "rust"]
 ) -> None:
     """A runtime's own minimum kernel (the Go runtime's, Rust std's) against the target's. Where
     the kernel is the container host's, that decides, as it does for a static glibc's floor."""
@@ -272,8 +278,8 @@ def _runtime_kernel(
         j.add("no", f"{who} needs kernel {need}; {target.name} runs {target.kernel}", cause)
 
 
-def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
-    j = _Judgement()
+def judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> Judgement:
+    j = Judgement()
     kernel = target.kernel
     # The runtimes' own floors, whatever the C library.
     if s.go:
@@ -317,7 +323,7 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
         if target.libc != "glibc":
             j.add(
                 "no",
-                f"a dynamic glibc binary needs glibc's loader (ld-linux-x86-64.so.2); "
+                f"a dynamic glibc binary needs glibc's loader ({_libc(kb, 'glibc').loader}); "
                 f"{target.name} has {target.libc}",
                 "libc",
             )
@@ -397,7 +403,7 @@ def _judge(kb: KnowledgeBase, target: Distribution, s: Subject) -> _Judgement:
     return j
 
 
-def _breaks(
+def breaks_on(
     kb: KnowledgeBase, target: Distribution, s: Subject, runtime: Sequence[Finding]
 ) -> tuple[str, ...]:
     """What breaks on the target in a static glibc binary that starts there."""
@@ -460,7 +466,7 @@ def _breaks(
             if not old:
                 out.append(
                     f"{what}: {builtin} are built into glibc {nss.builtin_since} and newer; "
-                    f"every other nsswitch source (systemd, sss, ldap, compat) is a module from "
+                    f"every other nsswitch source ({', '.join(nss.modules)}) is a module from "
                     f"the host's glibc {target.glibc}, which works only with exactly the build's "
                     "glibc, and even then a module that uses thread-local storage, such as "
                     "systemd's, can crash a static binary (reproduced with the same glibc). A "
@@ -468,156 +474,20 @@ def _breaks(
                     "loaded."
                 )
     if dl:
+        libc = _libc(kb, "glibc").library
         if target.libc == "musl":
             out.append(
-                "dlopen: the host has no glibc libc.so.6 to load alongside any object: it fails."
+                f"dlopen: the host has no glibc {libc} to load alongside any object: it fails."
             )
         else:
+            exactly = f" ({describe_range(lo, hi)})" if lo or hi else ""
             out.append(
-                f"dlopen: loads the host's libc.so.6 (glibc {target.glibc}) into the process; it "
-                f"works only when that is exactly the build's glibc ({describe_range(lo, hi)}), "
-                "otherwise it fails or crashes."
-                if lo or hi
-                else f"dlopen: loads the host's libc.so.6 (glibc {target.glibc}) into the process; "
-                "it works only when that is exactly the build's glibc, otherwise it fails or "
-                "crashes."
+                f"dlopen: loads the host's {libc} (glibc {target.glibc}) into the process; it "
+                f"works only when that is exactly the build's glibc{exactly}, otherwise it fails "
+                "or crashes."
             )
     return tuple(out)
 
 
-def _image(kb: KnowledgeBase, kernel: str) -> Distribution | None:
-    """The newest glibc distribution whose static binaries start on `kernel`: its configured floor
-    (upstream's default where its packaging is not known) at most `kernel`."""
-    fits = [
-        d
-        for d in kb.platforms.distribution
-        if d.glibc
-        and version_tuple(d.glibc_floor or glibc_floor(kb, d.glibc)) <= version_tuple(kernel)
-    ]
-    return max(fits, key=lambda d: version_tuple(d.glibc or "0"), default=None)
-
-
-def _glibc_image(kb: KnowledgeBase, glibc: str) -> Distribution | None:
-    """The newest distribution whose glibc is at most `glibc` (to build a dynamic binary on)."""
-    fits = [
-        d
-        for d in kb.platforms.distribution
-        if d.glibc and version_tuple(d.glibc) <= version_tuple(glibc)
-    ]
-    return max(fits, key=lambda d: version_tuple(d.glibc or "0"), default=None)
-
-
-def _eol(d: Distribution) -> str:
-    return f"; end of life since {d.end_of_life}" if d.end_of_life else ""
-
-
-def _fix(
-    kb: KnowledgeBase,
-    target: Distribution,
-    s: Subject,
-    j: _Judgement,
-    breaks: tuple[str, ...],
-    nss_findings: bool,
-) -> str:
-    go = s.go
-    nss = kb.platforms.nss
-    if j.starts == "no" and j.cause == "go" and target.kernel:
-        too_new = go_too_new(kb, target.kernel)
-        release = f"a Go release older than {too_new.go}" if too_new else "an older Go"
-        return f"Build with {release}: no C library choice changes the Go runtime's floor."
-    if j.starts == "no" and j.cause == "rust" and target.kernel:
-        newest = kb.platforms.rust_floor[-1]
-        return (
-            f"Build with a Rust release older than {newest.rust} (its std still supports "
-            f"kernel {kb.platforms.rust_floor[-2].kernel} and glibc {kb.platforms.rust_floor[-2].glibc})."
-        )
-    if j.starts == "no" and j.cause in ("glibc", "libc"):
-        if target.libc == "musl":
-            return "Link statically with musl (musl-gcc, zig cc -target x86_64-linux-musl, Rust's musl target); Go without other cgo code: CGO_ENABLED=0."
-        image = _glibc_image(kb, target.glibc or "0")
-        on = f"build on {image.name} (glibc {image.glibc}{_eol(image)}), or " if image else ""
-        return (
-            f"Link against glibc {target.glibc} or older: {on}zig cc -target "
-            f"x86_64-linux-gnu.{target.glibc} (Go: as CC), cargo zigbuild --target "
-            f"x86_64-unknown-linux-gnu.{target.glibc} (Rust); or link statically with musl."
-        )
-    if s.kind in ("musl", "no-libc") and j.starts != "no":
-        # No glibc inside: there is no C library to change, only the host's kernel to know.
-        if j.starts == "unknown" and j.needs_kernel:
-            return (
-                "Nothing to change in the binary: the container host's kernel must be "
-                f"{j.needs_kernel} or newer (`uname -r` on the host)."
-            )
-        return "Nothing needed for what this report shows."
-    if target.libc == "musl":
-        return "Build with musl (Alpine, musl-gcc or zig cc -target x86_64-linux-musl); Go code can also drop cgo (CGO_ENABLED=0)."
-    if j.starts == "no" and target.kernel:
-        image = _image(kb, target.kernel)
-        older = ""
-        if image is not None:
-            floor = image.glibc_floor or glibc_floor(kb, image.glibc or "0")
-            older = f", or build on {image.name} (glibc {image.glibc}, minimum kernel {floor}{_eol(image)})"
-            if nss_findings and version_tuple(image.glibc or "0") < version_tuple(
-                nss.builtin_since
-            ):
-                older += (
-                    f" with -tags netgo,osusergo (Go): a static glibc older than "
-                    f"{nss.builtin_since} finds no user or host on hosts with glibc "
-                    f"{nss.host_stubs_since} and newer"
-                    if go
-                    else f" (a static glibc older than {nss.builtin_since} finds no user or host "
-                    f"on hosts with glibc {nss.host_stubs_since} and newer)"
-                )
-        too_new = go_too_new(kb, target.kernel) if go else None
-        go_hint = f"; Go older than {too_new.go}" if too_new else ""
-        cgo = "; Go without other cgo code: CGO_ENABLED=0" if go else ""
-        return f"Link musl (no kernel check){cgo}{older}{go_hint}. Tags do not help here."
-    if breaks:
-        names = ", ".join(sorted(f.go_tag for f in kb.fixes if f.go_tag))
-        tags = f"Go build tags ({names}) where the origin is Go's own code, " if go else ""
-        return (
-            f"{tags}musl, or a dynamic build on a host with glibc {target.glibc} or older; a "
-            "running nscd serves passwd, group and hosts lookups to a static binary."
-        )
-    if j.starts == "unknown":
-        return "Read the binary's own minimum (" + (j.how_to_know or HOW_TO_KNOW) + ")."
-    return "Nothing needed for what this report shows."
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
-def evaluate(
-    kb: KnowledgeBase, target: Distribution, subject: Subject, findings: Sequence[Finding]
-) -> TargetVerdict:
-    runtime = [f for f in findings if f.static_only]
-    j = _judge(kb, target, subject)
-    breaks = _breaks(kb, target, subject, runtime) if j.starts != "no" else ()
-    # The features _breaks words: every run-time finding whose needs it weighs.
-    broken = sorted(
-        {f.category for f in runtime if kb.group_of(f.category).runtime is not None}
-        if breaks
-        else ()
-    )
-    nss = any(kb.group_of(f.category).runtime is Runtime.NSS for f in runtime)
-    sources = list(target.sources)
-    if target.glibc_floor_source:
-        sources.append(target.glibc_floor_source)
-    return TargetVerdict(
-        target=target.id,
-        name=target.name,
-        subject=subject.name,
-        libc=target.libc,
-        glibc=target.glibc,
-        kernel=target.kernel,
-        starts=j.starts,
-        reason=_sentence("; ".join(j.reasons or ["nothing decides it"])),
-        needs_kernel=j.needs_kernel,
-        needs_glibc=j.needs_glibc,
-        how_to_know=j.how_to_know,
-        breaks=breaks,
-        broken=tuple(broken),
-        fix=_fix(kb, target, subject, j, breaks, nss),
-        sources=tuple(dict.fromkeys(sources)),
-    )
+def _libc(kb: KnowledgeBase, name: str) -> LibcSignature:
+    return next(sig for sig in kb.binary.libc if sig.name == name)

@@ -15,16 +15,11 @@ from cgowarn.knowledge.advice import BuildContext, recommend, safe_go_command
 from cgowarn.knowledge.evidence import Attribution, attribution, glibc_marks, linker_messages
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.platforms import (
-    build_info,
-    evaluate,
-    subject_of_binary,
-    subject_of_log,
-)
+from cgowarn.knowledge.platforms import build_info, subject_of_binary, subject_of_log
+from cgowarn.knowledge.verdicts import evaluate
 from cgowarn.model import Diagnostic, FeatureSummary, Finding, LinkUnit, Report, Summary
 from cgowarn.versions import version_tuple
 
-UNKNOWN_LINK_WARNING = "library-warning"
 """The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
 
 
@@ -38,7 +33,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> 
     elif acc.family == "binary":
         # A binary's .gnu.warning.SYMBOL section whose text is no glibc message: lld keeps the
         # warning sections of any library that warns about its own functions.
-        category, known = kb.categories[UNKNOWN_LINK_WARNING], False
+        category, known = kb.categories[kb.other_library], False
     else:
         category, known = kb.category_of(acc.symbol, acc.family)
     group = kb.groups[category.group]
@@ -52,7 +47,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> 
         severity=min(category.severity, said.cap or Severity.HIGH, key=lambda s: s.rank),
         family=acc.family,
         known=known,
-        glibc=category.id != UNKNOWN_LINK_WARNING,
+        glibc=not category.other_library,
         evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
         static_only=category.static_only,
         message=acc.message or (entry.messages[-1] if entry else ""),

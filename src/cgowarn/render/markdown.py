@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
+from cgowarn.render.rows import View
 from cgowarn.render.templating import environment
-from cgowarn.render.view import View, build_view
+from cgowarn.render.view import build_view
 
 MAX_CHARS = 60_000
 """GitHub's limit is 65,536 characters per comment; the margin leaves room for a bot's own text."""

@@ -15,15 +15,14 @@ from cgowarn import regexes
 
 T = TypeVar("T")
 
-# C0 controls but tab, DEL, C1 controls; the bidi embeddings, overrides, isolates and marks; the
-# zero-width space, joiners, word joiner and BOM; the line and paragraph separators; and what no
-# XML document may hold at all: lone surrogates (a file name that is not UTF-8 carries them) and
-# the noncharacters U+FFFE and U+FFFF.
-_INVISIBLE = regexes.compile(
-    "render.safety.INVISIBLE",
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
-    "\ufeff\ud800-\udfff\ufffe\uffff]",
-)
+# Every character that hides text or changes its direction, by its Unicode properties: the controls
+# but tab (C0, DEL, C1); the default-ignorable code points, which display as nothing (zero-width
+# space and joiners, soft hyphen, word joiner, BOM, variation selectors, Hangul fillers, the tag
+# characters that can spell hidden text); the bidi controls (embeddings, overrides, isolates,
+# marks); the line and paragraph separators; and what no XML document may hold at all: lone
+# surrogates (a file name that is not UTF-8 carries them) and the noncharacters.
+_HIDING = r"\p{Default_Ignorable_Code_Point}\p{Bidi_Control}\p{Zl}\p{Zp}\p{Noncharacter_Code_Point}"
+_INVISIBLE = regexes.compile("render.safety.INVISIBLE", rf"(?!\t)[\p{{Cc}}\p{{Cs}}{_HIDING}]")
 
 
 # Characters that can start Markdown or HTML markup in the middle of a line. Values are never put at
@@ -90,17 +89,23 @@ def inert_workflow_commands(text: str) -> str:
 
 
 # The JSON serializer escapes C0 controls itself; the newlines between its tokens stay.
-_INVISIBLE_IN_JSON = regexes.compile(
-    "render.safety.INVISIBLE_IN_JSON",
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]",
-)
+_INVISIBLE_IN_JSON = regexes.compile("render.safety.INVISIBLE_IN_JSON", rf"[\x7f-\x9f{_HIDING}]")
 
 
 def json_escape_invisible(text: str) -> str:
     """JSON text with those characters written as \\uXXXX escapes: the same values, but nothing
     that changes how a terminal or an editor shows the document. Outside strings JSON holds none
     of them, so every replacement is inside a string, where the escape is valid."""
-    return str(_INVISIBLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    return str(_INVISIBLE_IN_JSON.sub(lambda m: _json_escape(m.group()), text))
+
+
+def _json_escape(ch: str) -> str:
+    """`ch` as JSON's \\uXXXX escape: one beyond U+FFFF as its UTF-16 surrogate pair."""
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def visible_fields(value: T) -> T:

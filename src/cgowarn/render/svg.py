@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from cgowarn.render.view import SEVERITY_RANK, Flow, FlowRow, View
+from cgowarn.enums import worst_first
+from cgowarn.render.rows import Flow, FlowRow, View
 from cgowarn.words import cut
 
 FLOW_WIDTH = 720
@@ -96,7 +97,7 @@ def _text(x: float, y: float, lines: list[str], anchor: str, cls: str, step: int
 
 
 def _rank(severity: str) -> int:
-    return SEVERITY_RANK.get(severity, 3)
+    return worst_first(severity)
 
 
 def _order(weights: dict[str, float], key: dict[str, tuple[float, ...]]) -> list[str]:

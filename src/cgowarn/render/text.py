@@ -8,8 +8,9 @@ import textwrap
 
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
+from cgowarn.render.rows import AnswerLine, View
 from cgowarn.render.safety import visible
-from cgowarn.render.view import AnswerLine, View, build_view
+from cgowarn.render.view import build_view
 
 _COLORS = {"high": "31", "medium": "33", "low": "36", "error": "31", "warning": "33"}
 _TONES = {"bad": "1;31", "warn": "33", "ok": "32"}

@@ -5,8 +5,6 @@ Everything here is plain data; the templates and the text renderer only lay it o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cgowarn import regexes
 from cgowarn.enums import LinkStatus, Severity
 from cgowarn.model import (
@@ -20,232 +18,24 @@ from cgowarn.model import (
     Report,
     UnusedSuppression,
 )
+from cgowarn.render.flow import UNKNOWN_FUNCTION, build_flow
+from cgowarn.render.rows import (
+    AnswerLine,
+    BinaryRow,
+    DiagnosticRow,
+    FeatureRow,
+    FindingRow,
+    LinkProblemRow,
+    OccurrenceRow,
+    OriginNoteRow,
+    RecommendationRow,
+    SuppressedRow,
+    TargetRow,
+    View,
+)
 from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range
 from cgowarn.words import counted
-
-
-@dataclass(frozen=True)
-class OccurrenceRow:
-    where: str
-    """Source location, e.g. `cgo_lookup_unix.go:32`, or section offset."""
-    function: str
-    object: str
-    origin: str
-    log: str
-    """`build.log:12`: where in the input the warning line is."""
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    symbol: str
-    count: int
-    shown_count: str
-    """`3` warning lines, or `binary` when only a binary shows it."""
-    count_label: str
-    """`3x`, or `binary`: the count as the text table shows it."""
-    lines_label: str
-    """`3 lines`, `1 line`, or `seen in a binary`."""
-    severity: str
-    feature: str
-    """The feature that breaks, with "(not in knowledge base)" for unknown functions."""
-    known: bool
-    message: str
-    breaks: str
-    why: str
-    origins: str
-    """Origin names joined, for the summary table."""
-    occurrences: tuple[OccurrenceRow, ...]
-    omitted: int
-    sources: tuple[str, ...]
-    notes: tuple[str, ...]
-    baseline: str
-    """Against a baseline: `new` or `unchanged`; empty without one."""
-
-
-@dataclass(frozen=True)
-class SuppressedRow:
-    symbol: str
-    severity: str
-    lines_label: str
-    reason: str
-    """Why, as the configuration says: user text, escaped like log text."""
-    rule: str
-    """Where the rule is, e.g. `.cgowarn.toml suppress[2]`."""
-
-
-@dataclass(frozen=True)
-class RecommendationRow:
-    title: str
-    commands: tuple[str, ...]
-    check: str | None
-    """A command to run first; `check_when` says what its output decides."""
-    check_when: str
-    otherwise: tuple[str, ...]
-    """What to run when the check prints something (empty: the fix does not apply then)."""
-    removes: tuple[str, ...]
-    remaining: tuple[str, ...]
-    cost: str
-    kernel: str
-    known: str
-    """How the advice is known to work, in words."""
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DiagnosticRow:
-    severity: str
-    title: str
-    message: str
-    advice: str
-    log: str
-
-
-@dataclass(frozen=True)
-class FeatureRow:
-    feature: str
-    severity: str
-    breaks: str
-    symbols: tuple[str, ...]
-    """The functions behind it; empty when the feature's own name already says which (dlopen)."""
-    count: int
-
-
-@dataclass(frozen=True)
-class OriginNoteRow:
-    symbols: str
-    """The functions the note is about, joined: one note is said once, however many share it."""
-    note: str
-
-
-@dataclass(frozen=True)
-class AnswerLine:
-    """One line of the answer that opens every report."""
-
-    label: str
-    """Link, Run time, Next, On CentOS 6, ..."""
-    text: str
-    tone: str
-    """ok, bad, warn or "": what the text says, for colour."""
-    commands: tuple[str, ...] = ()
-    """Commands to copy, for the Next line."""
-
-
-@dataclass(frozen=True)
-class LinkProblemRow:
-    title: str
-    """What the errors are, with their count and subjects, in words."""
-    fix: str
-    """What to do, in a few words."""
-    advice: str
-    """What they mean, when it says more than `fix`; else empty."""
-    commands: tuple[str, ...]
-    """Commands that apply the fix, to copy."""
-    log: str
-    """Where the first of them is, `build.log:12`."""
-    message: str
-    """The first of them, as the log shows it, when the title does not already; else empty."""
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BinaryRow:
-    path: str
-    facts: tuple[tuple[str, str], ...]
-    """(label, value) pairs, in reading order."""
-    error: str | None
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    name: str
-    subject: str
-    """What is judged, when the report holds more than one binary; else empty."""
-    platform: str
-    """e.g. `glibc 2.12, kernel 2.6.32`."""
-    starts: str
-    """yes, no or unknown."""
-    verdict: str
-    """The same, as words: starts, does NOT start, may or may not start."""
-    reason: str
-    """Why, and for an unknown verdict how to find out."""
-    breaks: tuple[str, ...]
-    fix: str
-    cells: tuple[str, ...]
-    """One per View.matrix_features: `breaks` or `works`; `n/a` where the binary does not
-    start."""
-
-
-@dataclass(frozen=True)
-class FlowRow:
-    """One band of the picture of where the warnings come from: the warning lines of one function
-    that one origin pulled in, and the feature that breaks because of them."""
-
-    origin: str
-    symbol: str
-    feature: str
-    severity: str
-    """The function's severity."""
-    feature_severity: str
-    weight: float
-    """Warning lines, the function's split among its origins as its shown occurrences are; a
-    function that only a binary shows counts as one."""
-
-
-@dataclass(frozen=True)
-class Flow:
-    """The picture's bands, the largest first, with what did not fit merged into "N more" nodes."""
-
-    rows: tuple[FlowRow, ...]
-    origins_more: int
-    """Origins merged into the "more origins" node; 0 when every origin has its own."""
-    functions_more: int
-    features_more: int
-
-
-@dataclass(frozen=True)
-class View:
-    title: str
-    answer: tuple[AnswerLine, ...]
-    """The short answer that opens every format: did it link (and if not, the first error and
-    its fix), what breaks at run time, the next step, and each target's verdict."""
-    link_problems: tuple[LinkProblemRow, ...]
-    """A failed link's errors grouped by cause, with the fix that fits: shown before the
-    findings."""
-    link_line: str
-    """Did the link work, in words."""
-    failed: bool
-    failures: tuple[DiagnosticRow, ...]
-    """What the log shows of the built program failing, with what it means: shown first."""
-    counts_line: str
-    findings: tuple[FindingRow, ...]
-    lines_column: bool
-    """Whether the findings table has a Lines column: not when only binaries were read."""
-    origin_notes: tuple[OriginNoteRow, ...]
-    features: tuple[FeatureRow, ...]
-    recommendations: tuple[RecommendationRow, ...]
-    diagnostics: tuple[DiagnosticRow, ...]
-    diagnostics_omitted: int
-    notes: tuple[str, ...]
-    baseline_line: str
-    """Against a baseline: how many findings are new, unchanged and fixed, and which were fixed;
-    empty without a baseline."""
-    has_baseline: bool
-    suppressed_line: str
-    """How many findings the configuration suppressed, and where the rules are; empty if none."""
-    suppressed: tuple[SuppressedRow, ...]
-    build: tuple[str, ...]
-    """What the log reveals about the build, one sentence each."""
-    binaries: tuple[BinaryRow, ...]
-    targets: tuple[TargetRow, ...]
-    matrix_features: tuple[str, ...]
-    """The features the target matrix shows: those that need the host's glibc at run time."""
-    flow: Flow
-    sources: str
-    version: str
-    details_hint: str
-    """Where the long form is, for the short text report."""
 
 
 def _where(o: Occurrence) -> str:
@@ -261,7 +51,6 @@ def _where(o: Occurrence) -> str:
 
 
 VERDICTS = {"yes": "starts", "no": "does NOT start", "unknown": "may or may not start"}
-UNKNOWN_FUNCTION = " (not in knowledge base)"
 
 
 def _occurrence(o: Occurrence) -> OccurrenceRow:
@@ -371,6 +160,14 @@ def _binary(b: BinaryInfo) -> BinaryRow:
         facts.append(("glibc inside", f"{span}: " + "; ".join(e.reason for e in b.glibc_evidence)))
     if b.stripped is not None:
         facts.append(("Symbols", "stripped" if b.stripped else "symbol table present"))
+    if b.cannot_tell:
+        facts.append(
+            (
+                "Cannot tell",
+                f"{', '.join(b.cannot_tell)}: every static glibc binary carries the code that "
+                "loads them; whether this one uses it is not in the binary",
+            )
+        )
     if b.go is not None:
         g = b.go
         settings = ", ".join(
@@ -644,69 +441,7 @@ def _origin_notes(findings: tuple[FindingRow, ...]) -> tuple[OriginNoteRow, ...]
     return tuple(OriginNoteRow(", ".join(symbols), note) for note, symbols in by_note.items())
 
 
-FLOW_ORIGINS = 8
-FLOW_FUNCTIONS = 12
-FLOW_FEATURES = 8
-"""The most nodes a column of the picture shows; the rest share one "N more" node."""
 MATRIX_FEATURES = 10
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
-
-
-def _more(n: int, what: str) -> str:
-    return f"{n} more {what}"
-
-
-def _flow(findings: tuple[FindingRow, ...], features: tuple[FeatureRow, ...]) -> Flow:
-    feature_severity = {x.feature: x.severity for x in features}
-    rows: dict[tuple[str, str, str], tuple[str, str, float]] = {}
-    for f in findings:
-        total = float(f.count or 1)
-        origins: dict[str, int] = {}
-        for o in f.occurrences:
-            origins[o.origin] = origins.get(o.origin, 0) + 1
-        shown = sum(origins.values())
-        feature = f.feature
-        for origin, n in (origins or {"(origin not known)": 1}).items():
-            key = (origin, f.symbol, feature)
-            sev = feature_severity.get(feature.removesuffix(UNKNOWN_FUNCTION), f.severity)
-            rows[key] = (f.severity, sev, total * n / max(shown, 1))
-
-    def top(index: int, limit: int, what: str) -> tuple[dict[str, str], int]:
-        totals: dict[str, float] = {}
-        ranks: dict[str, int] = {}
-        for key, (sev, _, w) in rows.items():
-            totals[key[index]] = totals.get(key[index], 0.0) + w
-            ranks[key[index]] = min(ranks.get(key[index], 9), SEVERITY_RANK.get(sev, 3))
-        order = sorted(totals, key=lambda k: (ranks[k], -totals[k], k))
-        if len(order) <= limit:
-            return {k: k for k in order}, 0
-        more = len(order) - limit + 1
-        label = _more(more, what)
-        return {k: (k if i < limit - 1 else label) for i, k in enumerate(order)}, more
-
-    origin_of, origins_more = top(0, FLOW_ORIGINS, "origins")
-    symbol_of, functions_more = top(1, FLOW_FUNCTIONS, "functions")
-    feature_of, features_more = top(2, FLOW_FEATURES, "features")
-    merged: dict[tuple[str, str, str], tuple[str, str, float]] = {}
-    for (origin, symbol, feature), (sev, fsev, w) in rows.items():
-        key = (origin_of[origin], symbol_of[symbol], feature_of[feature])
-        if key in merged:
-            old_sev, old_fsev, old_w = merged[key]
-            sev = min(sev, old_sev, key=lambda s: SEVERITY_RANK.get(s, 3))
-            fsev = min(fsev, old_fsev, key=lambda s: SEVERITY_RANK.get(s, 3))
-            w += old_w
-        merged[key] = (sev, fsev, w)
-    return Flow(
-        rows=tuple(
-            FlowRow(origin, symbol, feature, sev, fsev, round(w, 6))
-            for (origin, symbol, feature), (sev, fsev, w) in sorted(
-                merged.items(), key=lambda item: (-item[1][2], item[0])
-            )
-        ),
-        origins_more=origins_more,
-        functions_more=functions_more,
-        features_more=features_more,
-    )
 
 
 def build_view(report: Report) -> View:
@@ -785,7 +520,7 @@ def build_view(report: Report) -> View:
     matrix = [x for x in report.features if x.category in needs_host][:MATRIX_FEATURES]
     targets = tuple(
         TargetRow(
-            name=x.name.replace(" (musl)", ""),
+            name=x.name,
             subject=x.subject if len({t.subject for t in report.targets}) > 1 else "",
             platform=f"glibc {x.glibc}, kernel {x.kernel}"
             if x.libc == "glibc"
@@ -821,7 +556,7 @@ def build_view(report: Report) -> View:
             findings=findings,
             features=features,
             matrix_features=tuple(m.feature for m in matrix),
-            flow=_flow(findings, features),
+            flow=build_flow(findings, features),
             recommendations=tuple(_recommendation(r) for r in report.recommendations),
             diagnostics=tuple(_diagnostic(d) for d in report.diagnostics if not d.failure),
             diagnostics_omitted=s.diagnostics_omitted,
