@@ -142,13 +142,34 @@ def test_duplicate_symbol_is_named(broken_patterns: Path) -> None:
             'id = "undefined_reference"',
             r"diagnostics.toml: entry 'undefined_reference': listed twice",
         ),
+        # A role the code asks for is held by the data exactly once.
+        (
+            "categories.toml",
+            "other_library = true\n",
+            "",
+            r"exactly one \[\[category\]\] must set other_library = true \(found 0\)",
+        ),
+        (
+            "categories.toml",
+            'id = "unknown-static"\n',
+            'id = "unknown-static"\nother_library = true\n',
+            r"exactly one \[\[category\]\] must set other_library = true \(found 2\)",
+        ),
+        (
+            "fixes.toml",
+            'id = "zig-musl"\n',
+            'id = "zig-musl"\nglibc = "2.17"\n',
+            r"at most one \[\[fix\]\] may set glibc",
+        ),
     ],
 )
-def test_duplicate_ids_are_named(
+def test_duplicate_ids_and_roles_are_named(
     broken_patterns: Path, file: str, old: str, new: str, message: str
 ) -> None:
     path = broken_patterns / file
-    path.write_text(path.read_text().replace(old, new, 1))
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
     with pytest.raises(KnowledgeBaseError, match=message):
         load_knowledge()
 
@@ -290,40 +311,6 @@ def test_each_floor_holds_from_exactly_its_release() -> None:
                 major, minor = release.split(".")
                 before = f"{major}.{int(minor) - 1}"
                 assert floor(before) == table[i - 1][1], before
-
-
-@pytest.mark.parametrize(
-    ("file", "old", "new", "message"),
-    [
-        (
-            "categories.toml",
-            "other_library = true\n",
-            "",
-            r"exactly one \[\[category\]\] must set other_library = true \(found 0\)",
-        ),
-        (
-            "categories.toml",
-            'id = "unknown-static"\n',
-            'id = "unknown-static"\nother_library = true\n',
-            r"exactly one \[\[category\]\] must set other_library = true \(found 2\)",
-        ),
-        (
-            "fixes.toml",
-            'id = "zig-musl"\n',
-            'id = "zig-musl"\nglibc = "2.17"\n',
-            r"at most one \[\[fix\]\] may set glibc",
-        ),
-    ],
-)
-def test_a_role_the_code_asks_for_is_held_by_the_data_exactly_once(
-    broken_patterns: Path, file: str, old: str, new: str, message: str
-) -> None:
-    path = broken_patterns / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    with pytest.raises(KnowledgeBaseError, match=message):
-        load_knowledge()
 
 
 def test_link_errors_are_grouped_by_the_role_the_data_gives_them(broken_patterns: Path) -> None:
