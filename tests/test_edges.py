@@ -129,3 +129,18 @@ def test_older_rust_names_the_release_whose_std_fits_a_kernel_exactly_at_its_flo
         f"Build with a Rust release older than {new.rust} (its std still supports kernel "
         f"{old.kernel} and glibc {old.glibc})."
     )
+
+
+def test_an_old_glibc_fix_names_the_targets_glibc_for_the_programs_toolchain() -> None:
+    kb = load_knowledge()
+    target = Distribution(id="t", name="T", libc="glibc", glibc="2.28", kernel="4.19", sources=())
+    c = Subject("app", "dynamic-glibc", True, glibc_required="2.34")
+    rust = Subject(
+        "app", "dynamic-glibc", True, glibc_required="2.34", rust_version="1.80", rust=True
+    )
+    c_fix = evaluate(kb, target, c, []).fix
+    assert "zig cc -target x86_64-linux-gnu.2.28 as the compiler" in c_fix
+    assert "cargo" not in c_fix and "2.17" not in c_fix
+    rust_fix = evaluate(kb, target, rust, []).fix
+    assert "cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.28" in rust_fix
+    assert "zig cc" not in rust_fix

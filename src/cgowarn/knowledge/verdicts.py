@@ -54,17 +54,18 @@ def _musl_ways(kb: KnowledgeBase, s: Subject) -> str:
     return ", ".join(f.go.env["CC"] for f in musl if f.go and f.go.env.get("CC"))
 
 
-def _old_glibc_ways(kb: KnowledgeBase, glibc: str) -> str:
+def _old_glibc_ways(kb: KnowledgeBase, s: Subject, glibc: str) -> str:
     """The fix that links against an older glibc's interface (fixes.toml `glibc`), for `glibc`:
-    its compiler (as Go's CC) and its Rust command, followed by "; "."""
+    its Rust command for Rust, else its compiler (as Go's CC too), followed by "; "."""
     fix: Fix | None = next((f for f in kb.fixes if f.glibc), None)
-    if fix is None or not glibc:
+    if fix is None or fix.glibc is None or not glibc:
         return ""
-    ways = []
-    if fix.go and fix.go.env.get("CC"):
-        ways.append(f"{fix.go.env['CC']} (Go: as CC)")
-    ways += [f"{c} (Rust)" for c in fix.commands.get(Toolchain.RUST, ())[-1:]]
-    return "".join(f"{way.replace(fix.glibc or '', glibc)}; " for way in ways)
+    if s.rust:
+        ways = list(fix.commands.get(Toolchain.RUST, ())[-1:])
+    else:
+        cc = fix.go.env.get("CC") if fix.go else None
+        ways = [f"{cc} as the compiler (Go: CC)"] if cc else []
+    return "".join(f"{way.replace(fix.glibc, glibc)}; " for way in ways)
 
 
 def _older_rust(kb: KnowledgeBase, target: Distribution) -> str:
@@ -111,7 +112,7 @@ def verdict_fix(
             return f"Link statically with musl ({_musl_ways(kb, s)}){cgo}."
         image = _glibc_image(kb, target.glibc or "0")
         on = f"build on {image.name} (glibc {image.glibc}{_eol(image)}), or " if image else ""
-        return f"Link against glibc {target.glibc} or older: {on}{_old_glibc_ways(kb, target.glibc or '')}or link statically with musl."
+        return f"Link against glibc {target.glibc} or older: {on}{_old_glibc_ways(kb, s, target.glibc or '')}or link statically with musl."
     if s.kind in ("musl", "no-libc") and j.starts != "no":
         # No glibc inside: there is no C library to change, only the host's kernel to know.
         if j.starts == "unknown" and j.needs_kernel:
