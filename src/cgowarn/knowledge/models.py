@@ -331,6 +331,7 @@ class LibcSignature(_Entry):
     library: str = Field(description="Its libc, as a dynamic binary's DT_NEEDED names it.")
     library_prefix: str = Field(description="How that name starts, on every architecture.")
     loader_source: str
+    library_source: str = Field(description="Where the library's name comes from.")
 
 
 class GlibcStringHint(_Entry):
