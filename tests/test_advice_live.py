@@ -56,39 +56,55 @@ class Case:
     """The glibc functions the problem build must warn about."""
     extra: tuple[str, ...] = ()
     """Other program directories whose files are added (c-stub adds to c-nss)."""
+    shown: bool = False
+    """The log shows the command, as a CI script under `set -x` shows it (`+ gcc ... main.c`)."""
+    go_module: bool = False
+    """cgowarn is given the program's directory with --go-module."""
 
     @property
     def id(self) -> str:
         return f"{self.program}-{self.toolchain}"
 
 
+C_NSS = frozenset({"getpwnam", "getaddrinfo", "dlopen", "mktemp"})
 CASES = [
     Case("go-user-net", "go1.19", GO_STATIC, frozenset(NSS)),
+    # The program's own cgo calls getaddrinfo behind net's (ld names one), and getpwnam.
+    Case("go-own-nss", "go1.19", GO_STATIC, frozenset(NSS | {"getpwnam"}), go_module=True),
+    # GOPATH mode outside GOPATH: the log names the package _/<directory>.
+    Case("go-gopath", "go1.19", f"GO111MODULE=off {GO_STATIC}", frozenset(NSS)),
     Case("go-user-net", "go1.27", GO_STATIC, frozenset(NSS)),
     Case("go-user-net-cgo", "go1.19", GO_STATIC, frozenset(NSS)),
     Case("go-user-net-cgo", "go1.27", GO_STATIC, frozenset(NSS)),
     Case("go-sqlite3", "go1.19", GO_STATIC_LM, frozenset(NSS | {"dlopen"})),
     Case("go-sqlite3", "go1.27", GO_STATIC_LM, frozenset(NSS | {"dlopen"})),
-    Case(
-        "c-nss",
-        "gcc",
-        "gcc -static -o app *.c",
-        frozenset({"getpwnam", "getaddrinfo", "dlopen", "mktemp"}),
-    ),
-    Case(
-        "c-nss",
-        "gold",
-        "gcc -static -fuse-ld=gold -o app *.c",
-        frozenset({"getpwnam", "getaddrinfo", "dlopen", "mktemp"}),
-    ),
+    Case("c-nss", "gcc", "gcc -static -o app *.c", C_NSS, shown=True),
+    Case("c-nss", "gold", "gcc -static -fuse-ld=gold -o app *.c", C_NSS, shown=True),
     Case(
         "c-stub",
         "gcc",
         "gcc -static -o app *.c",
-        frozenset({"getpwnam", "getaddrinfo", "dlopen", "mktemp", "gtty"}),
+        C_NSS | {"gtty"},
         extra=("c-nss",),
+        shown=True,
     ),
-    Case("cxx-nss", "g++", "g++ -static -o app *.cpp", frozenset({"getpwnam", "getaddrinfo"})),
+    # Flags and a library the fixes must keep (-lm: cbrt).
+    Case(
+        "c-flags",
+        "gold",
+        "gcc -O2 -static -fuse-ld=gold -Wl,--gc-sections -o app main.c -lm",
+        frozenset({"getpwnam", "getaddrinfo"}),
+        shown=True,
+    ),
+    # make: objects first, then their static link.
+    Case("c-make", "make", "make", C_NSS, extra=("c-nss",), shown=True),
+    Case(
+        "cxx-nss",
+        "g++",
+        "g++ -static -o app *.cpp",
+        frozenset({"getpwnam", "getaddrinfo"}),
+        shown=True,
+    ),
     Case(
         "rust-nss",
         "rustc",
@@ -176,6 +192,9 @@ def require_case_tools(case: Case) -> None:
             require_tool("cargo")
     elif case.toolchain == "gold":
         require_tool("ld.gold")
+    elif case.toolchain == "make":
+        require_tool("make")
+        require_tool("gcc")
     else:
         require_tool(case.toolchain)
 
@@ -200,7 +219,7 @@ def fresh_copy(case: Case, into: Path) -> Path:
     shutil.copytree(PROGRAMS / case.program, into)
     for extra in case.extra:
         shutil.copytree(PROGRAMS / extra, into, dirs_exist_ok=True)
-    if (into / "go.mod").exists():
+    if any(into.glob("*.go")):
         shutil.copy(PROGRAMS / "go-smoke.go", into / "smoke.go")
     return into
 
@@ -349,6 +368,10 @@ def _run_recommendation(
         ran.problems.append(
             f"the binary failed (exit {smoke.returncode}): {smoke.stdout[-1500:]} {smoke.stderr[-1500:]}"
         )
+    dlopen = smoke.stdout.partition("dlopen(")[2]
+    if dlopen and "): ok" not in dlopen and "dlopen" not in rec["title"]:
+        # The program's own dlopen stopped working: the recommendation must say so first.
+        ran.problems.append(f"dlopen fails in its binary, unsaid: {smoke.stdout[-500:]}")
     if produces is not None:
         info = inspect(binary)
         linkage = "static" if info["linkage"] in ("static", "static-pie") else info["linkage"]
@@ -372,10 +395,12 @@ def run_case(case: Case, workspace: Path) -> CaseResult:
     base = workspace / case.id
     work = fresh_copy(case, base / "problem")
     env = environment(workspace, case, work)
-    done = sh(case.command, work, env)
+    done = sh(f"set -x; {case.command}" if case.shown else case.command, work, env)
     log = done.stdout + done.stderr
     assert done.returncode == 0, (case.command, log)
     args = ["--go-version", case.toolchain.removeprefix("go")] if is_go(case) else []
+    if case.go_module:
+        args += ["--go-module", str(work)]
     report = cgowarn(*args, log=log)
     result = CaseResult(case, log, report, [])
     if missing := case.warnings - _symbols(report):
@@ -478,3 +503,56 @@ def test_every_verified_claim_was_run_here(workspace: Path) -> None:
         assert fix.go_tag or fix.verified or fix.not_run, (
             f"{fix.id}: neither verified nor explained"
         )
+
+
+def _case(program: str, toolchain: str) -> Case:
+    return next(c for c in CASES if (c.program, c.toolchain) == (program, toolchain))
+
+
+def _recs(case: Case, workspace: Path) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in result_of(case, workspace).report["recommendations"]}
+
+
+def _pasted(rec: dict[str, Any]) -> list[str]:
+    check = rec["check"] or {}
+    return [*rec["commands"], *([check["command"]] if check else []), *check.get("otherwise", ())]
+
+
+def test_the_commands_edit_the_build_that_was_run(workspace: Path) -> None:
+    """Each shape of build gets its own command back, changed only where the fix is."""
+    # The program's own cgo calls getaddrinfo and getpwnam: no tag is said to remove them.
+    own = _case("go-own-nss", "go1.19")
+    tags = _recs(own, workspace)["go-tags"]
+    assert {"getaddrinfo", "getpwnam"} & set(tags["removes"]) == set()
+    assert {"getaddrinfo", "getpwnam"} <= set(tags["remaining"])
+    # ld named the program's own getaddrinfo, or --go-module found it behind net's.
+    report = result_of(own, workspace).report
+    (getaddrinfo,) = [f for f in report["findings"] if f["symbol"] == "getaddrinfo"]
+    notes = report["notes"]
+    assert "go:cgo" in getaddrinfo["origins"] or any(
+        "example.com/ownnss/lookup" in n and "getaddrinfo" in n for n in notes
+    ), (getaddrinfo["origins"], notes)
+    # GOPATH mode: no `_/dir` package, and every go command runs in GOPATH mode as pasted.
+    for rec in _recs(_case("go-gopath", "go1.19"), workspace).values():
+        for command in _pasted(rec):
+            assert "_/" not in command and "@" not in command, command
+            assert command.startswith("GO111MODULE=off "), command
+    # C with flags: every command keeps -O2, --gc-sections, the file and -lm.
+    for rec in _recs(_case("c-flags", "gold"), workspace).values():
+        for command in rec["commands"]:
+            assert all(w in command.split() for w in ("-O2", "-Wl,--gc-sections", "main.c", "-lm"))
+    # make: the objects are compiled again with the new compiler.
+    recs = _recs(_case("c-make", "make"), workspace)
+    assert recs["musl"]["commands"] == ["make -B CC=musl-gcc"]
+    assert (
+        recs["dynamic"]["commands"] == [] and "cc -static -o app main.o" in recs["dynamic"]["title"]
+    )
+    # C++: C++ drivers only, no file patterns.
+    for rec in _recs(_case("cxx-nss", "g++"), workspace).values():
+        for command in rec["commands"]:
+            assert "musl-gcc" not in command and "*" not in command and "zig cc" not in command
+    # A C program that calls dlopen: a static musl build is neither first nor silent about it.
+    c_nss = _recs(_case("c-nss", "gcc"), workspace)
+    assert "dlopen" in c_nss["musl"]["title"]
+    order = list(c_nss)
+    assert order.index("dynamic") < order.index("musl")

@@ -195,7 +195,14 @@ def test_dynamic_binary_needs_its_highest_glibc(needs: str, target_glibc: str, s
 
 @pytest.mark.parametrize(
     ("rust", "kernel", "starts"),
-    [("1.63", "2.6.32", "yes"), ("1.64", "2.6.32", "no"), ("1.64", "3.2.0", "yes")],
+    [
+        ("1.46", "2.6.18", "yes"),
+        ("1.47", "2.6.18", "no"),
+        ("1.47", "2.6.32", "yes"),
+        ("1.63", "2.6.32", "yes"),
+        ("1.64", "2.6.32", "no"),
+        ("1.64", "3.2.0", "yes"),
+    ],
 )
 def test_rust_floor_decides_a_verdict(rust: str, kernel: str, starts: str) -> None:
     kb = load_knowledge()

@@ -20,6 +20,7 @@ from cgowarn.model import (
     GoModuleInfo,
     SourceInfo,
 )
+from cgowarn.parse.ccommand import CCommand
 from cgowarn.parse.gocommand import GoCommand
 
 MAX_DIAGNOSTICS = 500
@@ -209,6 +210,10 @@ class Facts:
     sources: list[SourceInfo] = field(default_factory=list)
     toolchains: set[Toolchain] = field(default_factory=set)
     go_command: GoCommand | None = None
+    c_command: CCommand | None = None
+    make: bool = False
+    """The log shows make running the build."""
+    """The first C or C++ static link command the log shows."""
     """The first go build/install command a log shows that cgowarn can read."""
     binary_cgo_packages: set[str] | None = None
     """Go packages built with cgo, from the binaries' symbol tables; None when none told."""

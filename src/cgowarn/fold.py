@@ -49,6 +49,7 @@ from cgowarn.parse import (
     kinds,
     parse_numbered,
 )
+from cgowarn.parse.ccommand import CCommand
 from cgowarn.parse.gocommand import GoCommand
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
@@ -289,9 +290,14 @@ class Folder:
             self._diagnostic(name, event)
         elif isinstance(event, SilentLinkerSeen):
             facts.silent_linkers.add(event.name)
+        elif isinstance(event, BuildCommand) and event.tool == "make":
+            facts.make = True
         elif isinstance(event, BuildCommand):
             facts.toolchains.add(Toolchain(event.tool))
-            if facts.go_command is None:
+            if event.tool != "go":
+                if facts.c_command is None:
+                    facts.c_command = CCommand.parse(event.text)
+            elif facts.go_command is None:
                 facts.go_command = GoCommand.parse(event.text)
         elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
             self.version_lines += 1
@@ -399,7 +405,7 @@ class Folder:
                     info.cgo_packages
                 )
         elif info.libc != "none" and hits:
-            facts.toolchains.add(Toolchain.C)
+            facts.toolchains.add(Toolchain.CXX if info.cxx else Toolchain.C)
         for e in info.glibc_evidence:
             facts.glibc_evidence.setdefault(e.reason, e)
         if info.abi_kernel and info.libc == "glibc" and info.linkage != "dynamic":

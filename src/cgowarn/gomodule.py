@@ -19,12 +19,20 @@ from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
+from cgowarn import regexes
 from cgowarn.errors import InputError
-from cgowarn.model import GoModuleInfo, ImportChain
+from cgowarn.model import CgoCalls, GoModuleInfo, ImportChain
 
 TIMEOUT = 120
 """Seconds `go list` may take."""
-_FORMAT = '{{.ImportPath}}\t{{if .CgoFiles}}cgo{{end}}\t{{join .Imports " "}}'
+_FORMAT = (
+    '{{.ImportPath}}\t{{if .CgoFiles}}cgo{{end}}\t{{join .Imports " "}}\t'
+    "{{if and .CgoFiles (not .Standard)}}{{.Dir}}\t"
+    '{{join .CgoFiles "\\t"}}\t{{join .CFiles "\\t"}}\t{{join .CXXFiles "\\t"}}{{end}}'
+)
+MAX_SOURCE = 4 << 20
+"""Bytes read of each source file of a cgo package when looking for the functions it calls."""
+_CALL = regexes.compile("gomodule.CALL", r"\b(?:C\.)?+([A-Za-z_]\w*+)\s*+\(")
 
 
 def _mod_flag(directory: Path) -> str:
@@ -66,6 +74,7 @@ def read_module(
     packages: Sequence[str] = ("./...",),
     targets: Sequence[str] = (),
     go: str | None = None,
+    symbols: frozenset[str] = frozenset(),
 ) -> GoModuleInfo:
     """The cgo packages of the build of `packages` in `directory` with `tags`, and the shortest
     import chain from one of `packages` to each of `targets` that the build imports."""
@@ -79,12 +88,16 @@ def read_module(
     roots = _go_list(tool, path, [*tag_args, "-f", "{{.ImportPath}}", *packages]).split()
     imports: dict[str, list[str]] = {}
     cgo: list[str] = []
+    calls: list[CgoCalls] = []
     for line in _go_list(tool, path, ["-deps", *tag_args, "-f", _FORMAT, *packages]).splitlines():
-        name, _, rest = line.partition("\t")
-        uses_cgo, _, deps = rest.partition("\t")
+        name, uses_cgo, deps, *own = line.split("\t")
         imports[name] = deps.split()
         if uses_cgo:
             cgo.append(name)
+        if own and own[0] and symbols:
+            called = _called(Path(own[0]), [f for f in own[1:] if f], symbols)
+            if called:
+                calls.append(CgoCalls(package=name, symbols=tuple(sorted(called))))
     chains = tuple(
         chain for target in targets if (chain := _chain(imports, roots, target)) is not None
     )
@@ -94,7 +107,22 @@ def read_module(
         packages=tuple(roots),
         cgo_packages=tuple(sorted(cgo)),
         chains=chains,
+        cgo_calls=tuple(calls),
     )
+
+
+def _called(directory: Path, files: Sequence[str], symbols: frozenset[str]) -> set[str]:
+    """Which of `symbols` the package's own Go (cgo preamble and C.name calls) and C files call:
+    a name followed by an opening parenthesis. Read only, each file up to MAX_SOURCE bytes."""
+    found: set[str] = set()
+    for name in files:
+        try:
+            with open(directory / name, "rb") as f:
+                text = f.read(MAX_SOURCE).decode("utf-8", "replace")
+        except OSError:
+            continue
+        found |= {m.group(1) for m in _CALL.finditer(text)} & symbols
+    return found
 
 
 def _chain(imports: dict[str, list[str]], roots: list[str], target: str) -> ImportChain | None:

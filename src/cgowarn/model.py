@@ -86,6 +86,11 @@ class Finding(_Frozen):
     static_only: bool = Field(
         description="True when glibc prints this warning only for static links."
     )
+    discarded: bool = Field(
+        False,
+        description="The log warned about it, but the binary given with the log does not hold "
+        "it: the linker dropped the code that called it (--gc-sections).",
+    )
     message: str = Field(description="glibc's message, as printed.")
     breaks: str = Field(description="What breaks at run time, in plain words.")
     why: str = Field(description="Why it breaks.")
@@ -128,6 +133,11 @@ class Finding(_Frozen):
             and self.severity.rank >= threshold.rank
             and self.baseline != "unchanged"
         )
+
+    @property
+    def needs_host(self) -> bool:
+        """The function is in the binary and needs the host's glibc at run time."""
+        return self.static_only and not self.discarded
 
 
 class FeatureSummary(_Frozen):
@@ -286,6 +296,13 @@ class ImportChain(_Frozen):
     )
 
 
+class CgoCalls(_Frozen):
+    """A cgo package of the program, and the warned-about glibc functions its own files call."""
+
+    package: str = Field(description="The package's import path.")
+    symbols: tuple[str, ...] = Field(description="The functions it calls, sorted.")
+
+
 class GoModuleInfo(_Frozen):
     """What `go list` says about the module (--go-module)."""
 
@@ -295,6 +312,11 @@ class GoModuleInfo(_Frozen):
     cgo_packages: tuple[str, ...] = Field(description="Packages of the build that use cgo.")
     chains: tuple[ImportChain, ...] = Field(
         description="How the packages behind the warnings (os/user, net, go-sqlite3) come in."
+    )
+    cgo_calls: tuple[CgoCalls, ...] = Field(
+        (),
+        description="The glibc functions with link warnings that the module's own cgo packages "
+        "(outside Go's standard library) call in their Go and C files.",
     )
 
 
@@ -306,6 +328,17 @@ class BuildInfo(_Frozen):
         None,
         description="The first go build/install command the log shows, as cgowarn reads it "
         "(validated parts only).",
+    )
+    link_command: str | None = Field(
+        None,
+        description="The first C or C++ static link command the log shows, as cgowarn reads it "
+        "(validated words only): the command the C and C++ fixes edit.",
+    )
+    go_mode: Literal["module", "gopath"] | None = Field(
+        None,
+        description="How the go command finds packages: gopath when the log shows GOPATH mode "
+        "(a package named _/dir, GO111MODULE=off), module when it shows a module path; None "
+        "when it cannot be told.",
     )
     go_version: str | None = Field(
         None, description="Go release seen in the log (e.g. 1.19), if any."
@@ -437,6 +470,9 @@ class BinaryInfo(_Frozen):
     go: GoBuildInfo | None = Field(None, description="Go build information, for Go binaries.")
     rust_version: str | None = Field(
         None, description="The Rust release that built it (from .comment), e.g. 1.95."
+    )
+    cxx: bool = Field(
+        False, description="The binary is a C++ program (libstdc++'s runtime is linked in)."
     )
     cgo_packages: tuple[str, ...] | None = Field(
         None,

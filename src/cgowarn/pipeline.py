@@ -79,6 +79,7 @@ def analyze(
             tags=command.tags,
             packages=command.packages,
             targets=sorted({f.go_package for f in kb.fixes if f.go_package}),
+            symbols=frozenset(facts.findings),
         )
     report = build_report(facts, kb, opts.targets, opts.build_glibc, opts.go_version)
     return redactor.model(report) if redactor else report

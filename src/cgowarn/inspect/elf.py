@@ -52,6 +52,9 @@ ELF_MAGIC = b"\x7fELF"
 _RUSTC = regexes.compile("inspect.elf.RUSTC", rb"rustc version (\d+\.\d+)\.\d+")
 # cgo's wrapper for a C function, in a Go binary's symbol table: `os/user._Cfunc_mygetpwnam_r`,
 # `net._cgo_2ac87069779a_C2func_getaddrinfo` (cmd/cgo's out.go names them so).
+_CXX_RUNTIME = b"__gxx_personality_v0\0"
+"""g++ and clang++ link libstdc++'s exception personality routine into every C++ program."""
+_CXX_LIBRARY = "libstdc++.so"
 _CGO_WRAPPER = regexes.compile(
     "inspect.elf.CGO_WRAPPER",
     r"^(?P<package>[\w.~+/-]+?)\.(?:_cgo_[0-9a-f]+_)?_?C2?func_\w",
@@ -169,6 +172,8 @@ class _Reader:
         self.strings: set[str] = set()
         self.defined: set[str] = set()
         """Functions of binary.toml's [[companion]] entries defined in the symbol table."""
+        self.cxx = False
+        """Whether the symbol table names C++'s runtime (libstdc++'s personality routine)."""
         self.cgo_packages: set[str] | None = None
         """Go packages whose cgo wrappers the symbol table holds; None without a symbol table."""
         self.deadline = time.monotonic() + SECONDS
@@ -325,14 +330,17 @@ class _Reader:
             self.fields["stripped"] = symtab is None
         known = self.kb.symbols
         # Names are compared as bytes: most symbols are none of these, and are never decoded.
-        companions = {c.function.encode() for c in self.kb.binary.companion} | {
-            s.encode() for fp in self.kb.binary.footprint for s in fp.symbols
-        }
+        companions = (
+            {c.function.encode() for c in self.kb.binary.companion}
+            | {s.encode() for a in self.kb.binary.always_linked for s in a.callers}
+            | {s.encode() for fp in self.kb.binary.footprint for s in fp.symbols}
+        )
         wanted, exact = self.kb.memos.value("elf-wanted-names", self._wanted)
         if symtab is not None:
             seen = set()
             cgo: set[str] = set()
             table = t.symbol_table(symtab, "symbol table", note)
+            self.cxx = _CXX_RUNTIME in table.names.data
             for _, sym in table.named(exact, wanted, b"func_"):
                 raw = sym.name
                 if (
@@ -378,6 +386,7 @@ class _Reader:
         names = frozenset(
             {n.encode() for n in self.kb.symbols}
             | {c.function.encode() for c in self.kb.binary.companion}
+            | {s.encode() for a in self.kb.binary.always_linked for s in a.callers}
             | {s.encode() for fp in self.kb.binary.footprint for s in fp.symbols}
         )
         return names, wanted_names(names)
@@ -507,13 +516,24 @@ class _Reader:
             f["libc"], f["libc_evidence"] = "none", "a Go binary with no C library strings"
         elif f.get("linkage") == "static":
             f["libc"], f["libc_evidence"] = "none", "no C library strings found"
+        if self.cxx or any(n.startswith(_CXX_LIBRARY) for n in f.get("needed", ())):
+            f["cxx"] = True
         if f.get("go") is not None and self.cgo_packages is not None:
             f["cgo_packages"] = tuple(sorted(self.cgo_packages))
         if f.get("libc") != "glibc":
             # The knowledge base is about glibc: musl's getpwnam carries no glibc warning.
             self.hits = [h for h in self.hits if h.how.startswith("section")]
         if f.get("libc") == "glibc" and f.get("linkage") != "dynamic":
-            always = {s for entry in self.kb.binary.always_linked for s in entry.symbols}
+            # Always there, so no evidence, unless a caller the symbol table names proves a call.
+            always = {
+                s
+                for entry in self.kb.binary.always_linked
+                if not self.defined & set(entry.callers)
+                for s in entry.symbols
+            }
+            unknown = [h.symbol for h in self.hits if h.symbol in always]
+            if unknown:  # present, but what every such binary holds: whether it is used is unknown
+                f["cannot_tell"] = tuple(dict.fromkeys((*unknown, *f.get("cannot_tell", ()))))
             self.hits = [h for h in self.hits if h.symbol not in always]
             present = self.defined | {h.symbol for h in self.hits}
             for companion in self.kb.binary.companion:
@@ -565,7 +585,8 @@ class _Reader:
             elif self.fields.get("stripped") is not False or not fp.symbols:
                 cannot_tell.append(fp.symbol)
         if cannot_tell:
-            self.fields["cannot_tell"] = tuple(cannot_tell)
+            before = self.fields.get("cannot_tell", ())
+            self.fields["cannot_tell"] = tuple(dict.fromkeys((*before, *cannot_tell)))
 
 
 def inspect_binary(

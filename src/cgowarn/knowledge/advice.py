@@ -9,17 +9,20 @@ carries the `go list` check that decides.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from cgowarn.enums import Libc, Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.models import Fix
+from cgowarn.knowledge.models import CRecipe, Fix
 from cgowarn.model import Check, Finding, Outcome, Recommendation
+from cgowarn.parse.ccommand import CCommand
 from cgowarn.parse.gocommand import GoCommand
 from cgowarn.versions import version_tuple
 
+NO_COMMAND = "the log shows no command of this build to change; the title says what to change"
 STATIC_GLIBC = Outcome(libc=Libc.GLIBC, linkage="static", kernel="unchanged")
 PURE_GO = Outcome(libc=Libc.NONE, linkage="static", kernel="none")
 
@@ -36,6 +39,10 @@ class BuildContext:
     cgo_packages: frozenset[str] | None = None
     """The Go packages that use cgo (without extra tags), when `go list` or a binary told; None
     when not known."""
+    c_command: CCommand | None = None
+    """The C or C++ static link command the log shows."""
+    make: bool = False
+    """The log shows make running the build."""
 
 
 def safe_go_command(kb: KnowledgeBase, command: GoCommand) -> tuple[GoCommand, tuple[str, ...]]:
@@ -96,10 +103,26 @@ def default_go_command(kb: KnowledgeBase, build: BuildContext, origins: set[str]
     """The go build command to derive from when the log shows none: the one package the log shows
     being linked (else ./...), linked statically with the flags the code seen needs (-lm for a
     system libsqlite3.a)."""
-    packages = [p for p in build.go_packages if p != "command-line-arguments"]
+    packages = [_directory_of(p) for p in build.go_packages if p != "command-line-arguments"]
     command = GoCommand(packages=(packages[0],)) if len(packages) == 1 else GoCommand()
     flags = [f for o in sorted(origins) for f in kb.origin_link_flags.get(o, ())]
     return command.static_external().with_extldflags(flags)
+
+
+def _directory_of(package: str) -> str:
+    """A package as `go build` takes it: GOPATH mode names a package outside GOPATH by its
+    directory with `_` before it (`_/tmp/app`), a name no go command accepts, and refuses an
+    absolute directory ("cannot import absolute path"): `.`, run in that directory."""
+    return "." if package.startswith("_/") else package
+
+
+def gopath_mode(build: BuildContext) -> bool:
+    """Whether the log shows a GOPATH-mode build: a package outside GOPATH (`_/dir`) or
+    GO111MODULE=off on the go command."""
+    command = build.go_command
+    return any(p.startswith("_/") for p in build.go_packages) or (
+        command is not None and ("GO111MODULE", "off") in command.env
+    )
 
 
 def _removed_by_origins(origins: Mapping[str, set[str]], covered: set[str]) -> list[str]:
@@ -119,13 +142,59 @@ def _go_command(fix: Fix, base: GoCommand) -> GoCommand:
     return command
 
 
+_C_TOOLCHAINS = (Toolchain.C, Toolchain.CXX)
+
+
+def c_driver(recipe: CRecipe, cxx: bool) -> str | None:
+    """The driver `recipe` links with (None: the command's own), for a C or a C++ link."""
+    return recipe.cxx_driver if cxx else recipe.driver
+
+
+def c_edit(recipe: CRecipe, cxx: bool) -> str:
+    """What the fix changes in a C or C++ link command the log does not show, in words."""
+    driver = c_driver(recipe, cxx)
+    steps = [f"use {driver} as the compiler driver"] if driver else []
+    if recipe.drop:
+        steps.append("drop " + ", ".join(f"{p}..." for p in recipe.drop))
+    if recipe.link == "static":
+        steps.append("keep -static")
+    elif recipe.link == "dynamic":
+        steps.append("remove -static")
+    return "in your link command, " + ", ".join(steps) + "; keep every other flag and library"
+
+
+def _c_applies(recipe: CRecipe | None, cxx: bool) -> bool:
+    return recipe is not None and not (cxx and recipe.driver and not recipe.cxx_driver)
+
+
+def _make_can(recipe: CRecipe, build: BuildContext) -> bool:
+    """Whether `make -B CC=...` applies the fix: make runs the build, the fix changes the driver
+    and keeps the Makefile's -static (a command line cannot take it out of its link rule)."""
+    return build.make and recipe.driver is not None and recipe.link != "dynamic"
+
+
 def _commands(fix: Fix, build: BuildContext, base: GoCommand) -> tuple[str, ...]:
-    """The fix's commands for every toolchain the build shows (all of them when it shows none)."""
+    """The fix's commands for every toolchain the build shows (all of them when it shows none).
+    A C or C++ link is the log's own command, edited; without one there is no command to give
+    (the title says what to change)."""
     shown = [t for t in Toolchain if t in build.toolchains] or list(Toolchain)
     out: list[str] = []
+    cmd = build.c_command
     for tool in shown:
         if tool is Toolchain.GO and fix.go is not None:
             out += [*fix.go.before, _go_command(fix, base).render()]
+        elif tool in _C_TOOLCHAINS and fix.c is not None:
+            if cmd is None or cmd.cxx != (tool is Toolchain.CXX) or not _c_applies(fix.c, cmd.cxx):
+                continue
+            driver = c_driver(fix.c, cmd.cxx)
+            if cmd.compiles:
+                out.append(cmd.edited(driver, link=fix.c.link, drop_prefixes=fix.c.drop))
+            elif _make_can(fix.c, build):
+                # Objects compiled for glibc do not link against another C library: make
+                # compiles every one again with the new driver when told to (-B).
+                out.append(shlex.join(["make", "-B", f"{'CXX' if cmd.cxx else 'CC'}={driver}"]))
+            # Otherwise the command links objects an earlier step built: the title says what to
+            # change, since a fresh copy of the program has no such objects to link.
         else:
             out += fix.commands.get(tool, ())
     return tuple(out)
@@ -172,6 +241,9 @@ def recommend(
     groups = {kb.group_of(f.category).id for f in findings}
     toolchains = build.toolchains
     base = build.go_command or default_go_command(kb, build, all_origins)
+    gopath = gopath_mode(build)
+    if gopath and ("GO111MODULE", "off") not in base.env:
+        base = base.with_env(GO111MODULE="off")  # a command pasted into a fresh shell
     recs: list[tuple[int, Recommendation]] = []
     go_tags = kb.go_tags
 
@@ -188,8 +260,8 @@ def recommend(
         {f.go_package for f in tag_fixes if f.go_package and not f.keeps_cgo},
         {o for f in tag_fixes if not f.keeps_cgo for o in f.origins},
     )
-    if tag_fixes:
-        removes = _removed_by_origins(origins, covered)
+    removes = _removed_by_origins(origins, covered) if tag_fixes else []
+    if removes:  # tags that leave every warning in place (other code calls them too) are no fix
         tags = sorted(f.go_tag for f in tag_fixes if f.go_tag)
         tagged = base.with_tags(tags)
         check = None
@@ -246,6 +318,8 @@ def recommend(
     for fix in kb.fixes:
         if fix.go_tag or not fix_applies(fix, toolchains, all_origins, groups):
             continue
+        if gopath and fix.go is not None and any("@" in c for c in fix.go.before):
+            continue  # `go get path@version` works in module mode only
         removed: set[str] = (
             set(_removed_by_origins(origins, set(fix.origins))) if fix.origins else set()
         )
@@ -278,7 +352,37 @@ def recommend(
                     ),
                     otherwise=(),
                 )
+        if fix.breaks and any(
+            kb.group_of(f.category).id in fix.breaks_groups
+            and origins.get(f.symbol, set()) & set(fix.breaks_origins)
+            for f in findings
+        ):
+            rank, title = max(rank, fix.breaks_rank), f"{title}; {fix.breaks}"
+        c_tools = [t for t in _C_TOOLCHAINS if t in toolchains]
+        if fix.c is not None and c_tools:
+            cxx = build.c_command.cxx if build.c_command else Toolchain.CXX in c_tools
+            if not _c_applies(fix.c, cxx) and not set(toolchains) - set(_C_TOOLCHAINS):
+                continue  # a C-only driver (musl-gcc) for a C++ build
+            cmd = build.c_command
+            if cmd is None:
+                title += ": " + c_edit(fix.c, cxx)
+            elif not cmd.compiles and not _make_can(fix.c, build):
+                again = (
+                    f"compile every object again with {c_driver(fix.c, cxx)}, then "
+                    if c_driver(fix.c, cxx)
+                    else ""
+                )
+                how = "without -static" if fix.c.link == "dynamic" else "with it"
+                title += (
+                    f": {again}link {how} (the log shows only the link of objects an earlier "
+                    f"step built: {cmd.edited()})"
+                )
         known, verified_on = _known(fix.verified, fix.not_run)
+        not_run = fix.not_run
+        fix_commands = _commands(fix, build, base)
+        if not fix_commands and check is None:
+            # Nothing to paste: what was verified is the fix, not a command of this build.
+            known, verified_on, not_run = "sourced", (), not_run or NO_COMMAND
         removes = sorted(removed)
         recs.append(
             (
@@ -286,7 +390,7 @@ def recommend(
                 Recommendation(
                     id=fix.id,
                     title=title,
-                    commands=_commands(fix, build, base),
+                    commands=fix_commands,
                     check=check,
                     removes=tuple(removes),
                     remaining=tuple(sorted(s for s in symbols if s not in removed)),
@@ -296,7 +400,7 @@ def recommend(
                     sources=fix.sources,
                     known=known,
                     verified_on=verified_on,
-                    not_run=fix.not_run,
+                    not_run=not_run,
                 ),
             )
         )

@@ -20,6 +20,7 @@ from cgowarn.knowledge.origins import (
     known_origin,
 )
 from cgowarn.model import Diagnostic, GlibcEvidence, Occurrence, Origin
+from cgowarn.parse.gocommand import split_quoted
 from cgowarn.regexes import TooSlow
 
 OTHER_ORIGINS = "other origins"
@@ -75,7 +76,17 @@ def _binary_origin(kb: KnowledgeBase, facts: Facts, symbol: str, sighting: Sight
             if 0 <= sighting.binary < len(facts.binary_go)
             else None
         )
-        origin = attribute_binary(kb, sighting.brought_by or symbol, how, go)
+        info = (
+            facts.binaries[sighting.binary] if 0 <= sighting.binary < len(facts.binaries) else None
+        )
+        packages = info.cgo_packages if info is not None else None
+        origin = attribute_binary(
+            kb,
+            sighting.brought_by or symbol,
+            how,
+            go,
+            frozenset(packages) if packages is not None else None,
+        )
     if sighting.brought_by:
         origin = origin.model_copy(
             update={
@@ -149,16 +160,30 @@ class LinkerMessages:
     toolchains: frozenset[Toolchain]
 
 
+def _dynamic_go_link(facts: Facts) -> bool:
+    """Whether the log's go command links externally but not statically (no -static in
+    -extldflags); False when it shows none."""
+    command = facts.go_command
+    if command is None:
+        return False
+    return "-static" not in split_quoted(command.link_flags.get("extldflags") or "")
+
+
 def linker_messages(kb: KnowledgeBase, facts: Facts) -> LinkerMessages:
     entries = kb.diagnostics
     errors = failures = 0
     toolchains: set[Toolchain] = set()
     output = False
+    dynamic = _dynamic_go_link(facts)
+
+    def gates(kind: str) -> bool:
+        return entries[kind].gate and not (dynamic and entries[kind].when_dynamic)
+
     for kind, count in facts.diagnostic_kinds.items():
         entry = entries[kind]
-        if entry.gate:
+        if gates(kind):
             failures += count
-        elif entry.severity is DiagnosticSeverity.ERROR:
+        elif entry.severity is DiagnosticSeverity.ERROR and not entry.gate:
             errors += count
         if entry.toolchain:
             toolchains.add(entry.toolchain)
@@ -175,15 +200,19 @@ def linker_messages(kb: KnowledgeBase, facts: Facts) -> LinkerMessages:
     diagnostics = tuple(
         Diagnostic(
             kind=d.kind,
-            severity=entries[d.kind].severity,
+            severity=entries[d.kind].severity
+            if gates(d.kind) or not entries[d.kind].gate
+            else DiagnosticSeverity.WARNING,
             title=entries[d.kind].title,
             subject=d.subject,
             message=d.message,
-            advice=entries[d.kind].advice,
+            advice=entries[d.kind].advice
+            if gates(d.kind) or not entries[d.kind].gate
+            else entries[d.kind].when_dynamic or entries[d.kind].advice,
             link=d.link,
             source=d.source,
             source_line=d.source_line,
-            failure=entries[d.kind].gate,
+            failure=gates(d.kind),
         )
         for d in facts.diagnostics
     )

@@ -15,15 +15,18 @@ from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.model import Diagnostic, LinkProblem
 
 
-def _libm_command(kb: KnowledgeBase, build: BuildContext) -> str:
-    """The build with -lm in its place, for the toolchain the log shows."""
+def _libm_command(kb: KnowledgeBase, build: BuildContext) -> str | None:
+    """The build with -lm in its place, for the toolchain the log shows: a C or C++ link is the
+    log's own command with -lm last; without one, no command (the advice says where it goes)."""
     libm = kb.libm
     if Toolchain.GO in build.toolchains:
         base = build.go_command or default_go_command(kb, build, set())
         return base.static_external().with_extldflags([libm.flag]).render()
     if Toolchain.RUST in build.toolchains:
         return libm.rust
-    return libm.c
+    if build.c_command is not None:
+        return build.c_command.edited(extra=(libm.flag,))
+    return None
 
 
 def _problem(first: Diagnostic, **fields: object) -> LinkProblem:

@@ -139,6 +139,11 @@ class BinaryOrigin(_Entry):
     module: str | None = Field(None, description="Applies only when this module is linked in.")
     with_tag: str | None = Field(None, description="Applies only when built with this tag.")
     unless_tag: str | None = Field(None, description="Applies only when built without this tag.")
+    package: str | None = Field(
+        None,
+        description="Applies only when the binary's symbol table holds this package's cgo "
+        "wrappers (always, without a symbol table).",
+    )
     note: str | None = None
     source: str
 
@@ -159,6 +164,22 @@ class GoRecipe(_Entry):
     before: tuple[str, ...] = Field((), description="Commands to run first.")
     drops_packages: tuple[str, ...] = Field(
         (), description="Packages the fix removes from the build (a replaced driver)."
+    )
+
+
+class CRecipe(_Entry):
+    """How a fix changes the C or C++ link command the log shows: only the driver, -static and
+    the flags the new driver does not take; every other flag, library and file stays."""
+
+    driver: str | None = Field(None, description="The C driver to use (words); None keeps it.")
+    cxx_driver: str | None = Field(
+        None, description="The C++ driver; None with a `driver`: the fix is not for C++."
+    )
+    link: Literal["static", "dynamic", "keep"] = Field(
+        "keep", description='"static": -static added when missing; "dynamic": -static removed.'
+    )
+    drop: tuple[str, ...] = Field(
+        (), description="Flags, by their start, that the new driver does not take."
     )
 
 
@@ -201,6 +222,17 @@ class Fix(_Entry):
         (), description="Not offered when a finding is in one of these category groups."
     )
     go: GoRecipe | None = Field(None, description="How the go build command changes.")
+    c: CRecipe | None = Field(None, description="How a C or C++ link command changes.")
+    breaks_groups: tuple[str, ...] = Field(
+        (),
+        description="Category groups whose functions stop working in the fix's binary: when the "
+        "program calls one, the fix says so first and ranks after `breaks_rank`.",
+    )
+    breaks_origins: tuple[str, ...] = Field(
+        (), description="The origins whose calls in `breaks_groups` stop working."
+    )
+    breaks: str | None = Field(None, description="What then stops working, in words.")
+    breaks_rank: int = Field(0, description="The rank the fix takes when it breaks a call.")
     commands: dict[Toolchain, tuple[str, ...]] = Field(
         default_factory=dict, description="Command templates per toolchain (not Go)."
     )
@@ -222,6 +254,15 @@ class GoTags(_Entry):
         "is left (before it the binary dies at start with SIGTRAP)."
     )
     cgo_runtime: str = Field(description="The package every cgo build links (runtime/cgo).")
+    first_reference: str = Field(
+        description="Said when the tags' removals rest on the log alone: GNU ld names only the "
+        "first reference of each function."
+    )
+    own_calls: str = Field(
+        description="Said when --go-module finds the program's own cgo code calling a function "
+        "the tags would otherwise be said to remove ({package}, {symbols})."
+    )
+    first_reference_source: str
     verified: tuple[str, ...]
     sources: tuple[str, ...]
 
@@ -369,6 +410,11 @@ class AlwaysLinked(_Entry):
     """glibc functions every static glibc binary holds, whatever the program calls."""
 
     symbols: tuple[str, ...]
+    callers: tuple[str, ...] = Field(
+        (),
+        description="Functions whose presence in the symbol table proves a real call of these "
+        "(SQLite's extension loader): then they are evidence after all.",
+    )
     source: str
 
 
@@ -384,6 +430,11 @@ class BinaryFile(_Entry):
     footprint_origin: str = Field(
         description="The origin (origins.toml id) of glibc's own run-time footprint in a binary."
     )
+    discarded: str = Field(
+        description="Said of a function the log warned about that the binary given with it does "
+        "not hold (its symbol table was read): the linker dropped the code that called it."
+    )
+    discarded_source: str
     always_linked: tuple[AlwaysLinked, ...] = ()
     companion: tuple[Companion, ...] = ()
     libc: tuple[LibcSignature, ...]
@@ -427,6 +478,11 @@ class DiagnosticPattern(_Entry):
         False,
         description="Printed when the program ran, not by the build: not a link error, not "
         "linker output.",
+    )
+    when_dynamic: str | None = Field(
+        None,
+        description="What the message means when the log's go command links dynamically (no "
+        "-static in -extldflags): then it is a warning, not a gate.",
     )
 
 
@@ -500,7 +556,6 @@ class Libm(_Entry):
     )
     flag: str = Field(description="The linker option that adds the library: -lm.")
     advice: str
-    c: str = Field(description="A C link command with the flag in its place.")
     rust: str = Field(description="A Rust build with the flag passed to the linker.")
     sources: tuple[str, ...]
 

@@ -3,6 +3,8 @@ or a binary gives (patterns/origins.toml)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.models import BinaryOrigin
 from cgowarn.model import GoBuildInfo, Origin
@@ -98,25 +100,38 @@ def known_origin(kb: KnowledgeBase, origin_id: str, evidence: str) -> Origin:
 
 
 def _applies(
-    kb: KnowledgeBase, rule: BinaryOrigin, symbol: str, tags: set[str], modules: set[str]
+    kb: KnowledgeBase,
+    rule: BinaryOrigin,
+    symbol: str,
+    tags: set[str],
+    modules: set[str],
+    cgo_packages: AbstractSet[str] | None,
 ) -> bool:
     return (
         symbol in kb.origin_symbols.get(rule.origin, frozenset())
+        and (rule.package is None or cgo_packages is None or rule.package in cgo_packages)
         and (rule.module is None or rule.module in modules)
         and (rule.with_tag is None or rule.with_tag in tags)
         and (rule.unless_tag is None or rule.unless_tag not in tags)
     )
 
 
-def attribute_binary(kb: KnowledgeBase, symbol: str, how: str, go: GoBuildInfo | None) -> Origin:
+def attribute_binary(
+    kb: KnowledgeBase,
+    symbol: str,
+    how: str,
+    go: GoBuildInfo | None,
+    cgo_packages: AbstractSet[str] | None = None,
+) -> Origin:
     """A binary names no referencing function; a Go binary's build information still tells which
-    code used cgo ([[binary_origin]] in patterns/origins.toml)."""
+    code used cgo, and its symbol table which packages' cgo wrappers it holds (`cgo_packages`;
+    None when it has none) ([[binary_origin]] in patterns/origins.toml)."""
     if go is not None and go.settings.get("CGO_ENABLED") == "1":
         tags = go.tags
         modules = {d.partition("@")[0] for d in go.deps}
         said = f"Go build info: CGO_ENABLED=1, -tags={','.join(sorted(tags)) or '(none)'}"
         for rule in kb.binary_origins:
-            if _applies(kb, rule, symbol, tags, modules):
+            if _applies(kb, rule, symbol, tags, modules, cgo_packages):
                 detail = ", ".join(
                     part
                     for part in (

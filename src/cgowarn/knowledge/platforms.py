@@ -421,7 +421,14 @@ def breaks_on(
     new = lo is not None and version_tuple(lo) >= version_tuple(nss.builtin_since)
     old = hi is not None and version_tuple(hi) < version_tuple(nss.builtin_since)
     out: list[str] = []
-    if host_data:
+    # The host runs exactly the build's glibc: what it loads from there matches.
+    same = target.libc == "glibc" and target.glibc is not None and lo == hi == target.glibc
+    if host_data and same:
+        out.append(
+            f"{', '.join(host_data)}: gconv modules and locale files come from the host's glibc "
+            f"{target.glibc}, the build's own version: they load."
+        )
+    elif host_data:
         host = (
             "the host (a musl system has none)"
             if target.libc == "musl"
@@ -463,7 +470,16 @@ def breaks_on(
                         "otherwise lookups fail or crash."
                     )
                 out.append(f"{what}: {text}")
-            if not old:
+            if not old and same:
+                out.append(
+                    f"{what}: {builtin} are built into glibc {nss.builtin_since} and newer; "
+                    f"every other nsswitch source ({', '.join(nss.modules)}) is a module from "
+                    f"the host's glibc {target.glibc}, the build's own version, so it loads; "
+                    "but a module that uses thread-local storage, such as systemd's, can crash "
+                    "a static binary (reproduced with the same glibc). A running nscd answers "
+                    "passwd, group and hosts lookups before any module is loaded."
+                )
+            elif not old:
                 out.append(
                     f"{what}: {builtin} are built into glibc {nss.builtin_since} and newer; "
                     f"every other nsswitch source ({', '.join(nss.modules)}) is a module from "
@@ -478,6 +494,11 @@ def breaks_on(
         if target.libc == "musl":
             out.append(
                 f"dlopen: the host has no glibc {libc} to load alongside any object: it fails."
+            )
+        elif same:
+            out.append(
+                f"dlopen: loads the host's {libc} (glibc {target.glibc}, the build's own "
+                "version) into the process: it works."
             )
         else:
             exactly = f" ({describe_range(lo, hi)})" if lo or hi else ""

@@ -11,21 +11,32 @@ from cgowarn import __version__
 from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.fingerprint import fingerprint
-from cgowarn.knowledge.advice import BuildContext, recommend, safe_go_command
+from cgowarn.knowledge.advice import BuildContext, gopath_mode, recommend, safe_go_command
 from cgowarn.knowledge.evidence import Attribution, attribution, glibc_marks, linker_messages
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import build_info, subject_of_binary, subject_of_log
 from cgowarn.knowledge.verdicts import evaluate
-from cgowarn.model import Diagnostic, FeatureSummary, Finding, LinkUnit, Report, Summary
+from cgowarn.model import (
+    Diagnostic,
+    FeatureSummary,
+    Finding,
+    LinkUnit,
+    Recommendation,
+    Report,
+    Summary,
+)
 from cgowarn.versions import version_tuple
 
 """The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
 
 
-def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> Finding:
+def explain_finding(
+    kb: KnowledgeBase, acc: FindingFacts, said: Attribution, discarded: bool = False
+) -> Finding:
     """One finding, with its category, what breaks and why, from the knowledge base; `said` is
-    what its evidence shows (evidence.attribution)."""
+    what its evidence shows (evidence.attribution); `discarded`: the binary built by the log's
+    link does not hold it (low, and said)."""
     if acc.category is not None:
         category, known = kb.categories[acc.category], True
     elif acc.family == "binary" and acc.symbol in kb.symbols:
@@ -44,12 +55,15 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> 
         count=acc.count,
         category=category.id,
         feature=category.feature,
-        severity=min(category.severity, said.cap or Severity.HIGH, key=lambda s: s.rank),
+        severity=Severity.LOW
+        if discarded
+        else min(category.severity, said.cap or Severity.HIGH, key=lambda s: s.rank),
         family=acc.family,
         known=known,
         glibc=not category.other_library,
         evidence=tuple(e for e in ("log", "binary") if e in acc.evidence),
         static_only=category.static_only,
+        discarded=discarded,
         message=acc.message or (entry.messages[-1] if entry else ""),
         breaks=category.breaks,
         why=group.why,
@@ -57,7 +71,7 @@ def explain_finding(kb: KnowledgeBase, acc: FindingFacts, said: Attribution) -> 
         origins=tuple(sorted(said.origins)),
         links=tuple(sorted(acc.links)),
         occurrences=said.occurrences,
-        notes=said.notes,
+        notes=(kb.binary.discarded, *said.notes) if discarded else said.notes,
         occurrences_omitted=max(0, acc.count - sum(1 for o in acc.occurrences if o.source_line)),
         fingerprint=fingerprint("finding", acc.symbol, said.origins),
     )
@@ -135,8 +149,12 @@ def build_report(
     """The report of everything folded into `facts`, with verdicts for `targets` (ids of
     kb.distributions), and `build_glibc` and `go_version` when the user gave them."""
     said = {symbol: attribution(kb, facts, acc) for symbol, acc in facts.findings.items()}
+    gone = _discarded(kb, facts)
     findings = sorted(
-        (explain_finding(kb, acc, said[symbol]) for symbol, acc in facts.findings.items()),
+        (
+            explain_finding(kb, acc, said[symbol], symbol in gone)
+            for symbol, acc in facts.findings.items()
+        ),
         key=lambda f: (-f.severity.rank, f.symbol),
     )
     messages = linker_messages(kb, facts)
@@ -206,19 +224,38 @@ def build_report(
     )
     origins = {symbol: set(s.origins) for symbol, s in said.items()}
     notes = _input_notes(kb, facts, summary, toolchains)
+    own_cgo = _own_cgo_calls(facts, origins)
+    for package, symbols in own_cgo.items():
+        notes += (kb.go_tags.own_calls.format(package=package, symbols=", ".join(symbols)),)
     if dropped_env:
         notes += (kb.command_env.dropped.format(names=", ".join(dropped_env)),)
     context = BuildContext(
+        c_command=facts.c_command,
+        make=facts.make,
         toolchains=toolchains,
         go_command=command,
         go_version=go_version,
-        go_packages=tuple(u.name for u in facts.units if u.kind == "go-package"),
+        go_packages=tuple(u.name for u in facts.units if u.kind == "go-package")
+        + tuple(dict.fromkeys(g.path for g in facts.binary_go if g is not None and g.path)),
         cgo_packages=frozenset(facts.go_module.cgo_packages)
         if facts.go_module is not None
         else None
         if facts.binary_cgo_packages is None
         else frozenset(facts.binary_cgo_packages),
     )
+    build = build.model_copy(
+        update={
+            "link_command": facts.c_command.edited() if facts.c_command else None,
+            "go_mode": "gopath"
+            if gopath_mode(context)
+            else "module"
+            if facts.go_module is not None
+            else None,
+        }
+    )
+    recommendations = recommend(kb, [f for f in findings if f.symbol not in gone], origins, context)
+    recommendations, caveat = _first_reference(kb, recommendations, context, origins)
+    notes += caveat
     return Report(
         notes=notes,
         tool_version=__version__,
@@ -228,10 +265,77 @@ def build_report(
         features=_features(kb, findings),
         diagnostics=tuple(diagnostics),
         links=links,
-        recommendations=recommend(kb, findings, origins, context),
+        recommendations=recommendations,
         link_problems=link_problems(kb, diagnostics, context),
         build=build,
         binaries=tuple(facts.binaries),
         targets=tuple(verdicts),
         max_occurrences=facts.max_occurrences,
+    )
+
+
+OWN_CGO = "go:cgo"
+"""The origin of a function that the program's own cgo code calls."""
+
+
+def _own_cgo_calls(facts: Facts, origins: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    """The warned functions that --go-module found the program's own cgo packages calling but the
+    log attributed to other code only (GNU ld names the first caller): added to `origins`, so that
+    no fix claims to remove them for the other code's sake; per package, for the report's note."""
+    unseen: dict[str, tuple[str, ...]] = {}
+    if facts.go_module is None:
+        return unseen
+    for calls in facts.go_module.cgo_calls:
+        hidden = [s for s in calls.symbols if s in origins and OWN_CGO not in origins[s]]
+        for symbol in calls.symbols:
+            if symbol in origins:
+                origins[symbol].add(OWN_CGO)
+        if hidden:
+            unseen[calls.package] = tuple(hidden)
+    return unseen
+
+
+def _first_reference(
+    kb: KnowledgeBase,
+    recommendations: tuple[Recommendation, ...],
+    context: BuildContext,
+    origins: dict[str, set[str]],
+) -> tuple[tuple[Recommendation, ...], tuple[str, ...]]:
+    """When the tags are said to remove warnings on the log's word alone (neither --go-module
+    nor a binary told which packages use cgo), the tags' cost says that GNU ld names only the
+    first caller; the report's notes say it too when the log shows cgo code of the program's own
+    calling glibc, which may call more than the log names."""
+    if context.cgo_packages is not None:
+        return recommendations, ()
+    caveat = kb.go_tags.first_reference
+    out = tuple(
+        r.model_copy(update={"cost": f"{r.cost} {caveat}"})
+        if r.id == "go-tags" and r.removes
+        else r
+        for r in recommendations
+    )
+    own = out != recommendations and any(OWN_CGO in ids for ids in origins.values())
+    return out, (caveat,) if own else ()
+
+
+def _discarded(kb: KnowledgeBase, facts: Facts) -> frozenset[str]:
+    """The functions the log warned about that no binary given with it holds, when every binary
+    is a static glibc one whose symbol table was read (one a symbol would be found in), other
+    than those binary.toml's [[always_linked]] leaves unread."""
+    binaries = facts.binaries
+    if not binaries or not all(
+        b.libc == "glibc" and b.linkage != "dynamic" and b.stripped is False for b in binaries
+    ):
+        return frozenset()
+    # What every static glibc holds (dlopen since 2.34) is not looked for: not finding it there
+    # proves nothing.
+    always = {s for entry in kb.binary.always_linked for s in entry.symbols}
+    return frozenset(
+        symbol
+        for symbol, acc in facts.findings.items()
+        if symbol not in always
+        and "binary" not in acc.evidence
+        and "log" in acc.evidence
+        and (entry := kb.symbols.get(symbol)) is not None
+        and entry.in_reference_libc
     )

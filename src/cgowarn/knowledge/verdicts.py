@@ -165,7 +165,7 @@ def _sentence(text: str) -> str:
 def evaluate(
     kb: KnowledgeBase, target: Distribution, subject: Subject, findings: Sequence[Finding]
 ) -> TargetVerdict:
-    runtime = [f for f in findings if f.static_only]
+    runtime = [f for f in findings if f.needs_host]
     j = judge(kb, target, subject)
     breaks = breaks_on(kb, target, subject, runtime) if j.starts != "no" else ()
     # The features breaks_on words: every run-time finding whose needs it weighs.

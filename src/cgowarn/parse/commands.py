@@ -24,6 +24,20 @@ _GO_VERSION = regexes.compile(
 )
 
 
+_MAKE = regexes.compile(
+    "parse.commands.MAKE",
+    # make's own messages (`make: *** [Makefile:3: app] Error 1`, `make[1]: Entering directory`)
+    # or a shown command line that runs it (`$ make`, `+ make -j4 app`).
+    r"^(?:make(?:\[\d++\])?+: |[$+]\s++(?:[A-Z_][A-Z0-9_]*+=\S*+\s++)*+make(?:\s|$))",
+    anchored=True,
+)
+
+
+def make_seen(line: str, line_no: int) -> BuildCommand | None:
+    """A line showing that make runs the build."""
+    return BuildCommand("make", line, line_no) if _MAKE.match(line) else None
+
+
 def go_command(line: str, line_no: int) -> BuildCommand | None:
     m = _GO_COMMAND.match(line)
     return BuildCommand("go", m.group("cmd").strip(), line_no) if m else None

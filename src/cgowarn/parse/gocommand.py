@@ -328,4 +328,10 @@ class GoCommand:
         command = self.with_tags(tags) if tags else self
         tag_flag = f" -tags {shlex.quote(','.join(command.tags))}" if command.tags else ""
         packages = " ".join(shlex.quote(p) for p in self.packages)
-        return f"go list -deps{tag_flag} -f '{{{{if .CgoFiles}}}}{{{{.ImportPath}}}}{{{{end}}}}' {packages}"
+        # The build's mode and cgo switch decide what go list sees, as they decide the build.
+        env = "".join(
+            f"{name}={shlex.quote(value)} "
+            for name, value in self.env
+            if name in ("GO111MODULE", "CGO_ENABLED")
+        )
+        return f"{env}go list -deps{tag_flag} -f '{{{{if .CgoFiles}}}}{{{{.ImportPath}}}}{{{{end}}}}' {packages}"

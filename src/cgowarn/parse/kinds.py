@@ -21,7 +21,9 @@ SILENT_LINKER = 1 << 8
 COMPILER_CONTEXT = 1 << 9
 """gcc's `file.c: In function ‘f’:` (not a check: a line holding only this and a line-end colon
 is the compiler's, and the scanner drops it; see gnu_ld.COMPILER_CONTEXT)."""
-ALL = (1 << 10) - 1
+MAKE = 1 << 10
+"""make's own messages or a command line running it."""
+ALL = (1 << 11) - 1
 
 STRUCTURE: dict[bytes, int] = {
     b"# ": GO_HEADER,  # `# example.com/cmd/app`
@@ -33,5 +35,8 @@ STRUCTURE: dict[bytes, int] = {
     b"go-1.": GO_VERSION,  # /usr/lib/go-1.19/...
     b"lld": SILENT_LINKER,
     b"mold": SILENT_LINKER,
+    b"make: ": MAKE,  # make: *** [Makefile:3: app] Error 1
+    b"make[": MAKE,  # make[1]: Entering directory
+    b" make": MAKE,  # $ make -j4
 }
 """What the parser reacts to besides the knowledge base's needles and the line-end colon."""

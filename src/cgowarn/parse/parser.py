@@ -10,8 +10,9 @@ from functools import partial
 from typing import Any
 
 from cgowarn.parse import kinds
-from cgowarn.parse.commands import go_command, go_version
+from cgowarn.parse.commands import go_command, go_version, make_seen
 from cgowarn.parse.events import (
+    BuildCommand,
     Context,
     Event,
     LibcWarning,
@@ -144,9 +145,13 @@ def _line_events(
             command = go_command(line, line_no)
             if command is not None:
                 yield command
+    if "make" in line and (make := make_seen(line, line_no)) is not None:
+        yield make
     unit = unit_start(line, line_no)
     if unit is not None:
         yield unit
+        if unit.kind == "command" and unit.toolchain:
+            yield BuildCommand(unit.toolchain, line, line_no)
     if "lld" in line or "mold" in line:  # every silent-linker pattern holds one of these
         for name, pattern in tables.silent_linkers:
             if pattern.search(line):

@@ -19,7 +19,7 @@ _LINK_COMMAND = regexes.compile(
     "parse.units.LINK_COMMAND",
     # The directories read once each, the target prefix (`x86_64-linux-gnu-`) one part at a
     # time until a driver name follows: linear in the line.
-    r"^(?:[^\s/]*+/)*+(?:[\w.+]++-)*?(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d++)?\s",
+    r"^(?:[$+>]++\s++)?(?:[^\s/]*+/)*+(?:[\w.+]++-)*?(?P<driver>gcc|cc|clang|g\+\+|c\+\+|clang\+\+|musl-gcc|ld|ld\.bfd|ld\.gold)(?:-\d++)?\s",
     anchored=True,
 )
 _C_DRIVERS = frozenset({"gcc", "cc", "clang", "musl-gcc"})

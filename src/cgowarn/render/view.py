@@ -320,8 +320,8 @@ def _answer(
                 "bad",
             )
         )
-    runtime = [f for f in report.findings if f.static_only and f.glibc]
-    rest = [f for f in report.findings if not (f.static_only and f.glibc)]
+    runtime = [f for f in report.findings if f.needs_host and f.glibc]
+    rest = [f for f in report.findings if not (f.needs_host and f.glibc)]
     if report.findings:
         features = list(
             dict.fromkeys(
@@ -452,7 +452,7 @@ def build_view(report: Report) -> View:
     in_log = sum(1 for f in report.findings if f.glibc and f.count) + s.findings_omitted
     in_binary = glibc - in_log
     if glibc:
-        runtime = sum(1 for f in report.findings if f.static_only)
+        runtime = sum(1 for f in report.findings if f.needs_host)
         if report.sources and in_log:
             title = f"{counted(in_log, 'glibc function')} warned about in the log"
             if in_binary:
@@ -516,7 +516,7 @@ def build_view(report: Report) -> View:
         )
     findings = tuple(_finding(f) for f in report.findings)
     features = tuple(_feature(x) for x in report.features)
-    needs_host = {f.category for f in report.findings if f.static_only}
+    needs_host = {f.category for f in report.findings if f.needs_host}
     matrix = [x for x in report.features if x.category in needs_host][:MATRIX_FEATURES]
     targets = tuple(
         TargetRow(

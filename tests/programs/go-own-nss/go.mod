@@ -1,0 +1,3 @@
+module example.com/ownnss
+
+go 1.19
