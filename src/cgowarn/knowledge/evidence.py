@@ -176,8 +176,12 @@ def linker_messages(kb: KnowledgeBase, facts: Facts) -> LinkerMessages:
     output = False
     dynamic = _dynamic_go_link(facts)
 
+    def harmless(kind: str) -> bool:
+        """A gate whose message means no failure for this build (a dynamic external link)."""
+        return entries[kind].gate and dynamic and entries[kind].when_dynamic is not None
+
     def gates(kind: str) -> bool:
-        return entries[kind].gate and not (dynamic and entries[kind].when_dynamic)
+        return entries[kind].gate and not harmless(kind)
 
     for kind, count in facts.diagnostic_kinds.items():
         entry = entries[kind]
@@ -200,15 +204,13 @@ def linker_messages(kb: KnowledgeBase, facts: Facts) -> LinkerMessages:
     diagnostics = tuple(
         Diagnostic(
             kind=d.kind,
-            severity=entries[d.kind].severity
-            if gates(d.kind) or not entries[d.kind].gate
-            else DiagnosticSeverity.WARNING,
+            severity=DiagnosticSeverity.WARNING if harmless(d.kind) else entries[d.kind].severity,
             title=entries[d.kind].title,
             subject=d.subject,
             message=d.message,
-            advice=entries[d.kind].advice
-            if gates(d.kind) or not entries[d.kind].gate
-            else entries[d.kind].when_dynamic or entries[d.kind].advice,
+            advice=entries[d.kind].when_dynamic or ""
+            if harmless(d.kind)
+            else entries[d.kind].advice,
             link=d.link,
             source=d.source,
             source_line=d.source_line,
