@@ -42,10 +42,11 @@ def test_exit_codes(cli: CliRunner, data: bytes, fail_on: str | None, code: int)
     assert result.exit_code == code, result.output
 
 
-def test_no_warnings_says_so_and_warns_about_silent_linkers(cli: CliRunner) -> None:
+def test_no_link_output_says_so_and_warns_about_silent_linkers(cli: CliRunner) -> None:
     result = cli.invoke(main, [], input=b"ok\n")
     assert result.exit_code == 0
-    assert "No glibc link warnings found" in result.stdout
+    assert "No glibc link warnings found" not in result.stdout  # no link was seen: no all-clear
+    assert "Link: NOT SEEN" in result.stdout
     assert "lld" in result.stdout and "mold" in result.stdout
 
 
@@ -653,11 +654,16 @@ def test_format_applies_to_a_single_output_and_to_standard_output(
     out = tmp_path / "comment.txt"
     assert cli.invoke(main, ["--format", "markdown", "-o", str(out), str(SEED)]).exit_code == 1
     assert out.read_text().startswith("## cgowarn")
-    # With several outputs, --format is the format of those whose extension names none.
-    a, b = tmp_path / "a.out", tmp_path / "b.html"
-    cli.invoke(main, ["--format", "json", "-o", str(a), "-o", str(b), "-o", "-", str(SEED)])
+    # With several outputs, as with one: --format is the format of every output without a
+    # FORMAT: prefix; a prefix still names its own.
+    a, b, c = tmp_path / "a.out", tmp_path / "b.html", tmp_path / "c.html"
+    result = cli.invoke(
+        main, ["--format", "json", "-o", str(a), "-o", str(b), "-o", f"html:{c}", str(SEED)]
+    )
+    assert result.exit_code == 1
     assert json.loads(a.read_text())["findings"]
-    assert b.read_text().startswith("<!DOCTYPE html>")
+    assert json.loads(b.read_text())["findings"]
+    assert c.read_text().startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize(

@@ -590,7 +590,7 @@ def test_a_large_report_is_trimmed_under_the_limit_with_a_note(
         for j in range(40)
     )
     result = comment(github, tmp_path, log, "--report-url", "https://ci.example/run/1/report")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output  # made-up names: unrecognised, low
     body = github.comments[0]["body"]
     assert len(body) <= MAX_CHARS < 65536
     assert "This report was shortened to fit a GitHub comment" in body
@@ -601,12 +601,12 @@ def test_a_large_report_is_trimmed_under_the_limit_with_a_note(
 
 
 def test_a_report_too_large_for_any_shortening_still_fits(github: Fake, tmp_path: Path) -> None:
-    symbols = [f"lookup_{i:04d}_{'x' * 40}" for i in range(400)]
+    symbols = [f"lookup_{i:04d}_{'x' * 60}" for i in range(1200)]
     log = "".join(
         f"o{i}.c:(.text+0x{i:x}): warning: {MSG.format(s)}\n" for i, s in enumerate(symbols)
     )
     result = comment(github, tmp_path, log)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 0, result.output  # made-up names: unrecognised, low
     body = github.comments[0]["body"]
     assert len(body) <= MAX_CHARS
     assert "The report does not fit in a comment" in body

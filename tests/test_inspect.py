@@ -220,6 +220,15 @@ def test_rust_crt_static_binary(tmp_path: Path) -> None:
         "static-pie",
     )
     assert {"getaddrinfo", "getpwuid_r"} <= symbols(report)
+    # A Rust binary gets Rust's fixes (its musl target), never a C driver's.
+    assert [str(t) for t in report.build.toolchains] == ["rust"]
+    commands = [c for r in report.recommendations for c in r.commands]
+    assert "cargo build --release --target x86_64-unknown-linux-musl" in commands
+    assert not any(
+        "musl-gcc" in c or "musl-gcc" in r.title
+        for r in report.recommendations
+        for c in (*r.commands, "")
+    )
 
 
 def test_log_and_binary_merge_without_double_counting(bins: Path, cli: CliRunner) -> None:
@@ -532,3 +541,15 @@ def test_a_go_binary_tells_which_packages_use_cgo(go_bins: Path, tmp_path: Path)
     sqlite = inspect(go_bins / "cgo-static")
     assert "github.com/mattn/go-sqlite3" in (sqlite.binaries[0].cgo_packages or ())
     assert all(r.id != "cgo-disabled" for r in sqlite.recommendations)
+
+
+def test_a_static_musl_binary_without_strerror_is_musl(tmp_path: Path) -> None:
+    """musl's strerror table ("No error information") is linked only when the program uses it;
+    its start-up code (__init_libc) is in every static musl binary's symbol table."""
+    require_tool("musl-gcc")
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    sh("musl-gcc -static -o m m.c", tmp_path)
+    assert b"No error information" not in (tmp_path / "m").read_bytes()
+    (info,) = inspect(tmp_path / "m").binaries
+    assert (info.libc, info.linkage) == ("musl", "static")
+    assert "__init_libc" in info.libc_evidence

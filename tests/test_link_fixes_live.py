@@ -49,9 +49,13 @@ def test_the_c_libm_fix_links_and_the_program_runs(tmp_path: Path) -> None:
     assert failed.returncode != 0
     command = libm_fix(analyze_bytes((failed.stdout + failed.stderr).encode()))
     assert command == "gcc -O2 -static -o app libm.c -lm"
-    fixed = sh(command, tmp_path)
+    fixed = sh(f"set -x; {command}", tmp_path)
     assert fixed.returncode == 0, fixed.stderr
+    # The link command is shown and nothing else: a link seen, without errors.
     assert analyze_bytes((fixed.stdout + fixed.stderr).encode()).summary.link_status == "ok"
+    # Its output alone (nothing: a clean link is silent) shows no link at all.
+    silent = sh(command, tmp_path)
+    assert analyze_bytes((silent.stdout + silent.stderr).encode()).summary.link_status == "unseen"
     assert sh("./app 0.5", tmp_path).stdout == SIN_COS
     assert "statically linked" in sh("file app", tmp_path).stdout
 

@@ -404,7 +404,8 @@ def test_a_hostile_log_stays_inside_its_one_command() -> None:
     )
     report = analyze_text(log, name="b%,::.log")
     ((name, props, data),) = parse_commands(render(report, OutputFormat.GITHUB))
-    assert name == "error" and props["file"] == "b%,::.log" and props["line"] == "5"
+    # A made-up function is unrecognised (low): a notice.
+    assert name == "notice" and props["file"] == "b%,::.log" and props["line"] == "5"
     assert data.startswith("Using 'sym%,::' in statically linked")
     assert "first at ::warning file=x::y.c:3" in data
     assert props["title"].startswith("cgowarn: sym%,::: ")
@@ -421,12 +422,13 @@ def test_at_most_ten_annotations_per_level_and_a_summary_for_the_rest() -> None:
     report = analyze_text(log)
     commands = parse_commands(render(report, OutputFormat.GITHUB))
     by_level = Counter(name for name, _, _ in commands)
-    assert by_level == {"error": MAX_PER_LEVEL, "warning": MAX_PER_LEVEL}
+    # The made-up zz functions are unrecognised (low): notices.
+    assert by_level == {"error": MAX_PER_LEVEL, "notice": MAX_PER_LEVEL}
     errors = [c for c in commands if c[0] == "error"]
     assert errors[-1][1]["title"] == "cgowarn: 6 more errors"
     assert "6 more errors are not annotated" in errors[-1][2]
-    warnings = [c for c in commands if c[0] == "warning"]
-    assert warnings[-1][1]["title"] == "cgowarn: 3 more warnings"
+    notices = [c for c in commands if c[0] == "notice"]
+    assert notices[-1][1]["title"] == "cgowarn: 3 more notices"
     # Exactly ten fit: no summary.
     ten = analyze_text(
         "".join(f"a.c:(.text+0x1): undefined reference to `g{i}'\n" for i in range(10))
@@ -560,8 +562,13 @@ def test_junit_of_every_sample_parses_with_one_case_per_function(sample: Sample)
     assert suite is not None
     kinds = Counter(r.kind for r in results(report, RenderOptions()))
     cases = suite.findall("testcase")
-    assert len(cases) == len(report.findings) + kinds[Kind.LINK_ERROR] + kinds[Kind.RUNTIME_FAILURE]
+    # A log that shows no link gets one more case, the link, skipped: it was not seen.
+    unseen = int(sample.meta["link_status"] == "unseen")
+    assert len(cases) == (
+        len(report.findings) + kinds[Kind.LINK_ERROR] + kinds[Kind.RUNTIME_FAILURE] + unseen
+    )
     assert int(suite.get("failures", "-1")) == sum(c.find("failure") is not None for c in cases)
+    assert int(suite.get("skipped", "-1")) == unseen
 
 
 # --- several reports in one run -------------------------------------------------------------------

@@ -38,6 +38,15 @@ class Toolchain(StrEnum):
     RUST = "rust"
     C = "c"
     CXX = "c++"
+    HASKELL = "haskell"
+    NIM = "nim"
+    D = "d"
+    OCAML = "ocaml"
+    CRYSTAL = "crystal"
+    ZIG = "zig"
+    ADA = "ada"
+    FORTRAN = "fortran"
+    PASCAL = "pascal"
 
 
 class DiagnosticSeverity(StrEnum):
@@ -54,6 +63,9 @@ class LinkStatus(StrEnum):
     """No link error was found in the log."""
     FAILED = "failed"
     """The log holds at least one link error (undefined reference, collect2, ...)."""
+    UNSEEN = "unseen"
+    """No link's output is in the input (no linker message, no link unit): a link that printed
+    nothing, output that was not captured, or a Go build that linked internally. Never "ok"."""
 
 
 class Libc(StrEnum):

@@ -191,6 +191,9 @@ class Facts:
     units: list[UnitFacts] = field(default_factory=list)
     """The first MAX_LINKS units; units_seen counts them all."""
     units_seen: int = 0
+    link_units_started: int = 0
+    """Link units the input shows starting (a link command echoed, Go's `# package` header,
+    cargo's `Compiling`), whether or not anything was folded into them: a link was seen."""
     findings: dict[str, FindingFacts] = field(default_factory=dict)
     """The first MAX_FINDINGS distinct functions."""
     findings_omitted: int = 0
@@ -236,6 +239,13 @@ class Facts:
     """Distinct (message, object, function, symbol, line) of the warnings, the first
     MAX_SIGHTINGS * 16: what the knowledge stage reads the build glibc's version marks from
     (patterns/platforms.toml [[glibc_hint]])."""
+    language_commands: dict[str, str] = field(default_factory=dict)
+    """Toolchain id -> the first build command of that language's driver the log shows."""
+    written: str | None = None
+    """`cgowarn run`: the executable the build wrote and that was inspected ("" when none could
+    be told; None when no build was run)."""
+    written_error: str = ""
+    """Why that file could not be inspected, when it could not."""
     binaries: list[BinaryInfo] = field(default_factory=list)
     abi_kernels: list[str] = field(default_factory=list)
     """Minimum kernels read from static glibc binaries' ABI tags."""

@@ -53,6 +53,7 @@ from cgowarn.parse.ccommand import CCommand
 from cgowarn.parse.gocommand import GoCommand
 from cgowarn.parse.reader import Echo, LineCounter, read_lines
 from cgowarn.parse.scanner import interesting_lines
+from cgowarn.parse.unwrap import unwrap
 from cgowarn.regexes import TooSlow
 from cgowarn.versions import is_version
 
@@ -257,7 +258,7 @@ class Folder:
             )
         )
         try:
-            for event in parse_numbered(lines, tables):
+            for event in parse_numbered(unwrap(lines, tables), tables):
                 try:
                     self._event(name, event)
                 except TooSlow as slow:
@@ -274,6 +275,14 @@ class Folder:
         # says how much, once it has ended.
         self.facts.unanalysed_bytes += int(getattr(stream, "unanalysed_bytes", 0))
 
+    def read_command(self, name: str, text: str) -> None:
+        """Fold the build command itself (`cgowarn run` knows it), as a log line that shows it:
+        read before the build's output, it is the command the advice edits."""
+        self._start_unit(name, "log", name, 0)
+        for event in parse_numbered([(0, f"$ {text}", kinds.ALL)], self.kb.parse):
+            if isinstance(event, (BuildCommand, SilentLinkerSeen)):
+                self._event(name, event)
+
     def _event(self, name: str, event: object) -> None:
         """Fold one event of the log `name`."""
         facts = self.facts
@@ -284,6 +293,7 @@ class Folder:
             facts.saw_linker_output = True
         elif isinstance(event, UnitStart):
             self._start_unit(event.name, event.kind, name, event.line_no)
+            facts.link_units_started += 1
             if event.toolchain:
                 facts.toolchains.add(Toolchain(event.toolchain))
         elif isinstance(event, LinkerDiagnostic):
@@ -294,11 +304,13 @@ class Folder:
             facts.make = True
         elif isinstance(event, BuildCommand):
             facts.toolchains.add(Toolchain(event.tool))
-            if event.tool != "go":
+            if event.tool in (Toolchain.C, Toolchain.CXX):
                 if facts.c_command is None:
                     facts.c_command = CCommand.parse(event.text)
-            elif facts.go_command is None:
+            elif event.tool == Toolchain.GO and facts.go_command is None:
                 facts.go_command = GoCommand.parse(event.text)
+            elif event.tool != Toolchain.GO:
+                facts.language_commands.setdefault(event.tool, event.text)
         elif isinstance(event, ToolVersion) and self.version_lines < MAX_VERSION_LINES:
             self.version_lines += 1
             if event.version in facts.go_versions or len(facts.go_versions) < MAX_GO_VERSIONS:
@@ -404,6 +416,8 @@ class Folder:
                 facts.binary_cgo_packages = (facts.binary_cgo_packages or set()) | set(
                     info.cgo_packages
                 )
+        elif info.rust_version is not None:
+            facts.toolchains.add(Toolchain.RUST)  # rustc names itself in .comment
         elif info.libc != "none" and hits:
             facts.toolchains.add(Toolchain.CXX if info.cxx else Toolchain.C)
         for e in info.glibc_evidence:

@@ -25,6 +25,7 @@ class OutputFormat(StrEnum):
 # File extensions that choose a format when --format is not given.
 EXTENSIONS = {
     ".txt": OutputFormat.TEXT,
+    ".log": OutputFormat.TEXT,
     ".md": OutputFormat.MARKDOWN,
     ".markdown": OutputFormat.MARKDOWN,
     ".html": OutputFormat.HTML,

@@ -9,15 +9,19 @@ itself is opened with its real name.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from cgowarn.errors import InputError
+
+RUN_SOURCE = "<build output>"
+"""The name of the input `cgowarn run` analyses: the output of the build it ran."""
 
 
 def shown_name(path: str) -> str:
@@ -78,7 +82,7 @@ def open_logs(stack: ExitStack, logs: Sequence[str]) -> list[tuple[str, IO[bytes
                     sys.stderr.write(
                         "cgowarn: reading a build log from standard input (end with Ctrl-D)...\n"
                     )
-            opened.append(("<stdin>", sys.stdin.buffer))
+            opened.append(("<stdin>", _log_stream(stack, "<stdin>", sys.stdin.buffer)))
             continue
         path = Path(name)
         try:
@@ -87,8 +91,54 @@ def open_logs(stack: ExitStack, logs: Sequence[str]) -> list[tuple[str, IO[bytes
             fh = stack.enter_context(path.open("rb"))
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot read {name}: {why_unreadable(exc)}") from None
-        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-        if head == ELF_MAGIC:
-            raise InputError(f"cannot read {name}: it is an ELF binary, not a build log")
-        opened.append((name, fh))
+        opened.append((name, _log_stream(stack, name, fh)))
     return opened
+
+
+class _Unpeeked(io.RawIOBase):
+    """A buffered stream that was peeked at, read one underlying read at a time: the bytes the
+    peek buffered first, on their own. (BufferedReader.readinto1 with a large buffer returns
+    what it holds only together with one more read of the pipe, which would keep the first
+    lines of a build that waits, from its reader and from --pass-through, until it prints more.)"""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # read1 returns the buffered bytes alone when there are any, else does one read.
+        data = self.inner.read1(len(buffer))  # type: ignore[attr-defined]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _log_stream(stack: ExitStack, name: str, fh: IO[bytes]) -> IO[bytes]:
+    """The log's text: `fh` itself, or its decompressed bytes (gzip, xz, bzip2, zstd, told by
+    their magic number); InputError for an ELF binary, which is no log."""
+    from cgowarn.compressed import decompressed
+
+    if not hasattr(fh, "peek"):
+        fh = io.BufferedReader(fh)  # type: ignore[type-var]  # a BytesIO (tests, embedding)
+    try:
+        head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+        stream, kind = decompressed(fh)
+        if kind is not None:
+            stack.enter_context(stream)
+            head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+        else:
+            stream = _Unpeeked(fh)  # type: ignore[assignment]
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {why_unreadable(exc)}") from None
+    if head == ELF_MAGIC:
+        what = f"a {kind}-compressed ELF binary" if kind else "an ELF binary"
+        hint = (
+            "save it to a file and run `cgowarn inspect FILE`"
+            if name == "<stdin>"
+            else f"run `cgowarn inspect {name}`"
+            if not kind
+            else "decompress it and run `cgowarn inspect FILE`"
+        )
+        raise InputError(f"cannot read {name}: it is {what}, not a build log: {hint}")
+    return stream

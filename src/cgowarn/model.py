@@ -121,8 +121,14 @@ class Finding(_Frozen):
     )
     baseline: Literal["new", "unchanged"] | None = Field(
         None,
-        description="Against a baseline (--baseline): new when the baseline does not record its "
-        "fingerprint, unchanged when it does; None without a baseline.",
+        description="Against a baseline (--baseline), compared per (function, origin): new when "
+        "the baseline does not record the function with each of its origins (baseline_new lists "
+        "those it lacks), unchanged when it does; None without a baseline.",
+    )
+    baseline_new: tuple[str, ...] = Field(
+        (),
+        description="Against a baseline: the origins of a new finding that the baseline does not "
+        "record for its function (all of them when the function is new; '' stands for no origin).",
     )
 
     def fails_gate(self, threshold: Severity | None) -> bool:
@@ -136,8 +142,9 @@ class Finding(_Frozen):
 
     @property
     def needs_host(self) -> bool:
-        """The function is in the binary and needs the host's glibc at run time."""
-        return self.static_only and not self.discarded
+        """The function is in the binary and needs the host's glibc at run time (a function
+        no glibc release warns about is unrecognised: nothing is claimed for it)."""
+        return self.static_only and not self.discarded and self.known
 
 
 class FeatureSummary(_Frozen):
@@ -178,9 +185,21 @@ class LinkProblem(_Frozen):
     """The link errors of one cause, grouped, with the advice that fits them: what to fix first
     when a link failed."""
 
-    kind: Literal["libm", "undefined_reference", "missing_library", "link_failed", "other"] = Field(
+    kind: Literal[
+        "libm",
+        "undefined_reference",
+        "missing_library",
+        "link_failed",
+        "other",
+        "glibc_objects",
+        "static_pie_start",
+    ] = Field(
         description="libm: undefined references to glibc's math functions only (add -lm); "
-        "undefined_reference: other undefined references; missing_library: `cannot find -lX`; "
+        "glibc_objects: glibc-only symbols (__*_chk, fcntl64) in a link with musl: objects built "
+        "for glibc; static_pie_start: _DYNAMIC, glibc's static-PIE start-up without crt1.o "
+        "(Free Pascal); "
+        "undefined_reference: other undefined references; missing_library: `cannot find -lX` "
+        "(under musl-gcc: its hidden library path); "
         "link_failed: a driver's summary (collect2, `running gcc failed`) that the errors above "
         "it explain; other: any other link error, as the knowledge base explains it."
     )
@@ -320,6 +339,18 @@ class GoModuleInfo(_Frozen):
     )
 
 
+class InternalLink(_Frozen):
+    """Go linked internally although the command asks for -extldflags (which only an external
+    link reads): the binary is dynamic."""
+
+    certain: bool = Field(
+        description="True when a binary or `go list` proves it; False when only the command and "
+        "the absence of any link output suggest it."
+    )
+    text: str = Field(description="What was seen, and what it means.")
+    command: str = Field(description="The go command that links externally, as the fix.")
+
+
 class BuildInfo(_Frozen):
     """What the log (and the options) reveal about the build."""
 
@@ -358,6 +389,11 @@ class BuildInfo(_Frozen):
     )
     go_module: GoModuleInfo | None = Field(
         None, description="What go list says about the module, with --go-module."
+    )
+    internal_link: InternalLink | None = Field(
+        None,
+        description="Set when the go command asks for -extldflags but Go linked (or, with no "
+        "link output seen, probably linked) internally, ignoring them.",
     )
     conflicts: tuple[str, ...] = Field(
         (), description="Where what the user said contradicts what the log proves."
@@ -492,7 +528,11 @@ class SourceInfo(_Frozen):
 class Summary(_Frozen):
     """The answers at a glance."""
 
-    link_status: LinkStatus = Field(description="failed when any link unit failed.")
+    link_status: LinkStatus = Field(
+        description="failed when any link unit failed; ok when the input holds a link's output "
+        "and no link error; unseen when it holds no link's output at all (no linker message, no "
+        "link unit): nothing can then be said about the link."
+    )
     distinct_functions: int = Field(
         description="Number of distinct libc symbols warned about, listed or not."
     )
@@ -533,6 +573,12 @@ class Summary(_Frozen):
         0,
         description="Lines of the input that were not analysed because a pattern ran out of its "
         "time budget on them; the notes say which.",
+    )
+    partial: str = Field(
+        "",
+        description="Why the input is incomplete, when it is: 'interrupted after N lines' when "
+        "the build `cgowarn run` ran was ended by a signal (Ctrl-C, SIGTERM) before it finished; "
+        "empty for a whole input.",
     )
     unanalysed_bytes: int = Field(
         0,
@@ -576,11 +622,14 @@ class BaselineComparison(_Frozen):
     """The findings compared with a baseline file (--baseline): what is new since it was made."""
 
     file: str = Field(description="The baseline file.")
-    new: int = Field(description="Findings whose fingerprint the baseline does not record.")
-    unchanged: int = Field(description="Findings whose fingerprint the baseline records.")
+    new: int = Field(
+        description="Findings with a (function, origin) pair the baseline does not record."
+    )
+    unchanged: int = Field(description="Findings whose every (function, origin) it records.")
     fixed: tuple[BaselineEntry, ...] = Field(
-        description="Baseline entries seen neither among the findings nor among the suppressed: "
-        "fixed since the baseline was made."
+        description="Baseline entries with the origins seen neither among the findings nor "
+        "among the suppressed (per function and origin): fixed since the baseline was made. An "
+        "entry keeps only its origins that are gone."
     )
 
 

@@ -7,6 +7,7 @@ and folded into the same Facts; the knowledge stage then explains them (knowledg
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -14,7 +15,7 @@ from typing import IO, Any
 from cgowarn import regexes
 from cgowarn.facts import DEFAULT_MAX_OCCURRENCES, Facts
 from cgowarn.fold import Folder
-from cgowarn.inputs import shown_name
+from cgowarn.inputs import RUN_SOURCE, shown_name
 from cgowarn.knowledge import check_targets, load_knowledge
 from cgowarn.knowledge.report import build_report
 from cgowarn.model import Report
@@ -42,9 +43,38 @@ class AnalysisOptions:
     """Let the scanner pick the lines to parse (False: every line; the same report, slower)."""
     echo: Echo | None = field(default=None, compare=False)
     """Gets every byte of every log as it is read (--pass-through), secrets already masked."""
+    command: Sequence[str] = ()
+    """The build command (`cgowarn run`): read as the command the log shows first, and the
+    executable it wrote (written.py) is inspected as --binary would, unless binaries are given."""
+    started: float | None = None
+    """When that build started (time.time()): only a file written since then is its output."""
     redactor: Redactor | None = field(default=None, compare=False)
     """Secrets (CI tokens) to mask in every log before it is parsed or echoed, and in the report
     (what binaries brought in): none of their forms reaches any output."""
+
+
+WRITTEN_SLACK = 0.1
+"""Seconds before the build's start that a file's time may show and still be its output: the
+kernel stamps files with a coarse clock (a jiffy, up to 10 ms, behind time.time())."""
+
+
+def _read_written(folder: Folder, facts: Facts, started: float) -> None:
+    """Inspect the executable the build wrote, when it can be told; a file that cannot be read
+    is said in the notes, never an error of the run."""
+    import os
+
+    from cgowarn.errors import CgowarnError
+    from cgowarn.written import written_binary
+
+    path = written_binary(facts, os.getcwd(), started - WRITTEN_SLACK)
+    if path is None:
+        facts.written = ""
+        return
+    try:
+        folder.read_binary(path)
+    except CgowarnError as exc:
+        facts.written_error = str(exc)
+    facts.written = path
 
 
 def analyze(
@@ -63,12 +93,17 @@ def analyze(
     facts = Facts(max_occurrences=opts.max_occurrences)
     folder = Folder(kb, facts)
     redactor = opts.redactor
+    if opts.command:
+        text = shlex.join(opts.command)
+        folder.read_command(RUN_SOURCE, redactor.text(text) if redactor else text)
     for name, stream in sources:
         if redactor:
             stream = RedactingReader(stream, redactor)  # type: ignore[assignment]
         folder.read_log(shown_name(name), stream, fast=opts.fast, echo=opts.echo)
     for path in opts.binaries:
         folder.read_binary(path)
+    if opts.command and not opts.binaries and opts.started is not None:
+        _read_written(folder, facts, opts.started)
     if opts.go_module is not None:
         from cgowarn.gomodule import read_module
         from cgowarn.parse.gocommand import GoCommand

@@ -232,27 +232,48 @@ def load_baseline(path: str) -> BaselineDocument:
         ) from None
 
 
+NO_ORIGIN = ""
+"""The origin a finding with none recognised is compared under."""
+
+
+def _pairs(symbol: str, origins: tuple[str, ...]) -> set[tuple[str, str]]:
+    return {(symbol, o) for o in origins or (NO_ORIGIN,)}
+
+
 def compare(report: Report, baseline: BaselineDocument, file: str) -> Report:
-    """`report` with each finding marked new or unchanged against `baseline`, and the baseline's
-    entries seen neither among the findings nor among the suppressed listed as fixed."""
-    known = {e.fingerprint for e in baseline.findings}
-    findings = tuple(
-        f.model_copy(update={"baseline": "unchanged" if f.fingerprint in known else "new"})
-        for f in report.findings
-    )
-    seen = {f.fingerprint for f in report.findings} | {s.fingerprint for s in report.suppressed}
-    fixed = tuple(
-        sorted(
-            (e for e in baseline.findings if e.fingerprint not in seen),
-            key=lambda e: (e.symbol, e.fingerprint),
-        )
-    )
+    """`report` with each finding marked new or unchanged against `baseline`, per (function,
+    origin) and whatever the order of the origins: a function the baseline records with its
+    origins is unchanged; one with an origin more is new (with the origins it adds); the
+    baseline's (function, origin) pairs seen neither among the findings nor among the suppressed
+    are listed as fixed. Older baselines record the same pairs and are read as they are."""
+    known = {pair for e in baseline.findings for pair in _pairs(e.symbol, e.origins)}
+    findings = []
+    for f in report.findings:
+        added = sorted(o for s, o in _pairs(f.symbol, f.origins) - known)
+        update: dict[str, object] = {"baseline": "new" if added else "unchanged"}
+        if added:
+            update["baseline_new"] = tuple(added)
+        findings.append(f.model_copy(update=update))
+    seen = {pair for f in report.findings for pair in _pairs(f.symbol, f.origins)}
+    suppressed = {s.symbol for s in report.suppressed}
+    fixed = []
+    for e in baseline.findings:
+        if e.symbol in suppressed:
+            continue
+        gone = tuple(o for o in e.origins or (NO_ORIGIN,) if (e.symbol, o) not in seen)
+        if gone:
+            origins = tuple(o for o in gone if o != NO_ORIGIN)
+            fixed.append(e.model_copy(update={"origins": origins}) if gone != e.origins else e)
+    fixed.sort(key=lambda e: (e.symbol, e.fingerprint))
     unchanged = sum(1 for f in findings if f.baseline == "unchanged")
     return report.model_copy(
         update={
-            "findings": findings,
+            "findings": tuple(findings),
             "baseline": BaselineComparison(
-                file=file, new=len(findings) - unchanged, unchanged=unchanged, fixed=fixed
+                file=file,
+                new=len(findings) - unchanged,
+                unchanged=unchanged,
+                fixed=tuple(fixed),
             ),
         }
     )

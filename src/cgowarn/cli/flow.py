@@ -12,9 +12,10 @@ from typing import IO, TYPE_CHECKING
 
 from cgowarn.cli.boundary import note
 from cgowarn.cli.options import FILE_WIDTH, STDERR, ReportOptions, text_width
-from cgowarn.enums import NEVER, Severity
+from cgowarn.enums import NEVER, LinkStatus, Severity
 from cgowarn.errors import CgowarnError, ExitCode, OutputError
 from cgowarn.formats import LOCATED, OutputFormat
+from cgowarn.inputs import RUN_SOURCE
 
 if TYPE_CHECKING:
     from cgowarn.model import Report
@@ -38,10 +39,19 @@ def gate(report: Report, options: ReportOptions) -> ExitCode:
     from cgowarn.policy import gate_reason
 
     reason = gate_reason(report, options.fail_on)
+    names = {"-": "standard output", STDERR: "standard error"}
+    where = ", ".join(names.get(p, p) for p in options.paths)
     if reason:
-        names = {"-": "standard output", STDERR: "standard error"}
-        where = ", ".join(names.get(p, p) for p in options.paths)
         note(f"--fail-on {options.fail_on}: {reason}" + (f"; report: {where}" if where else ""))
+    elif (
+        report.summary.link_status is LinkStatus.UNSEEN
+        and not report.summary.failures
+        and not report.binaries
+        and not any(p in names for p in options.paths)
+        and not any(src.name == RUN_SOURCE for src in report.sources)  # run: stderr is the build's
+    ):
+        # Only files get the report: a passing gate must not read as an all-clear.
+        note(f"no link was seen in the input, so nothing can be said about it; report: {where}")
     return ExitCode.FINDINGS if reason else ExitCode.OK
 
 
@@ -122,6 +132,9 @@ def write_reports(report: Report, options: ReportOptions) -> None:
     from cgowarn.render.github import append_step_summary
     from cgowarn.render.results import repository_root
 
+    if options.config_in_effect:
+        # Once every check has passed: a usage error stays the one line it is.
+        note(f"configuration in effect: {options.config_in_effect}")
     repo_root = options.repo_root
     if repo_root is None and any(spec.fmt in LOCATED for spec in options.outputs):
         repo_root = repository_root()

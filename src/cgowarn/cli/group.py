@@ -78,12 +78,26 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         implied = not args or (
-            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")
         )
         ctx.meta["cgowarn.implied"] = implied
+        if implied and args:
+            self._mistyped(ctx, args[0])
         if implied:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def _mistyped(self, ctx: click.Context, word: str) -> None:
+        """A first word that is no file but close to a subcommand's name (`cgowarn inpsect`) is a
+        typo, not a log: say so, as click does for a group."""
+        import difflib
+        import os
+
+        if word.startswith("-") or os.path.lexists(word) or not word.isidentifier():
+            return
+        close = difflib.get_close_matches(word, list(self.commands), n=1, cutoff=0.7)
+        if close:
+            ctx.fail(f"No such command {word!r} (and no such file). Did you mean {close[0]!r}?")
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -115,6 +129,8 @@ class DefaultGroup(click.Group):
 @click.group(
     name="cgowarn", cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.version_option(__version__, "--version", prog_name="cgowarn", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="cgowarn", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Explain glibc static-link warnings in build logs."""

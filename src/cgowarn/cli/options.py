@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -170,10 +171,11 @@ def report_options(fn: Callable[..., Any]) -> Any:
                 "-f",
                 "--format",
                 "fmt",
-                type=click.Choice([f.value for f in OutputFormat]),
-                help="Report format: of standard output, of a single --output, or of an --output "
-                "whose extension names no format. Default: from the --output extension "
-                f"({', '.join(sorted(EXTENSIONS))}), else text.",
+                type=click.Choice([f.value for f in OutputFormat], case_sensitive=False),
+                help="Report format: of standard output and of every --output without a "
+                "FORMAT: prefix. Default: from each --output's extension "
+                f"({', '.join(sorted(EXTENSIONS))}; none: text); an extension that names no "
+                "format is an error.",
             ),
             click.option(
                 "-o",
@@ -183,7 +185,8 @@ def report_options(fn: Callable[..., Any]) -> Any:
                 metavar="[FORMAT:]PATH",
                 help="Write a report here; '-' is standard output (the default). Repeatable: one "
                 "run writes every report asked for (-o report.html -o sarif:cgowarn.sarif). The "
-                "format comes from FORMAT:, else the extension (github and gitlab have none: "
+                "format comes from FORMAT:, else --format, else the extension (none: text; "
+                "one that names no format is an error; github and gitlab have none: "
                 "-o gitlab:gl-code-quality-report.json). A file is replaced only when "
                 "complete; through a symbolic link, the file it points to is. A device or FIFO "
                 "(/dev/null, /dev/stdout) is written to, never replaced. Never an input.",
@@ -290,6 +293,9 @@ class ReportOptions:
     suppress: tuple[SuppressRule, ...] = ()
     """The configuration's suppression rules, in file order."""
     config_file: str = ""
+    config_in_effect: str = ""
+    """The configuration file and what it changed (outputs, gate, targets, suppressions,
+    baseline), as the report's notes and one line on standard error say; empty when nothing."""
     """The configuration file the settings came from; empty without one."""
     baseline: str | None = None
     """The baseline file to compare with (--baseline, else the configuration's `baseline`)."""
@@ -311,13 +317,27 @@ class ReportOptions:
         given = settings.values
         fmt, outputs, fail_on = args.fmt, args.outputs, args.fail_on
         targets = check_targets(args.targets, "--target")
+        effects: list[str] = []
         if not ({"fmt", "outputs"} & args.given):
-            fmt = given.format.value if given.format is not None else fmt
-            outputs = given.output if given.output is not None else outputs
+            if given.format is not None:
+                fmt = given.format.value
+                effects.append(f"format {fmt}")
+            if given.output is not None:
+                outputs = given.output
+                effects.append(f"output {', '.join(outputs) or '(none)'}")
         if "fail_on" not in args.given and given.fail_on is not None:
             fail_on = given.fail_on
+            effects.append(f"fail-on {fail_on}")
         if "targets" not in args.given and given.target is not None:
             targets = check_targets(given.target, f"{settings.file}: key 'target'")
+            effects.append(f"target {', '.join(targets)}")
+        if given.suppress:
+            effects.append(
+                f"{len(given.suppress)} suppression rule{'s' * (len(given.suppress) > 1)}"
+            )
+        if args.baseline is None and settings.baseline is not None:
+            effects.append(f"baseline {settings.baseline}")
+        in_effect = f"{settings.file} ({'; '.join(effects)})" if effects else ""
         specs = parse_outputs(fmt, outputs)
         to_terminal = any(s.fmt is OutputFormat.TEXT and s.path == "-" for s in specs)
         return cls(
@@ -327,6 +347,7 @@ class ReportOptions:
             targets=targets,
             suppress=given.suppress,
             config_file=settings.file,
+            config_in_effect=in_effect,
             baseline=args.baseline if args.baseline is not None else settings.baseline,
             repo_root=os.path.abspath(args.repo_root) if args.repo_root else None,
             summary=args.summary,
@@ -362,6 +383,9 @@ class ReportOptions:
         from cgowarn.policy import compare, suppress
 
         report = suppress(report, self.suppress, self.config_file)
+        if self.config_in_effect:
+            said = f"Configuration in effect: {self.config_in_effect}."
+            report = report.model_copy(update={"notes": (*report.notes, said)})
         if baseline is not None and self.baseline is not None:
             report = compare(report, baseline, self.baseline)
         return report
@@ -375,11 +399,37 @@ def module_files(analysis: AnalysisOptions | None) -> list[tuple[str, str]]:
     return [(f"the module's {path}", path) for path in paths]
 
 
+def _looks_like_format(prefix: str) -> bool:
+    """Whether an --output's part before its first colon looks like a `FORMAT:` prefix: a word
+    of 2 to 16 ASCII letters, digits, `-` or `_` (a path with a colon, `./a:b`, has a slash or a
+    dot)."""
+    word = prefix.replace("-", "").replace("_", "")
+    return 2 <= len(prefix) <= 16 and prefix.isascii() and prefix[0].isalpha() and word.isalnum()
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _device(path: str) -> bool:
+    """A descriptor or device path (`/dev/fd/3`, `/proc/self/fd/1`), or an existing file that is
+    not a regular one (a FIFO, a terminal): its name says no format."""
+    if path.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def parse_outputs(fmt: str | None, outputs: Sequence[str]) -> tuple[OutputSpec, ...]:
     """The reports asked for. Each --output is `PATH` or `FORMAT:PATH`; its format is the prefix,
-    else --format when there is one output, else the extension (.md, .html, .json, .sarif, ...),
-    else --format, else text. No --output: one report on standard output, in --format or text."""
-    default = OutputFormat(fmt) if fmt else None
+    else --format, else the extension (.md, .html, .json, .sarif, ...), else (no extension) text.
+    A prefix or an extension that names no format is a usage error that names the known ones."""
+    default = OutputFormat(fmt.lower()) if fmt else None
     if not outputs:
         return (OutputSpec(default or OutputFormat.TEXT, "-"),)
     specs: list[OutputSpec] = []
@@ -387,12 +437,26 @@ def parse_outputs(fmt: str | None, outputs: Sequence[str]) -> tuple[OutputSpec, 
         prefix, colon, rest = spec.partition(":")
         if colon and prefix.lower() in FORMAT_NAMES:
             chosen, path = OutputFormat(prefix.lower()), rest
-        elif default is not None and len(outputs) == 1:
+        elif colon and rest and _looks_like_format(prefix):
+            raise UsageError(
+                f"--output {spec}: {prefix!r} is no format{_did_you_mean(prefix, FORMAT_NAMES)}; "
+                f"the formats are {', '.join(f.value for f in OutputFormat)} "
+                f"(a file whose name holds a colon: ./{spec})"
+            )
+        elif default is not None:
             chosen, path = default, spec
         else:
             path = spec
-            ext = EXTENSIONS.get(Path(spec).suffix.lower()) if spec != "-" else None
-            chosen = ext or default or OutputFormat.TEXT
+            suffix = Path(spec).suffix.lower() if spec != "-" else ""
+            ext = EXTENSIONS.get(suffix)
+            if suffix and ext is None and not _device(spec):
+                raise UsageError(
+                    f"--output {spec}: the extension {suffix} names no format"
+                    f"{_did_you_mean(suffix, EXTENSIONS)}; the extensions are "
+                    f"{', '.join(EXTENSIONS)}; or name the format: -o FORMAT:{spec} "
+                    "(or --format)"
+                )
+            chosen = ext or OutputFormat.TEXT
         if not path:
             named = f" {spec!r}" if spec else ""
             raise UsageError(

@@ -8,6 +8,7 @@ import dataclasses
 import shlex
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -124,12 +125,17 @@ def _run_build(
     from cgowarn.output import flush_std_streams
 
     def analyse(feed: wrap.Feed) -> Report:
+        from cgowarn.inputs import RUN_SOURCE
         from cgowarn.pipeline import analyze
 
-        report = analyze([("<build output>", feed)], analysis)  # type: ignore[list-item]
+        report = analyze(
+            [(RUN_SOURCE, feed)],  # type: ignore[list-item]
+            dataclasses.replace(analysis, command=tuple(argv), started=started),
+        )
         return options.apply_policy(report, prior)
 
     flush_std_streams()
+    started = time.time()
     try:
         ignored = {s for s in wrap.SIGNALS if signal.getsignal(s) is signal.SIG_IGN}
         if not SIGINT_IGNORED_AT_START:
@@ -151,6 +157,8 @@ def _run_build(
         note(f"{message} (the build's output above is complete)")
         return failed
     assert report is not None
+    if result.signals or result.status > wrap.SIGNAL_BASE:
+        report = _partial(report)
     if any(s.path == STDERR for s in options.outputs):
         _separator(f"report on the output of {_shell_words(argv)}", result.at_line_start)
     try:
@@ -162,6 +170,19 @@ def _run_build(
         return failed
     code = flow.gate(report, options)
     return failed or code
+
+
+def _partial(report: Report) -> Report:
+    """The report of a build that a signal ended: marked partial in its summary and its notes,
+    so that no format passes it off as the whole build's."""
+    lines = sum(src.lines for src in report.sources)
+    why = f"interrupted after {lines:,} line{'' if lines == 1 else 's'}"
+    note = (
+        f"This report is partial: the build was {why} of output; what it would have printed "
+        "after that, the link above all, is not in it."
+    )
+    summary = report.summary.model_copy(update={"partial": why})
+    return report.model_copy(update={"summary": summary, "notes": (note, *report.notes)})
 
 
 def _shell_words(argv: Sequence[str], limit: int = 60) -> str:

@@ -173,6 +173,7 @@ class _Reader:
         self.defined: set[str] = set()
         """Functions of binary.toml's [[companion]] entries defined in the symbol table."""
         self.cxx = False
+        self.libc_symbols: dict[str, list[str]] = {}
         """Whether the symbol table names C++'s runtime (libstdc++'s personality routine)."""
         self.cgo_packages: set[str] | None = None
         """Go packages whose cgo wrappers the symbol table holds; None without a symbol table."""
@@ -341,6 +342,10 @@ class _Reader:
             cgo: set[str] = set()
             table = t.symbol_table(symtab, "symbol table", note)
             self.cxx = _CXX_RUNTIME in table.names.data
+            self.libc_symbols = {
+                sig.name: [n for n in sig.symbols if b"\0" + n.encode() + b"\0" in table.names.data]
+                for sig in self.kb.binary.libc
+            }
             for _, sym in table.named(exact, wanted, b"func_"):
                 raw = sym.name
                 if (
@@ -511,6 +516,11 @@ class _Reader:
             f["libc"], f["libc_evidence"] = (
                 "musl",
                 "strings " + ", ".join(repr(s) for s in signatures["musl"]),
+            )
+        elif self.libc_symbols.get("musl"):
+            f["libc"], f["libc_evidence"] = (
+                "musl",
+                "symbols " + ", ".join(self.libc_symbols["musl"]),
             )
         elif f.get("go") is not None:
             f["libc"], f["libc_evidence"] = "none", "a Go binary with no C library strings"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cgowarn.enums import Libc, Toolchain
 from cgowarn.knowledge.loader import KnowledgeBase
@@ -20,6 +20,7 @@ from cgowarn.knowledge.models import CRecipe, Fix
 from cgowarn.model import Check, Finding, Outcome, Recommendation
 from cgowarn.parse.ccommand import CCommand
 from cgowarn.parse.gocommand import GoCommand
+from cgowarn.parse.langcommand import LanguageCommand
 from cgowarn.versions import version_tuple
 
 NO_COMMAND = "the log shows no command of this build to change; the title says what to change"
@@ -43,6 +44,8 @@ class BuildContext:
     """The C or C++ static link command the log shows."""
     make: bool = False
     """The log shows make running the build."""
+    language_commands: Mapping[str, LanguageCommand] = field(default_factory=dict)
+    """Toolchain id -> the build command of another language's driver the log shows."""
 
 
 def safe_go_command(kb: KnowledgeBase, command: GoCommand) -> tuple[GoCommand, tuple[str, ...]]:
@@ -173,7 +176,7 @@ def _make_can(recipe: CRecipe, build: BuildContext) -> bool:
     return build.make and recipe.driver is not None and recipe.link != "dynamic"
 
 
-def _commands(fix: Fix, build: BuildContext, base: GoCommand) -> tuple[str, ...]:
+def _commands(kb: KnowledgeBase, fix: Fix, build: BuildContext, base: GoCommand) -> tuple[str, ...]:
     """The fix's commands for every toolchain the build shows (all of them when it shows none).
     A C or C++ link is the log's own command, edited; without one there is no command to give
     (the title says what to change)."""
@@ -195,9 +198,29 @@ def _commands(fix: Fix, build: BuildContext, base: GoCommand) -> tuple[str, ...]
                 out.append(shlex.join(["make", "-B", f"{'CXX' if cmd.cxx else 'CC'}={driver}"]))
             # Otherwise the command links objects an earlier step built: the title says what to
             # change, since a fresh copy of the program has no such objects to link.
+        elif (edited := language_command(kb, fix, tool, build)) is not None:
+            out.append(edited)
         else:
             out += fix.commands.get(tool, ())
     return tuple(out)
+
+
+def language_command(
+    kb: KnowledgeBase, fix: Fix, tool: Toolchain, build: BuildContext
+) -> str | None:
+    """The log's command of another language's driver, edited for `fix` (languages.toml), or
+    None when the log shows none or the language has no such edit."""
+    lang = kb.languages.get(str(tool))
+    command = build.language_commands.get(str(tool))
+    if lang is None or command is None:
+        return None
+    if fix.id == "dynamic" and lang.static_flags:
+        return command.without(lang.static_flags).render()
+    if fix.id == "musl" and lang.musl_target:
+        return command.with_value("-target", lang.musl_target).render()
+    if fix.id == "musl" and lang.musl_flags:
+        return command.with_flags(lang.musl_flags).render()
+    return None
 
 
 class _Cgo:
@@ -377,9 +400,26 @@ def recommend(
                     f": {again}link {how} (the log shows only the link of objects an earlier "
                     f"step built: {cmd.edited()})"
                 )
+        sources = fix.sources
+        for lang in (kb.languages[t] for t in toolchains if t in kb.languages):
+            if fix.id == "dynamic":
+                title += f" ({lang.name}: drop {lang.static})"
+                sources = (*sources, lang.source)
+            elif fix.id == "musl" and lang.musl and lang.musl_source:
+                title += f" ({lang.name}: {lang.musl})"
+                sources = (*sources, lang.musl_source)
         known, verified_on = _known(fix.verified, fix.not_run)
         not_run = fix.not_run
-        fix_commands = _commands(fix, build, base)
+        fix_commands = _commands(kb, fix, build, base)
+        languages = [kb.languages[str(t)] for t in toolchains if str(t) in kb.languages]
+        if languages and fix_commands:
+            # The log's own driver command, edited: verified where the live tests run it.
+            tested = tuple(str(lang.id) for lang in languages if fix.id in lang.verified)
+            if len(tested) == len(languages):
+                known, verified_on, not_run = "verified", tested, None
+            else:
+                known, verified_on = "sourced", ()
+                not_run = not_run or "not run for this language by cgowarn's tests"
         if not fix_commands and check is None:
             # Nothing to paste: what was verified is the fix, not a command of this build.
             known, verified_on, not_run = "sourced", (), not_run or NO_COMMAND
@@ -397,7 +437,7 @@ def recommend(
                     cost=fix.cost,
                     kernel=fix.kernel,
                     produces=fix.produces,
-                    sources=fix.sources,
+                    sources=tuple(dict.fromkeys(sources)),
                     known=known,
                     verified_on=verified_on,
                     not_run=not_run,

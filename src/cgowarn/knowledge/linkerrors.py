@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cgowarn.enums import DiagnosticSeverity, Toolchain
-from cgowarn.knowledge.advice import BuildContext, default_go_command
+from cgowarn.knowledge.advice import BuildContext, default_go_command, language_command
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.model import Diagnostic, LinkProblem
 
@@ -27,6 +27,25 @@ def _libm_command(kb: KnowledgeBase, build: BuildContext) -> str | None:
     if build.c_command is not None:
         return build.c_command.edited(extra=(libm.flag,))
     return None
+
+
+def _musl_gcc(build: BuildContext) -> bool:
+    """Whether the log's link runs musl-gcc (its C command, or the CC of its go command)."""
+    if build.c_command is not None and "musl-gcc" in build.c_command.driver:
+        return True
+    go = build.go_command
+    return go is not None and "musl-gcc" in dict(go.env).get("CC", "")
+
+
+def _language_fix(kb: KnowledgeBase, kind: str, build: BuildContext) -> dict[str, str]:
+    """The fix the diagnostic names (zig refusing a static glibc link: its musl target), with
+    the log's driver command edited by it when the log shows that command."""
+    entry = kb.diagnostics[kind]
+    fix = next((f for f in kb.fixes if f.id == entry.language_fix), None)
+    if fix is None or entry.toolchain is None:
+        return {}
+    command = language_command(kb, fix, entry.toolchain, build)
+    return {"fix": fix.title, **({"command": command} if command else {})}
 
 
 def _problem(first: Diagnostic, **fields: object) -> LinkProblem:
@@ -48,11 +67,31 @@ def link_problems(
     errors = [d for d in diagnostics if d.severity is DiagnosticSeverity.ERROR and not d.failure]
     role = {d.id: d.role for d in kb.diagnostics.values()}
     undefined = [d for d in errors if role.get(d.kind) == "undefined"]
+    causes: list[tuple[int, LinkProblem]] = []
+    for cause, pattern in kb.undefined_causes:
+        told = [d for d in undefined if d.subject and pattern.search(d.subject)]
+        if not told:
+            continue
+        undefined = [d for d in undefined if d not in told]
+        causes.append(
+            (
+                told[0].source_line,
+                _problem(
+                    told[0],
+                    kind=cause.id,
+                    title=cause.title,
+                    subjects=tuple(dict.fromkeys(d.subject or "" for d in told)),
+                    count=len(told),
+                    advice=cause.advice,
+                    fix=cause.fix,
+                    sources=cause.sources,
+                ),
+            )
+        )
     libm_names = kb.libm.names
     subjects = list(dict.fromkeys(d.subject or "" for d in undefined))
     math = [d for d in undefined if d.subject in libm_names]
     other_undefined = [d for d in undefined if d.subject not in libm_names]
-    causes: list[tuple[int, LinkProblem]] = []
     if math:
         names = [s for s in subjects if s in libm_names]
         causes.append(
@@ -88,7 +127,24 @@ def link_problems(
     for d in errors:
         if role.get(d.kind) == "missing-library":
             libraries.setdefault(d.subject or "", []).append(d)
+    musl = _musl_gcc(build)
     for library, items in libraries.items():
+        if musl:
+            causes.append(
+                (
+                    items[0].source_line,
+                    _problem(
+                        items[0],
+                        kind="missing_library",
+                        subjects=(library,),
+                        count=len(items),
+                        advice=kb.musl_missing_library.advice,
+                        fix=f"build lib{library} for musl",
+                        sources=kb.musl_missing_library.sources,
+                    ),
+                )
+            )
+            continue
         archive = kb.archives.get(library)
         packages = {
             label: archive.packages.get(family, "unknown") if archive else "unknown"
@@ -129,6 +185,7 @@ def link_problems(
             subjects=(subject,) if subject and not summary else (),
             count=len(items),
             sources=(kb.diagnostics[kind].source,),
+            **_language_fix(kb, kind, build),
         )
         if summary:
             summaries.append(problem)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from cgowarn.enums import Toolchain
 from cgowarn.errors import KnowledgeBaseError, UnknownTargetError
+from cgowarn.knowledge.localised import localised_patterns
 from cgowarn.knowledge.models import (
     BinaryFile,
     BinaryOrigin,
@@ -24,11 +25,15 @@ from cgowarn.knowledge.models import (
     Fix,
     FixesFile,
     GlibcHint,
+    GoInternalLink,
     GoTags,
     Group,
+    Language,
+    LanguagesFile,
     Libm,
     MessageFamily,
     MessagesFile,
+    MuslMissingLibrary,
     OriginRule,
     OriginsFile,
     PlatformsFile,
@@ -36,6 +41,8 @@ from cgowarn.knowledge.models import (
     StaticArchive,
     Symbol,
     SymbolsFile,
+    TranslationsFile,
+    UndefinedCause,
 )
 from cgowarn.memo import Memos
 from cgowarn.parse.tables import DiagnosticRule, FamilyPattern, ParseTables, Pattern
@@ -54,6 +61,8 @@ FILES = (
     "diagnostics.toml",
     "platforms.toml",
     "binary.toml",
+    "translations.toml",
+    "languages.toml",
 )
 """The knowledge base: every file in patterns/."""
 
@@ -71,6 +80,8 @@ class KnowledgeFiles:
     diagnostics: DiagnosticsFile
     platforms: PlatformsFile
     binary: BinaryFile
+    translations: TranslationsFile
+    languages: LanguagesFile
 
 
 @dataclass(frozen=True)
@@ -111,8 +122,17 @@ class KnowledgeBase:
     diagnostics: dict[str, DiagnosticPattern]
     silence: Silence
     """What a report says when its input cannot show glibc's warnings."""
+    go_internal_link: GoInternalLink
+    """When Go links internally and ignores -extldflags."""
+    languages: dict[str, Language]
+    """Toolchain id -> the language it builds (languages.toml), for the languages other than Go,
+    C, C++ and Rust."""
     libm: Libm
     """glibc's math library: an undefined reference to one of its functions means -lm."""
+    undefined_causes: tuple[tuple[UndefinedCause, Pattern], ...]
+    """Undefined references whose cause their symbols tell, with one pattern of the symbols."""
+    musl_missing_library: MuslMissingLibrary
+    """`cannot find -lX` under musl-gcc."""
     archives: dict[str, StaticArchive]
     """-l name -> the packages that ship its static archive."""
     archive_sources: tuple[str, ...]
@@ -239,6 +259,8 @@ def validate_knowledge(sources: dict[str, bytes]) -> KnowledgeFiles:
         diagnostics=_read(sources, "diagnostics.toml", DiagnosticsFile),
         platforms=_read(sources, "platforms.toml", PlatformsFile),
         binary=_read(sources, "binary.toml", BinaryFile),
+        translations=_read(sources, "translations.toml", TranslationsFile),
+        languages=_read(sources, "languages.toml", LanguagesFile),
     )
     _check(files)
     return files
@@ -392,21 +414,48 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         if o.static_link_flags:
             link_flags[o.id] = o.static_link_flags
     memos = Memos()
+    localised = localised_patterns(files.translations)
     tables = ParseTables.build(
         families=tuple(
-            FamilyPattern(f.id, f.needles, Pattern(f"patterns/messages.toml:{f.id}", f.pattern))
+            FamilyPattern(
+                f.id,
+                f.needles,
+                Pattern(f"patterns/messages.toml:{f.id}", f.pattern),
+                (f.wrap.head, f.wrap.end) if f.wrap else None,
+            )
             for f in messages.family
         ),
+        # Each diagnostic, then its translated forms as a rule of their own: only a line that
+        # holds one of their words is searched for them.
         diagnostics=tuple(
-            DiagnosticRule(
-                d.id, d.needles, Pattern(f"patterns/diagnostics.toml:{d.id}", d.pattern), d.command
-            )
+            rule
             for d in diags.diagnostic
+            for rule in (
+                DiagnosticRule(
+                    d.id,
+                    d.needles,
+                    Pattern(f"patterns/diagnostics.toml:{d.id}", d.pattern),
+                    d.command,
+                ),
+                *(
+                    (
+                        DiagnosticRule(
+                            d.id,
+                            localised[d.id][0],
+                            Pattern(f"patterns/translations.toml:{d.id}", localised[d.id][1]),
+                            d.command,
+                        ),
+                    )
+                    if d.id in localised
+                    else ()
+                ),
+            )
         ),
         silent_linkers=tuple(
             (s.name, Pattern(f"patterns/diagnostics.toml:silent {s.name}", s.pattern))
             for s in diags.silent_linker
         ),
+        drivers={d: str(lang.id) for lang in files.languages.language for d in lang.drivers},
         memos=memos,
     )
     return KnowledgeBase(
@@ -441,7 +490,21 @@ def assemble(files: KnowledgeFiles) -> KnowledgeBase:
         ),
         diagnostics={d.id: d for d in diags.diagnostic},
         silence=diags.silence,
+        go_internal_link=diags.go_internal_link,
+        languages={str(lang.id): lang for lang in files.languages.language},
         libm=diags.libm,
+        undefined_causes=tuple(
+            (
+                cause,
+                _compile(
+                    "diagnostics.toml",
+                    f"undefined_cause {cause.id}",
+                    "^(?:" + "|".join(f"(?:{x})" for x in cause.symbols) + ")$",
+                ),
+            )
+            for cause in diags.undefined_cause
+        ),
+        musl_missing_library=diags.musl_missing_library,
         archives={a.library: a for a in diags.archive},
         archive_sources=diags.static_archives.sources,
         install=diags.static_archives.install,

@@ -37,6 +37,14 @@ class _Entry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+class Wrap(_Entry):
+    """A long message that pastes break over lines: a line holding `head` but not `end` may
+    continue on the next lines."""
+
+    head: str
+    end: str
+
+
 class MessageFamily(_Entry):
     """A shape of glibc warning message, with a `symbol` group."""
 
@@ -49,6 +57,9 @@ class MessageFamily(_Entry):
         description="Category for symbols the knowledge base does not list."
     )
     source: str = Field(description="Where the message text comes from.")
+    wrap: Wrap | None = Field(
+        None, description="How to tell the message broken over lines (a hard-wrapped paste)."
+    )
 
 
 class Group(_Entry):
@@ -362,6 +373,9 @@ class LibcSignature(_Entry):
 
     name: Literal["glibc", "musl"]
     strings: tuple[str, ...]
+    symbols: tuple[str, ...] = ()
+    """Symbol names that identify it in a binary that has a symbol table."""
+    symbols_source: str | None = None
     source: str
     loader: str = Field(
         description="The x86-64 dynamic loader, as a dynamic binary's interpreter names it."
@@ -484,6 +498,11 @@ class DiagnosticPattern(_Entry):
         description="What the message means when the log's go command links dynamically (no "
         "-static in -extldflags): then it is a warning, not a gate.",
     )
+    language_fix: str | None = Field(
+        None,
+        description="The fix (fixes.toml id) whose edit of the log's driver command "
+        "(languages.toml) is the command for this error, when the log shows that command.",
+    )
 
 
 class MessagesFile(_Entry):
@@ -529,11 +548,50 @@ class SilentLinker(_Entry):
     pattern: str
 
 
+class UndefinedCause(_Entry):
+    """Undefined references whose cause the symbols tell (diagnostics.toml [[undefined_cause]])."""
+
+    id: str
+    symbols: tuple[str, ...]
+    """Regular expressions, matched against the whole symbol."""
+    title: str
+    fix: str
+    advice: str
+    sources: tuple[str, ...]
+
+
+class MuslMissingLibrary(_Entry):
+    """`cannot find -lX` in a link with musl-gcc."""
+
+    advice: str
+    sources: tuple[str, ...]
+
+
+class GoInternalLink(_Entry):
+    """When Go links a cgo program internally, ignoring -extldflags (cmd/link's internalpkg)."""
+
+    packages: tuple[str, ...]
+    """The standard-library packages whose C objects Go's own linker links."""
+    source: str
+    certain: str
+    """The binary or `go list` proves it; {reason} is filled in."""
+    likely: str
+    """Only the command and the missing link output suggest it."""
+    advice: str
+    """The title of the command that links externally."""
+
+
 class Silence(_Entry):
     """What a report says when its input cannot show glibc's link warnings."""
 
     empty: str
     """The input was empty (a pipe without 2>&1)."""
+    empty_run: str
+    """`cgowarn run`: the build printed nothing."""
+    unseen: str
+    """No link's output is in the input, and what that can mean."""
+    unseen_find_out: str
+    """How to find out what the link did."""
     note: str
     """Some linkers never print the warnings: no finding proves nothing."""
     instead: str
@@ -589,6 +647,65 @@ class DiagnosticsFile(_Entry):
     diagnostic: tuple[DiagnosticPattern, ...]
     silent_linker: tuple[SilentLinker, ...]
     silence: Silence
+    go_internal_link: GoInternalLink
+    undefined_cause: tuple[UndefinedCause, ...] = ()
+    musl_missing_library: MuslMissingLibrary
     libm: Libm
     static_archives: StaticArchivesFile
     archive: tuple[StaticArchive, ...]
+
+
+class Phrase(_Entry):
+    """A message's words around its subject, in one language (patterns/translations.toml)."""
+
+    before: str
+    open: str
+    close: str
+    after: str
+
+
+class TranslatedMessage(_Entry):
+    """One linker message (an English msgid) and what each language's catalogue prints for it."""
+
+    id: str
+    """cgowarn's diagnostic id the message belongs to (diagnostics.toml)."""
+    domain: str
+    msgid: str
+    source: str
+    function: str
+    subject: str
+    english: Phrase
+    translations: dict[str, Phrase] = {}
+
+
+class TranslationsFile(_Entry):
+    message: tuple[TranslatedMessage, ...]
+
+
+class Language(_Entry):
+    """A language whose programs link glibc statically, and the drivers that build them."""
+
+    id: Toolchain
+    name: str
+    drivers: tuple[str, ...]
+    static: str
+    """How its toolchain asks for a static link."""
+    source: str
+    musl: str | None = None
+    """How a static build of the language uses musl, where a way is known."""
+    musl_source: str | None = None
+    edit_drivers: tuple[str, ...] = ()
+    """The drivers whose commands a fix edits (the user's, not the steps they show); empty:
+    all of `drivers`."""
+    static_flags: tuple[str, ...] = ()
+    """The words of its command that a dynamic build drops."""
+    musl_flags: tuple[str, ...] = ()
+    """Words a musl build adds to its command."""
+    musl_target: str | None = None
+    """The -target a musl build sets (zig)."""
+    verified: tuple[str, ...] = ()
+    """The fixes whose edited commands the live tests build and run."""
+
+
+class LanguagesFile(_Entry):
+    language: tuple[Language, ...]

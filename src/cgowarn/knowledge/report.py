@@ -11,8 +11,15 @@ from cgowarn import __version__
 from cgowarn.enums import LinkStatus, Severity, Toolchain
 from cgowarn.facts import Facts, FindingFacts
 from cgowarn.fingerprint import fingerprint
+from cgowarn.inputs import RUN_SOURCE
 from cgowarn.knowledge.advice import BuildContext, gopath_mode, recommend, safe_go_command
-from cgowarn.knowledge.evidence import Attribution, attribution, glibc_marks, linker_messages
+from cgowarn.knowledge.evidence import (
+    Attribution,
+    LinkerMessages,
+    attribution,
+    glibc_marks,
+    linker_messages,
+)
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
 from cgowarn.knowledge.platforms import build_info, subject_of_binary, subject_of_log
@@ -21,11 +28,14 @@ from cgowarn.model import (
     Diagnostic,
     FeatureSummary,
     Finding,
+    InternalLink,
     LinkUnit,
     Recommendation,
     Report,
     Summary,
 )
+from cgowarn.parse.gocommand import GoCommand
+from cgowarn.parse.langcommand import LanguageCommand
 from cgowarn.versions import version_tuple
 
 """The category (categories.toml) of a link warning in a binary that is not one of glibc's."""
@@ -77,25 +87,90 @@ def explain_finding(
     )
 
 
+def _link_status(facts: Facts, messages: LinkerMessages) -> LinkStatus:
+    """failed on a link error; ok only when the input holds a link's output: a linker message,
+    or a link unit (a link command echoed, Go's `# package` header, cargo's `Compiling`); else
+    unseen: nothing can be said of the link."""
+    if messages.errors:
+        return LinkStatus.FAILED
+    seen = facts.saw_linker_output or messages.linker_output or facts.link_units_started > 0
+    return LinkStatus.OK if seen else LinkStatus.UNSEEN
+
+
+def _internal_link(kb: KnowledgeBase, facts: Facts, command: GoCommand) -> InternalLink | None:
+    """Whether Go linked internally although `command` asks for -extldflags, when the input
+    shows no link output: proven by a dynamic Go binary or by `go list`'s cgo packages all being
+    ones Go's own linker links (diagnostics.toml [go_internal_link]); else only suggested."""
+    link = command.link_flags
+    if link.get("extldflags") is None or link.get("linkmode") == "external":
+        return None
+    if dict(command.env).get("CGO_ENABLED") == "0":
+        return None  # no cgo at all: a static binary without libc, -extldflags or not
+    said = kb.go_internal_link
+    external = command.static_external().render()
+    go_binaries = [b for b, g in zip(facts.binaries, facts.binary_go, strict=True) if g is not None]
+    if any(b.linkage == "dynamic" for b in go_binaries):
+        path = next(b.path for b in go_binaries if b.linkage == "dynamic")
+        reason = f"{path} is dynamically linked"
+        return InternalLink(certain=True, text=said.certain.format(reason=reason), command=external)
+    if go_binaries:
+        return None  # a static Go binary: linked externally by a silent linker, or without cgo
+    cgo = facts.go_module.cgo_packages if facts.go_module is not None else None
+    if cgo is not None:
+        if not cgo or not set(cgo) <= set(said.packages):
+            return None  # no cgo (static by itself), or a package that makes Go link externally
+        reason = f"its only cgo packages are {', '.join(sorted(cgo))}"
+        return InternalLink(certain=True, text=said.certain.format(reason=reason), command=external)
+    return InternalLink(certain=False, text=said.likely, command=external)
+
+
 def _input_notes(
-    kb: KnowledgeBase, facts: Facts, summary: Summary, toolchains: Sequence[Toolchain]
+    kb: KnowledgeBase,
+    facts: Facts,
+    summary: Summary,
+    toolchains: Sequence[Toolchain],
+    internal: InternalLink | None = None,
 ) -> tuple[str, ...]:
-    """What the report must say about its input when that input cannot show the warnings."""
+    """What the report must say about its input when that input cannot show the warnings: that
+    it was empty, that no link was seen (and how to find out), that the linker seen never prints
+    them. A link seen from GNU ld or gold that printed no warning needs no note."""
     said = kb.silence
-    unanalysed = _unanalysed_notes(kb, facts)
-    if facts.sources and not facts.binaries and not any(s.bytes for s in facts.sources):
-        return (said.empty, *unanalysed)
+    notes = list(_unanalysed_notes(kb, facts))
+    empty = bool(facts.sources) and not any(s.bytes for s in facts.sources)
+    if empty and not facts.binaries:
+        run = all(s.name == RUN_SOURCE for s in facts.sources)
+        notes.insert(0, said.empty_run if run else said.empty)
+    if facts.written:
+        notes.append(
+            f"cgowarn run inspected {facts.written}, the program the build wrote"
+            + (f", but could not read it: {facts.written_error}" if facts.written_error else "")
+            + "."
+        )
+    elif facts.written == "" and summary.link_status is not LinkStatus.FAILED:
+        notes.append(
+            "cgowarn run found no program the build wrote in its working directory (a build "
+            "of several packages, or an output elsewhere): give it with --binary to have it "
+            "judged."
+        )
+    if internal is not None:
+        notes.append(internal.text)
+    if (
+        summary.link_status is LinkStatus.UNSEEN
+        and facts.sources
+        and not summary.failures  # a pasted run-time failure: the report is about it
+        and not (empty and not facts.binaries)  # said just above
+        and not (internal and internal.certain)
+        and not summary.silent_linkers  # the linker seen prints none: said below
+    ):
+        notes.append(f"{said.unseen} {'' if facts.binaries else said.unseen_find_out}".strip())
     if summary.distinct_functions or not facts.sources:
-        return unanalysed
-    notes = list(unanalysed)
+        return tuple(notes)
     if summary.silent_linkers:
         notes.append(
             f"The log shows {', '.join(summary.silent_linkers)} in use. {said.note} {said.instead}"
         )
-    else:
-        notes.append(f"{said.note} {said.instead}")
     if Toolchain.RUST in toolchains:
-        notes.append(said.rustc)
+        notes.append(f"{said.rustc} {said.instead}")
     return tuple(notes)
 
 
@@ -164,6 +239,10 @@ def build_report(
     seen_toolchains = set(facts.toolchains) | messages.toolchains
     for s in said.values():
         seen_toolchains |= s.toolchains
+    if facts.c_command is None and any(str(t) in kb.languages for t in seen_toolchains):
+        # Another language's build (its runtime, its driver, its failure message) whose objects
+        # only look like C: no C command was seen, so C's fixes and commands do not apply.
+        seen_toolchains -= {Toolchain.C, Toolchain.CXX}
     toolchains = [t for t in Toolchain if t in seen_toolchains]
     if findings and not toolchains:
         toolchains = [Toolchain.C]
@@ -208,7 +287,7 @@ def build_report(
     )
     by_severity = Counter(f.severity.value for f in findings)
     summary = Summary(
-        link_status=LinkStatus.FAILED if messages.errors else LinkStatus.OK,
+        link_status=_link_status(facts, messages),
         distinct_functions=len(findings) + facts.findings_omitted,
         warning_lines=sum(f.count for f in findings) + facts.omitted_warning_lines,
         findings_omitted=facts.findings_omitted,
@@ -223,7 +302,12 @@ def build_report(
         unanalysed_bytes=facts.unanalysed_bytes,
     )
     origins = {symbol: set(s.origins) for symbol, s in said.items()}
-    notes = _input_notes(kb, facts, summary, toolchains)
+    internal = (
+        _internal_link(kb, facts, command)
+        if command is not None and summary.link_status is LinkStatus.UNSEEN
+        else None
+    )
+    notes = _input_notes(kb, facts, summary, toolchains, internal)
     own_cgo = _own_cgo_calls(facts, origins)
     for package, symbols in own_cgo.items():
         notes += (kb.go_tags.own_calls.format(package=package, symbols=", ".join(symbols)),)
@@ -232,6 +316,12 @@ def build_report(
     context = BuildContext(
         c_command=facts.c_command,
         make=facts.make,
+        language_commands={
+            tool: parsed
+            for tool, text in facts.language_commands.items()
+            if (parsed := LanguageCommand.parse(text)) is not None
+            and parsed.runs_one_of(kb.languages[tool].edit_drivers or kb.languages[tool].drivers)
+        },
         toolchains=toolchains,
         go_command=command,
         go_version=go_version,
@@ -245,6 +335,7 @@ def build_report(
     )
     build = build.model_copy(
         update={
+            "internal_link": internal,
             "link_command": facts.c_command.edited() if facts.c_command else None,
             "go_mode": "gopath"
             if gopath_mode(context)
@@ -253,7 +344,9 @@ def build_report(
             else None,
         }
     )
-    recommendations = recommend(kb, [f for f in findings if f.symbol not in gone], origins, context)
+    # An unrecognised function (a placeholder in pasted prose) asks for no fix.
+    fixable = [f for f in findings if f.symbol not in gone and f.known]
+    recommendations = recommend(kb, fixable, origins, context)
     recommendations, caveat = _first_reference(kb, recommendations, context, origins)
     notes += caveat
     return Report(

@@ -46,3 +46,27 @@ def go_command(line: str, line_no: int) -> BuildCommand | None:
 def go_version(line: str, line_no: int) -> ToolVersion | None:
     m = _GO_VERSION.search(line)
     return ToolVersion("go", f"1.{m.group('minor')}", line_no) if m else None
+
+
+_FIRST_WORD = regexes.compile(
+    "parse.commands.FIRST_WORD",
+    # A prompt, assignments, the directories: each read once, possessively.
+    r"^(?:[$+>]++\s++)?(?:[A-Z_][A-Z0-9_]*+=\S*+\s++)*+(?:[^\s/]*+/)*+(?P<word>[^\s/]++)(?:\s|$)",
+    anchored=True,
+)
+_VERSION_SUFFIX = regexes.compile("parse.commands.VERSION_SUFFIX", r"-\d++(?:\.\d++)*+$")
+
+
+def language_command(line: str, line_no: int, drivers: dict[str, str]) -> BuildCommand | None:
+    """A command line whose driver (first word, without directory, target prefix or version
+    suffix: `/usr/bin/x86_64-linux-gnu-gnatmake-12`) builds one of `drivers`' languages."""
+    m = _FIRST_WORD.match(line)
+    if m is None:
+        return None
+    word = _VERSION_SUFFIX.sub("", m.group("word"))
+    parts = word.split("-")
+    for i in range(len(parts)):
+        toolchain = drivers.get("-".join(parts[i:]))
+        if toolchain is not None:
+            return BuildCommand(toolchain, line, line_no)
+    return None

@@ -69,7 +69,8 @@ def is_compiler_context(line: str) -> bool:
     return head is not None and head.end() <= len(line) - 2
 
 
-_SECTION = r"\((?P<sec>[^\s()]+)\)"
+# `(.text+0x17)`; a paste that lost the `+` (a form decoding it as a space) writes `(.text 0x17)`.
+_SECTION = r"\((?P<sec>[^\s()]++(?: 0x[0-9A-Fa-f]++)?+)\)"
 _FORMS = (
     regexes.compile(
         "parse.gnu_ld.FORM_LINE",
@@ -138,9 +139,10 @@ class GnuLd:
             if "obj" in groups:
                 return Location(object=groups["obj"], section=groups["sec"])
             line = groups.get("line")
+            section = groups.get("sec")
             return Location(
                 file=groups.get("file") or None,
                 line=int(line) if line else None,
-                section=groups.get("sec"),
+                section=section.replace(" 0x", "+0x") if section else None,
             )
         return None

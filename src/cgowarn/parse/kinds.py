@@ -23,7 +23,13 @@ COMPILER_CONTEXT = 1 << 9
 is the compiler's, and the scanner drops it; see gnu_ld.COMPILER_CONTEXT)."""
 MAKE = 1 << 10
 """make's own messages or a command line running it."""
-ALL = (1 << 11) - 1
+WRAP_HEAD = 1 << 11
+"""The start of a glibc message that pastes break over lines (messages.toml `wrap.head`)."""
+WRAP_END = 1 << 12
+"""Its end (`wrap.end`): a line with the head and the end holds the whole message."""
+LANGUAGE = 1 << 13
+"""A build driver of a language other than C, C++, Go and Rust (languages.toml)."""
+ALL = (1 << 14) - 1
 
 STRUCTURE: dict[bytes, int] = {
     b"# ": GO_HEADER,  # `# example.com/cmd/app`

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from cgowarn.parse import kinds
-from cgowarn.parse.commands import go_command, go_version, make_seen
+from cgowarn.parse.commands import go_command, go_version, language_command, make_seen
 from cgowarn.parse.events import (
     BuildCommand,
     Context,
@@ -147,6 +147,10 @@ def _line_events(
                 yield command
     if "make" in line and (make := make_seen(line, line_no)) is not None:
         yield make
+    if holds & kinds.LANGUAGE and tables.drivers:
+        language = language_command(line, line_no, tables.drivers)
+        if language is not None:
+            yield language
     unit = unit_start(line, line_no)
     if unit is not None:
         yield unit

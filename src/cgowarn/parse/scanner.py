@@ -54,6 +54,9 @@ cleaner removes must not decide whether a line is read (a colour code inside gli
 the message from a literal scan)."""
 
 _EXPRESSIONS = {b"# ": GO_HEADER}
+
+from cgowarn.parse.unwrap import TAIL_LINES  # noqa: E402 - the lines unwrap.py may join
+
 """Needles found with a pattern instead of as a literal."""
 
 _hs: Any
@@ -80,6 +83,11 @@ class _Databases:
             meaning[text.encode()] = meaning.get(text.encode(), 0) | kind
         for literal, kind in kinds.STRUCTURE.items():
             meaning[literal] = meaning.get(literal, 0) | kind
+        for driver in tables.drivers:
+            meaning[driver.encode()] = meaning.get(driver.encode(), 0) | kinds.LANGUAGE
+        for head, end in tables.wraps:
+            meaning[head.encode()] = meaning.get(head.encode(), 0) | kinds.WRAP_HEAD
+            meaning[end.encode()] = meaning.get(end.encode(), 0) | kinds.WRAP_END
         literals = sorted(meaning)
         if len(literals) >= CONTROL_ID:
             raise KnowledgeBaseError(
@@ -87,6 +95,7 @@ class _Databases:
             )
         self.kind_of = [meaning[n] for n in literals] + [0] * (CONTROL_ID - len(literals))
         self.kind_of += [kinds.ALL, kinds.COMPILER_CONTEXT, kinds.LINE_END_COLON]
+        self.wraps = tuple((h.encode(), e.encode()) for h, e in tables.wraps)
         numbered = list(enumerate(literals))
         self.full = _compiled("scan-all", numbered)
         self._late: Any = None
@@ -138,11 +147,11 @@ def interesting_lines(
         return
     dbs = _databases(tables)
     done = versions_done or (lambda: False)
-    counted = [0]  # lines before the current region
+    counted = [0, 0]  # lines before the current region; tail lines owed to the next one
     for data, start, end in line_regions(stream, counter, echo):
         # Once versions no longer count, a database without them does not even report them.
         db = dbs.late if done() else dbs.full
-        yield from _scan(db, data, start, end, counted, dbs.kind_of, done)
+        yield from _scan(db, data, start, end, counted, dbs.kind_of, done, dbs.wraps)
     counter.lines = counted[0]
 
 
@@ -166,26 +175,47 @@ def _scan(
     lines: list[int],
     kind_of: list[int],
     versions_done: Callable[[], bool],
+    wraps: tuple[tuple[bytes, bytes], ...] = (),
 ) -> Iterator[tuple[int, str, int]]:
     """Lines of data[start:end] (which ends with a newline) that hold a match, with the kinds of
     needle in each. `lines[0]` holds the number of lines before `start` and is advanced past the
-    region, counting each newline once. The region is scanned in place, through a memoryview: no
+    region, counting each newline once; `lines[1]` the lines after a message's head that the
+    previous region could not hand over (its end came first), which this one hands over first
+    (and sets for the next). The region is scanned in place, through a memoryview: no
     copy of the chunk is made."""
     line_no = lines[0]
     hits: list[int] = []
+    counted = start  # offset up to which newlines are counted into line_no
+    handed = start  # offset up to which every line was handed over
+    # The lines that may continue a message whose head ended the previous region.
+    pending, lines[1] = lines[1], 0
+    while pending and handed < end:
+        nl = data.find(b"\n", handed, end)
+        if nl < 0:
+            break
+        line_no += data.count(b"\n", counted, handed)
+        counted = handed
+        tail = data[handed : min(nl, handed + MAX_LINE)]
+        yield line_no + 1, tail.decode("utf-8", "replace"), kinds.ALL
+        opens = any(h in tail and e not in tail for h, e in wraps)
+        pending = TAIL_LINES if opens else pending - 1
+        handed = nl + 1
+    lines[1] = pending if handed >= end else 0
 
     def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
         hits.append(to << _ID_BITS | ident)
 
     db.scan(memoryview(data)[start:end], match_event_handler=on_match)
     if not hits:
-        lines[0] = line_no + data.count(b"\n", start, end)
+        lines[0] = line_no + data.count(b"\n", counted, end)
         return
     hits.sort()
     shift, mask = _ID_BITS, (1 << _ID_BITS) - 1
     compiler_only, version_only = COMPILER_ONLY, kinds.GO_VERSION
-    counted = start  # offset up to which newlines are counted into line_no
+    wrap_bits = kinds.WRAP_HEAD | kinds.WRAP_END
     i, n = 0, len(hits)
+    while i < n and (hits[i] >> shift) < handed - start:
+        i += 1  # in the lines handed over above
     while i < n:
         # No pattern contains a newline and Hyperscan ends a multiline `$` match before the
         # newline, so the match's last byte is on its own line, and so is the next newline.
@@ -200,8 +230,33 @@ def _scan(
             i += 1
         if found == compiler_only or (found == version_only and versions_done()):
             continue
+        wrap = found & wrap_bits
+        if wrap and wrap != kinds.WRAP_HEAD:
+            # A whole message (head and end), or an end alone: nothing to join.
+            found &= ~wrap_bits
+            if not found:
+                continue
         line_no += data.count(b"\n", counted, line_start)
         counted = line_start
         raw = data[line_start : min(line_end, line_start + MAX_LINE)]
         yield line_no + 1, raw.decode("utf-8", "replace"), found
+        if found & kinds.WRAP_HEAD:
+            # The lines that may continue the message, with every check (they may hold anything).
+            at, remaining = line_end + 1, TAIL_LINES
+            while remaining and at < end:
+                nl = data.find(b"\n", at, end)
+                if nl < 0:
+                    break
+                line_no += data.count(b"\n", counted, at)
+                counted = at
+                tail = data[at : min(nl, at + MAX_LINE)]
+                yield line_no + 1, tail.decode("utf-8", "replace"), kinds.ALL
+                # Another message's head among them: its own lines follow.
+                opens = any(h in tail and e not in tail for h, e in wraps)
+                remaining = TAIL_LINES if opens else remaining - 1
+                at = nl + 1
+            if at >= end:
+                lines[1] = remaining  # the next region's first lines
+            while i < n and (hits[i] >> shift) < at - start:
+                i += 1  # those lines' hits: already handed over
     lines[0] = line_no + data.count(b"\n", counted, end)

@@ -29,6 +29,8 @@ class FamilyPattern:
     """Literal strings; every message of the family contains one."""
     pattern: Pattern
     """Has a named group `symbol`."""
+    wrap: tuple[str, str] | None = None
+    """(head, end): a line holding head but not end may continue on the next lines."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class ParseTables:
     """Alternation of the message needles: a line holds a glibc message only if it matches."""
     diagnostic_filter: Pattern = field(default_factory=lambda: literals("tables:nothing", ()))
     """Alternation of every diagnostic's needles: lines that do not match are not tried."""
+    drivers: dict[str, str] = field(default_factory=dict)
+    """A build driver's name (`ghc`, `nim`) -> the toolchain id it builds with (languages.toml)."""
+    wraps: tuple[tuple[str, str], ...] = ()
+    """Every family's (head, end) of a message broken over lines."""
     memos: Memos = field(default_factory=Memos, compare=False, repr=False)
     """The parser's line memo and the scanner's compiled databases, which depend on these tables."""
 
@@ -76,6 +82,7 @@ class ParseTables:
         diagnostics: tuple[DiagnosticRule, ...],
         silent_linkers: tuple[tuple[str, Pattern], ...],
         memos: Memos | None = None,
+        drivers: dict[str, str] | None = None,
     ) -> ParseTables:
         """The tables, with their needle filters; `memos` is the knowledge base's, so that one
         clear empties every memo."""
@@ -84,7 +91,9 @@ class ParseTables:
             families=families,
             diagnostics=diagnostics,
             silent_linkers=silent_linkers,
+            drivers=dict(drivers or {}),
             message_needles=message_needles,
+            wraps=tuple(dict.fromkeys(f.wrap for f in families if f.wrap)),
             message_filter=needle_filter("tables:message needles", message_needles),
             diagnostic_filter=needle_filter(
                 "tables:diagnostic needles", [n for d in diagnostics for n in d.needles]
@@ -106,3 +115,8 @@ class ParseTables:
             if m is not None and (best is None or m.start() < best.start):
                 best = MessageMatch(family.id, str(m.group("symbol")), m.start(), m.end())
         return best
+
+    def wrapped_head(self, text: str) -> bool:
+        """Whether `text` starts a message that may go on over the next lines: it holds a
+        family's wrap head but not its end."""
+        return any(head in text and end not in text for head, end in self.wraps)

@@ -5,7 +5,8 @@ other control bytes, GitHub Actions' ISO timestamps, GitLab's timestamp+stream p
 BuildKit's `#12 3.456 ` step prefixes, Jenkins timestamper prefixes, docker compose's `svc_1  | `,
 nix's `pkg> ` build-log tags, Go log-package timestamps, rustc's `= note:` blocks and
 indented continuation lines, and rustc's `warning: linker stderr:` lines (rustc >= 1.86 with
-`-W linker-messages`). Prefixes can nest (a BuildKit log inside a GitHub Actions log), so they are
+`-W linker-messages`), glog/klog's `I1207 12:34:56.789012 42 file.go:12] `, e-mail and Markdown
+quoting (`> `, `>> `), and a log viewer's line numbers (`123\t`, `123: `, `123 | `). Prefixes can nest (a BuildKit log inside a GitHub Actions log), so they are
 removed repeatedly.
 """
 
@@ -33,13 +34,16 @@ _PREFIX = regexes.compile(
       | \[?\d\d:\d\d:\d\d(?:\.\d+)?\]?\s                                              # Jenkins (time of day)
       | \s*=\s(?:note|help):\s                                                      # rustc note block
       | warning:\slinker\sstd(?:err|out):\s                                        # rustc -W linker-messages
+      | [IWEF]\d{4}\s\d\d:\d\d:\d\d\.\d+\s+\d+\s[\w.-]+:\d+\]\s               # glog / klog severity+time
+      | >(?:\s|(?=>))                                                              # e-mail / Markdown quote
+      | \d{1,7}(?:\t|\s?[:|│]\s)                                                    # a log viewer's line number
     )""",
     regex.VERBOSE,
     anchored=True,
 )
 
 
-_PREFIX_STARTS = frozenset("0123456789#[ \t=w")
+_PREFIX_STARTS = frozenset("0123456789#[ \t=w>IWEF")
 
 
 def clean_line(line: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from cgowarn.enums import LinkStatus
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
 from cgowarn.render.results import Kind, Result, results
@@ -46,11 +47,22 @@ def render(report: Report, options: RenderOptions) -> str:
     suites = ET.Element("testsuites", {"name": "cgowarn"})
     suite = ET.SubElement(suites, "testsuite", {"name": "cgowarn"})
     outcomes = [_case(suite, r) for r in rows]
+    s = report.summary
+    if s.link_status is LinkStatus.UNSEEN and not s.failures and not report.binaries:
+        # No link in the input: the link cannot pass, it was not tested.
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "cgowarn.link", "name": "link", "time": "0"}
+        )
+        said = next((n for n in report.notes if n.startswith("No link was seen")), "")
+        ET.SubElement(case, "skipped", {"message": "no link was seen in the input"}).text = visible(
+            said
+        )
+        outcomes.append("skipped")
     counts = {
-        "tests": str(len(rows)),
+        "tests": str(len(outcomes)),
         "failures": str(outcomes.count("failure")),
         "errors": str(outcomes.count("error")),
-        "skipped": "0",
+        "skipped": str(outcomes.count("skipped")),
         "time": "0",
     }
     suite.attrib.update(counts)

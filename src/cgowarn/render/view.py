@@ -257,6 +257,13 @@ def _link_problem(p: LinkProblem) -> LinkProblemRow:
     elif p.kind == "undefined_reference":
         title = counted(p.count, "undefined reference")
         fix = f"add the library that defines {_names(p.subjects)} to the link"
+    elif p.kind in ("glibc_objects", "static_pie_start"):
+        title = f"{counted(p.count, 'undefined reference')} ({_names(p.subjects)}): {p.title}"
+        fix = p.fix or "see the advice"
+    elif p.kind == "missing_library" and p.fix and p.fix.endswith("for musl"):
+        lib = _plain(p.subjects[0]) if p.subjects else UNUSUAL_NAME
+        title = f"cannot find -l{lib}: musl-gcc does not search the system's libraries"
+        fix = p.fix if lib != UNUSUAL_NAME else "build the library for musl"
     elif p.kind == "missing_library":
         lib = _plain(p.subjects[0]) if p.subjects else UNUSUAL_NAME
         if lib == UNUSUAL_NAME:
@@ -279,7 +286,7 @@ def _link_problem(p: LinkProblem) -> LinkProblemRow:
         fix = p.advice[:1].lower() + p.advice[1:].rstrip(".")
     else:
         title = p.title + (f": {_plain(p.subjects[0])}" if p.subjects else "")
-        fix = "see the message"
+        fix = p.fix[0].lower() + p.fix[1:] if p.fix else "see the message"
     summary = p.kind == "link_failed"
     return LinkProblemRow(
         title=title,
@@ -304,8 +311,11 @@ def _answer(
                 f"FAILED: {first.title}: {first.fix}." if first else "FAILED: see the errors below."
             )
             out.append(AnswerLine("Link", text, "bad"))
-        else:
+        elif s.link_status is LinkStatus.OK:
             out.append(AnswerLine("Link", "OK: no link errors in the log.", "ok"))
+        elif not s.failures:
+            # A pasted run-time failure is about a binary, not a link: no Link line then.
+            out.append(AnswerLine("Link", _unseen(report), "warn"))
     for b in report.binaries:
         facts = ", ".join(x for x in (b.linkage, b.libc if b.libc != "unknown" else "") if x)
         path = b.path if _PLAIN_PATH.fullmatch(b.path) else UNUSUAL_NAME
@@ -349,6 +359,8 @@ def _answer(
         worst = max(f.severity.rank for f in report.findings)
         tone = "bad" if runtime and worst >= Severity.HIGH.rank else "warn"
         out.append(AnswerLine("Run time", text, tone))
+    elif not failures and s.link_status is LinkStatus.UNSEEN and not report.binaries:
+        out.append(AnswerLine("Run time", "cannot tell: the log shows no link.", "warn"))
     elif not failures:
         out.append(AnswerLine("Run time", "no glibc link warnings found.", "ok"))
     if s.link_status is LinkStatus.FAILED and problems and problems[0].commands:
@@ -376,6 +388,17 @@ def _answer(
             )
         else:
             out.append(AnswerLine("Next", r.title + ".", "", r.commands))
+    elif (internal := report.build.internal_link) is not None:
+        out.append(
+            AnswerLine(
+                "Next",
+                "To link statically with the C linker, ask for the external link.",
+                "",
+                (internal.command,),
+            )
+        )
+    elif failures and failures[0].advice:
+        out.append(AnswerLine("What to do", failures[0].advice, ""))
     tones = {"yes": "ok", "no": "bad", "unknown": "warn"}
     for t in targets:
         subject = t.subject if _PLAIN_PATH.fullmatch(t.subject) else UNUSUAL_NAME
@@ -384,6 +407,19 @@ def _answer(
             AnswerLine(f"On {t.name}{of}", f"{t.verdict}: {t.reason}", tones.get(t.starts, ""))
         )
     return tuple(out)
+
+
+def _unseen(report: Report) -> str:
+    """The Link line when the input holds no link's output."""
+    internal = report.build.internal_link
+    if internal is not None and internal.certain:
+        return "NOT SEEN: Go linked internally and ignored -extldflags: the binary is dynamic."
+    if internal is not None:
+        return (
+            "NOT SEEN: no linker output in the log; Go probably linked internally and ignored "
+            "-extldflags (see the note)."
+        )
+    return "NOT SEEN: the log holds no linker output (see the note)."
 
 
 FIXED_SHOWN = 20
@@ -467,9 +503,15 @@ def build_view(report: Report) -> View:
             )
     elif s.suppressed:
         title = f"No glibc link warnings besides {counted(s.suppressed, 'suppressed function')}"
+    elif s.failures and (first := next((d for d in report.diagnostics if d.failure), None)):
+        title = f"The program FAILS: {first.title}"
+    elif s.link_status is LinkStatus.UNSEEN and report.sources and not report.binaries:
+        title = "No link seen in the log: cannot tell whether glibc warned"
     else:
         title = "No glibc link warnings found"
     title = title[0].upper() + title[1:]
+    if s.partial:
+        title = f"PARTIAL ({s.partial}): {title}"
     if others:
         title += f"; {counted(others, 'link warning')} of other libraries"
     if s.failures:
@@ -478,6 +520,8 @@ def build_view(report: Report) -> View:
         )
     elif failed:
         link_line = f"Link FAILED: {counted(s.errors, 'link error')} in the log."
+    elif report.sources and s.link_status is LinkStatus.UNSEEN:
+        link_line = "No link output in the log."
     elif report.sources:
         link_line = "No link errors in the log."
     else:
