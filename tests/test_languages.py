@@ -171,3 +171,37 @@ def test_a_step_the_driver_shows_is_not_the_command_to_edit() -> None:
     )
     (dynamic,) = [r for r in edited.recommendations if r.id == "dynamic"]
     assert dynamic.commands == ("gnatmake main.adb",) and dynamic.known == "sourced"
+
+
+@pytest.mark.parametrize(
+    ("log", "symbol", "function", "obj"),
+    [
+        ("hs-runtime-static-bfd", "getgrent",
+         "unix-2.7.2.2:System.Posix.User.getAllGroupEntries6", None),
+        ("hs-runtime-static-bfd", "getpwnam_r",
+         "ghc_wrapper:3:unix-2.7.2.2:System.Posix.User:getpwnam_r", None),
+        ("d-runtime-static", "dlopen", "std.net.curl.CurlAPI.loadAPI", None),
+        ("d-runtime-static", "getprotobyname", "std.socket.Protocol.getProtocolByName", None),
+        ("pascal-runtime-static", "getpwnam", "users.GETPWNAM", None),
+        ("nim-runtime-static", "getaddrinfo", None,
+         "../../usr/lib/nim/lib/pure/nativesockets.nim"),
+        ("crystal-runtime-static", "getpwnam_r", None, "System::User"),
+    ],
+)  # fmt: skip
+def test_mangled_names_are_shown_as_the_language_writes_them(
+    log: str, symbol: str, function: str | None, obj: str | None
+) -> None:
+    report = analyze_text((SAMPLES / f"{log}.log").read_text())
+    (finding,) = [f for f in report.findings if f.symbol == symbol]
+    occurrence = finding.occurrences[0]
+    assert (occurrence.function_readable, occurrence.object_readable) == (function, obj)
+    assert occurrence.function is not None or occurrence.object is not None  # the raw name stays
+
+
+@pytest.mark.parametrize(
+    "name", ["main", "getaddrinfo", "_ZN3std2io5stdio6_print17h", "zzz", "_D", "_D0x", "USERS"]
+)
+def test_names_of_no_known_scheme_are_left_alone(name: str) -> None:
+    from cgowarn import demangle
+
+    assert demangle.function(name) is None

@@ -55,6 +55,16 @@ class Occurrence(_Frozen):
     function: str | None = Field(
         None, description="Function in that object that references the symbol."
     )
+    function_readable: str | None = Field(
+        None,
+        description="The function as its language writes it, when cgowarn decodes its "
+        "compiler's naming (GHC's z-encoding, D, Free Pascal); None otherwise.",
+    )
+    object_readable: str | None = Field(
+        None,
+        description="The module or type the object is named after, when cgowarn decodes it "
+        "(Nim's nimcache paths, Crystal's type objects); None otherwise.",
+    )
     file: str | None = Field(None, description="Source file the linker named, if any.")
     line: int | None = Field(None, description="Source line the linker named, if any.")
     section: str | None = Field(

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cgowarn import demangle
 from cgowarn.enums import DiagnosticSeverity, Severity, Toolchain
 from cgowarn.facts import MAX_ORIGINS, Facts, FindingFacts, OccurrenceFacts, Sighting
 from cgowarn.knowledge.loader import KnowledgeBase
@@ -134,6 +135,8 @@ def _occurrence(o: OccurrenceFacts, origin: Origin) -> Occurrence:
         source_line=o.source_line,
         object=o.object,
         function=o.function,
+        function_readable=demangle.function(o.function),
+        object_readable=demangle.object_name(o.object),
         file=o.file,
         line=o.line,
         section=o.section,

@@ -233,7 +233,7 @@ def _where(o: Occurrence, links: dict[int, str]) -> str:
     elif o.section:
         parts.append(f"({o.section})")
     if o.function:
-        parts.append(f"function {o.function}")
+        parts.append(f"function {o.function_readable or o.function}")
     if o.object:
         parts.append(f"object {o.object}")
     unit = links.get(o.link, f"#{o.link}")

@@ -56,8 +56,8 @@ VERDICTS = {"yes": "starts", "no": "does NOT start", "unknown": "may or may not 
 def _occurrence(o: Occurrence) -> OccurrenceRow:
     return OccurrenceRow(
         where=_where(o),
-        function=o.function or "",
-        object=o.object or "",
+        function=o.function_readable or o.function or "",
+        object=o.object_readable or o.object or "",
         origin=o.origin.name,
         log=f"{o.source}:{o.source_line}",
         lines=o.lines,
