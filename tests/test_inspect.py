@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -267,7 +268,7 @@ def _write(path: Path, data: bytes) -> Path:
     ("make", "message"),
     [
         (lambda d: d / "missing", "no such file"),
-        (lambda d: d, "is a directory"),
+        (lambda d: d, "there is no ELF file in it"),
         (lambda d: _write(d / "t.txt", b"hello\n"), "not an ELF file"),
         (lambda d: _write(d / "empty", b""), "not an ELF file"),
     ],
@@ -553,3 +554,94 @@ def test_a_static_musl_binary_without_strerror_is_musl(tmp_path: Path) -> None:
     (info,) = inspect(tmp_path / "m").binaries
     assert (info.libc, info.linkage) == ("musl", "static")
     assert "__init_libc" in info.libc_evidence
+
+
+def test_a_target_the_binary_does_not_start_on_fails_the_gate(tmp_path: Path) -> None:
+    """A dynamic binary built here needs GLIBC_2.34 (pthread_create moved into libc): it does
+    not start on CentOS 7 (glibc 2.17). The gate fails with exit 1 and names the binary and the
+    target, for inspect and for analyze --binary; --fail-on never passes."""
+    require_tool("gcc")
+    (tmp_path / "dyn.c").write_text(
+        "#include <pthread.h>\n#include <stdio.h>\nstatic void *f(void *a) { return a; }\n"
+        "int main(void) { pthread_t t; pthread_create(&t, 0, f, 0); pthread_join(t, 0);"
+        ' puts("ok"); return 0; }\n'
+    )
+    sh("gcc -O2 -o dyn dyn.c", tmp_path)
+    binary = str(tmp_path / "dyn")
+    runner = CliRunner()
+    for args in (
+        ["inspect", "--target", "centos7", "--target", "debian12", binary],
+        ["--target", "centos7", "--binary", binary, str(SAMPLES / "c-misc-dynamic-bfd.log")],
+    ):
+        result = runner.invoke(main, [*args[:-1], "--fail-on", "never", args[-1]])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert f"does not start on centos7 ({binary})" in result.stderr
+    passing = runner.invoke(main, ["inspect", "--target", "debian12", binary])
+    assert passing.exit_code == 0, passing.output
+
+
+def _tree(root: Path) -> Path:
+    """A small release tree: a dynamic program, a shared library with a SONAME, a static one,
+    a text file, a symbolic link out of the tree and a link loop."""
+    require_tool("gcc")
+    dist = root / "dist"
+    (dist / "usr" / "bin").mkdir(parents=True)
+    (dist / "usr" / "lib").mkdir(parents=True)
+    (root / "p.c").write_text(
+        "#include <pthread.h>\n#include <stdio.h>\nstatic void *f(void *a) { return a; }\n"
+        "int main(void) { pthread_t t; pthread_create(&t, 0, f, 0); pthread_join(t, 0);"
+        ' return puts("ok") < 0; }\n'
+    )
+    (root / "l.c").write_text('#include <stdio.h>\nint hello(void) { return puts("hi"); }\n')
+    sh(f"gcc -O2 -o {dist}/usr/bin/app p.c", root)
+    sh(f"gcc -O2 -shared -fPIC -Wl,-soname,libhi.so.1 -o {dist}/usr/lib/libhi.so.1 l.c", root)
+    (dist / "usr" / "bin" / "notes.txt").write_text("not a binary\n")
+    (dist / "usr" / "bin" / "out").symlink_to("/usr/bin")
+    (dist / "usr" / "lib" / "loop").symlink_to("..")
+    return dist
+
+
+def test_every_elf_under_a_directory_at_its_path_inside(tmp_path: Path) -> None:
+    dist = _tree(tmp_path)
+    report = analyze([], binaries=[str(dist)])
+    by_path = {b.path: b for b in report.binaries}
+    assert set(by_path) == {"/usr/bin/app", "/usr/lib/libhi.so.1"}  # no link followed
+    assert by_path["/usr/lib/libhi.so.1"].shared_library is True
+    assert by_path["/usr/bin/app"].shared_library is False
+    assert by_path["/usr/bin/app"].glibc_required == "2.34"
+
+
+@pytest.mark.parametrize("pack", ["tar", "tar.gz", "tar.xz", "tar.bz2", "tar.zst"])
+def test_every_elf_in_an_archive_read_as_a_stream(tmp_path: Path, pack: str) -> None:
+    import tarfile
+
+    dist = _tree(tmp_path)
+    archive = tmp_path / f"release.{pack}"
+    if pack == "tar.zst":
+        import zstandard
+
+        plain = tmp_path / "plain.tar"
+        with tarfile.open(plain, "w") as tar:
+            tar.add(dist, arcname=".")
+        archive.write_bytes(zstandard.ZstdCompressor().compress(plain.read_bytes()))
+    else:
+        mode = {"tar": "w", "tar.gz": "w:gz", "tar.xz": "w:xz", "tar.bz2": "w:bz2"}[pack]
+        with tarfile.open(archive, mode) as tar:
+            tar.add(dist, arcname=".")
+    result = CliRunner().invoke(main, ["inspect", "--format", "json", str(archive)])
+    assert result.exit_code == 0, result.output
+    paths = {b["path"]: b for b in json.loads(result.stdout)["binaries"]}
+    assert set(paths) == {"/usr/bin/app", "/usr/lib/libhi.so.1"}
+    gate = CliRunner().invoke(main, ["inspect", "--target", "centos7", str(archive)])
+    assert gate.exit_code == 1 and "does not start on centos7 (/usr/bin/app" in gate.stderr
+    assert "Binaries:" not in gate.stdout  # two binaries: each on its own line
+
+
+def test_a_directory_without_elf_files_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("x\n")
+    result = CliRunner().invoke(main, ["inspect", str(tmp_path / "docs")])
+    assert result.exit_code == 2
+    assert "there is no ELF file in it" in result.stderr

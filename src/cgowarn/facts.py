@@ -241,6 +241,8 @@ class Facts:
     (patterns/platforms.toml [[glibc_hint]])."""
     language_commands: dict[str, str] = field(default_factory=dict)
     """Toolchain id -> the first build command of that language's driver the log shows."""
+    binaries_skipped: list[str] = field(default_factory=list)
+    """What a directory's or an archive's reading left out, in words."""
     written: str | None = None
     """`cgowarn run`: the executable the build wrote and that was inspected ("" when none could
     be told; None when no build was run)."""

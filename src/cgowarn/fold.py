@@ -59,6 +59,7 @@ from cgowarn.versions import is_version
 
 if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
+    from cgowarn.inspect.tree import Member
 
 _NO_LOCATION = Location()
 BINARY_VERSION_WEIGHT = 1_000
@@ -391,13 +392,20 @@ class Folder:
 
     # --- binaries -----------------------------------------------------------------------------
 
-    def read_binary(self, path: str) -> None:
+    def read_binary(self, path: str, member: Member | None = None) -> None:
         """Fold what one binary shows: its facts, and its footprint as findings with evidence
-        "binary" (merged by symbol with the logs' findings, never counted twice)."""
+        "binary" (merged by symbol with the logs' findings, never counted twice). `member`: a
+        file found inside the directory or archive `path`."""
         from cgowarn.inspect import inspect_binary
+        from cgowarn.inspect.elf import inspect_stream
 
-        info, hits, go = inspect_binary(self.kb, path)
-        path = shown_name(path)
+        if member is None:
+            info, hits, go = inspect_binary(self.kb, path)
+        elif member.path is not None:
+            info, hits, go = inspect_binary(self.kb, member.path)
+        else:
+            info, hits, go = inspect_stream(self.kb, member.shown, *member.open())
+        path = shown_name(member.shown if member is not None else path)
         if info.path != path:
             info = info.model_copy(update={"path": path})
         facts = self.facts

@@ -485,6 +485,11 @@ class BinaryInfo(_Frozen):
         "unknown", description="C library inside or needed."
     )
     libc_evidence: str = Field("", description="What shows the C library.")
+    shared_library: bool = Field(
+        False,
+        description="An ELF shared object with no interpreter that is not an executable (a "
+        "SONAME, or no DF_1_PIE): loaded by another program, with the GLIBC_x.y it needs.",
+    )
     abi_kernel: str | None = Field(
         None, description='Minimum kernel from .note.ABI-tag ("for GNU/Linux 3.2.0").'
     )

@@ -58,6 +58,24 @@ WRITTEN_SLACK = 0.1
 kernel stamps files with a coarse clock (a jiffy, up to 10 ms, behind time.time())."""
 
 
+def _read_binaries(folder: Folder, facts: Facts, path: str) -> None:
+    """`path` itself, or every ELF file in it when it is a directory or a tar archive."""
+    from cgowarn.inspect.tree import members
+
+    found = members(path, facts.binaries_skipped)
+    if found is None:
+        folder.read_binary(path)
+        return
+    read = 0
+    for member in found:
+        folder.read_binary(path, member)
+        read += 1
+    if not read:
+        from cgowarn.errors import InputError
+
+        raise InputError(f"cannot inspect {shown_name(path)}: there is no ELF file in it")
+
+
 def _read_written(folder: Folder, facts: Facts, started: float) -> None:
     """Inspect the executable the build wrote, when it can be told; a file that cannot be read
     is said in the notes, never an error of the run."""
@@ -101,7 +119,7 @@ def analyze(
             stream = RedactingReader(stream, redactor)  # type: ignore[assignment]
         folder.read_log(shown_name(name), stream, fast=opts.fast, echo=opts.echo)
     for path in opts.binaries:
-        folder.read_binary(path)
+        _read_binaries(folder, facts, path)
     if opts.command and not opts.binaries and opts.started is not None:
         _read_written(folder, facts, opts.started)
     if opts.go_module is not None:

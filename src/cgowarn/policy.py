@@ -294,6 +294,11 @@ def gate_reason(report: Report, fail_on: str) -> str:
             f"{counted(report.summary.failures, 'run-time failure')} in the log"
             + (f" ({first_few(kinds)})" if kinds else "")
         )
+    # A --target the judged binary does not start on fails the gate whatever the threshold.
+    refused = [t for t in report.targets if t.starts == "no"]
+    if refused:
+        shown = [f"{t.target} ({t.subject})" if t.subject else t.target for t in refused]
+        reasons.append(f"does not start on {first_few(shown)}")
     threshold = Severity(fail_on)
     failing = [f for f in report.findings if f.fails_gate(threshold)]
     if failing:

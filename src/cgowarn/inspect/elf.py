@@ -173,6 +173,7 @@ class _Reader:
         self.defined: set[str] = set()
         """Functions of binary.toml's [[companion]] entries defined in the symbol table."""
         self.cxx = False
+        self.shared_library = False
         self.libc_symbols: dict[str, list[str]] = {}
         """Whether the symbol table names C++'s runtime (libstdc++'s personality routine)."""
         self.cgo_packages: set[str] | None = None
@@ -253,6 +254,7 @@ class _Reader:
 
     def _dynamic(self, t: ElfTables, note: Note) -> None:
         offsets, strings = t.dynamic(note)
+        self.shared_library = self.e_type == "ET_DYN" and (t.soname or not t.pie)
         if len(offsets) > MAX_ITEMS:
             note(f"{len(offsets)} NEEDED entries, the first {MAX_ITEMS} kept")
         self.fields["needed"] = tuple(clean_text(strings.get(o)) for o in offsets[:MAX_ITEMS])
@@ -480,7 +482,10 @@ class _Reader:
         f = self.fields
         interp = f.get("interpreter")
         needed = f.get("needed", ())
-        if interp or needed:
+        if self.shared_library and not interp:
+            # Loaded by another program's loader: dynamic, with the GLIBC_x.y it needs.
+            f["linkage"], f["shared_library"] = "dynamic", True
+        elif interp or needed:
             f["linkage"] = "dynamic"
         elif self.e_type == "ET_DYN" and self.has_dynamic:
             f["linkage"] = "static-pie"
@@ -597,6 +602,18 @@ class _Reader:
         if cannot_tell:
             before = self.fields.get("cannot_tell", ())
             self.fields["cannot_tell"] = tuple(dict.fromkeys((*before, *cannot_tell)))
+
+
+def inspect_stream(
+    kb: KnowledgeBase, name: str, fh: IO[bytes], size: int
+) -> tuple[BinaryInfo, list[BinaryHit], GoBuildInfo | None]:
+    """Read an ELF file already open (an archive's member, in memory) as `name`."""
+    if fh.read(4) != ELF_MAGIC:
+        raise InputError(f"cannot inspect {name}: not an ELF file")
+    fh.seek(0)
+    with fh:
+        info, hits = _Reader(kb, name, fh, size).read()
+    return info, hits, info.go
 
 
 def inspect_binary(

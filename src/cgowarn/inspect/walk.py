@@ -52,6 +52,11 @@ DT_NULL = ENUM_D_TAG_COMMON["DT_NULL"]
 DT_NEEDED = ENUM_D_TAG_COMMON["DT_NEEDED"]
 DT_STRTAB = ENUM_D_TAG_COMMON["DT_STRTAB"]
 DT_STRSZ = ENUM_D_TAG_COMMON["DT_STRSZ"]
+DT_SONAME = ENUM_D_TAG_COMMON["DT_SONAME"]
+DT_FLAGS_1 = ENUM_D_TAG_COMMON["DT_FLAGS_1"]
+DF_1_PIE = 0x08000000
+"""DT_FLAGS_1's mark of a position-independent executable (elf/elf.h), which ld sets for -pie
+and -static-pie links and never for a shared library."""
 STT_OBJECT = ENUM_ST_INFO_TYPE["STT_OBJECT"]
 STT_FUNC = ENUM_ST_INFO_TYPE["STT_FUNC"]
 STT_GNU_IFUNC = ENUM_ST_INFO_TYPE["STT_LOOS"]  # GNU's indirect function is the first OS type
@@ -222,6 +227,10 @@ class ElfTables:
         )
         self._sym = struct.Struct(f"{e}IBBHQQ" if self.is64 else f"{e}IIIBBH")
         self._dyn = struct.Struct(f"{e}qQ" if self.is64 else f"{e}iI")
+        self.soname = False
+        """The dynamic table names the file's own SONAME: a shared library."""
+        self.pie = False
+        """DT_FLAGS_1 holds DF_1_PIE: an executable, not a library."""
         self._u16 = struct.Struct(f"{e}H")
         self._verneed = struct.Struct(f"{e}HHIII")
         self._vernaux = struct.Struct(f"{e}IHHII")
@@ -406,6 +415,10 @@ class ElfTables:
                 break
             if tag == DT_NEEDED:
                 needed.append(value)
+            elif tag == DT_SONAME:
+                self.soname = True
+            elif tag == DT_FLAGS_1:
+                self.pie = bool(value & DF_1_PIE)
             elif tag == DT_STRTAB:
                 strtab = value
             elif tag == DT_STRSZ:

@@ -135,7 +135,7 @@ def _input_notes(
     it was empty, that no link was seen (and how to find out), that the linker seen never prints
     them. A link seen from GNU ld or gold that printed no warning needs no note."""
     said = kb.silence
-    notes = list(_unanalysed_notes(kb, facts))
+    notes = list(_unanalysed_notes(kb, facts)) + facts.binaries_skipped
     empty = bool(facts.sources) and not any(s.bytes for s in facts.sources)
     if empty and not facts.binaries:
         run = all(s.name == RUN_SOURCE for s in facts.sources)

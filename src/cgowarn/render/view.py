@@ -5,6 +5,8 @@ Everything here is plain data; the templates and the text renderer only lay it o
 
 from __future__ import annotations
 
+from collections import Counter
+
 from cgowarn import regexes
 from cgowarn.enums import LinkStatus, Severity
 from cgowarn.model import (
@@ -34,7 +36,7 @@ from cgowarn.render.rows import (
     View,
 )
 from cgowarn.render.safety import visible_fields
-from cgowarn.versions import describe_range
+from cgowarn.versions import describe_range, version_tuple
 from cgowarn.words import counted
 
 
@@ -316,8 +318,11 @@ def _answer(
         elif not s.failures:
             # A pasted run-time failure is about a binary, not a link: no Link line then.
             out.append(AnswerLine("Link", _unseen(report), "warn"))
-    for b in report.binaries:
-        facts = ", ".join(x for x in (b.linkage, b.libc if b.libc != "unknown" else "") if x)
+    if len(report.binaries) > MAX_BINARY_LINES:
+        out.append(AnswerLine("Binaries", _binaries_summary(report), ""))
+    for b in report.binaries[: 0 if len(report.binaries) > MAX_BINARY_LINES else None]:
+        kind = "shared library" if b.shared_library else b.linkage
+        facts = ", ".join(x for x in (kind, b.libc if b.libc != "unknown" else "") if x)
         path = b.path if _PLAIN_PATH.fullmatch(b.path) else UNUSUAL_NAME
         out.append(AnswerLine("Binary", f"{path}: {facts or 'not readable'}.", ""))
     failures = [d for d in report.diagnostics if d.failure]
@@ -407,6 +412,34 @@ def _answer(
             AnswerLine(f"On {t.name}{of}", f"{t.verdict}: {t.reason}", tones.get(t.starts, ""))
         )
     return tuple(out)
+
+
+MAX_BINARY_LINES = 3
+"""Binaries named one per line in the answer; more are counted in one line."""
+
+
+def _binaries_summary(report: Report) -> str:
+    """How many binaries of each kind, and the one that needs the newest glibc."""
+    kinds: Counter[str] = Counter()
+    for b in report.binaries:
+        if b.shared_library:
+            kinds["shared libraries"] += 1
+        elif b.libc == "glibc":
+            kinds["static glibc" if b.linkage != "dynamic" else "dynamic glibc"] += 1
+        elif b.libc == "musl":
+            kinds["musl"] += 1
+        elif b.libc == "none":
+            kinds["no C library"] += 1
+        else:
+            kinds["C library unknown"] += 1
+    counts = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = f"{len(report.binaries)}: " + ", ".join(f"{n} {k}" for k, n in counts)
+    needing = [b for b in report.binaries if b.glibc_required]
+    if needing:
+        newest = max(needing, key=lambda b: version_tuple(b.glibc_required or "0"))
+        path = newest.path if _PLAIN_PATH.fullmatch(newest.path) else UNUSUAL_NAME
+        text += f"; the newest glibc needed: {newest.glibc_required}, by {path}"
+    return text + "."
 
 
 def _unseen(report: Report) -> str:
