@@ -627,8 +627,8 @@ def test_every_elf_in_an_archive_read_as_a_stream(tmp_path: Path, pack: str) -> 
             tar.add(dist, arcname=".")
         archive.write_bytes(zstandard.ZstdCompressor().compress(plain.read_bytes()))
     else:
-        mode = {"tar": "w", "tar.gz": "w:gz", "tar.xz": "w:xz", "tar.bz2": "w:bz2"}[pack]
-        with tarfile.open(archive, mode) as tar:
+        compression = {"tar": "", "tar.gz": "gz", "tar.xz": "xz", "tar.bz2": "bz2"}[pack]
+        with tarfile.open(archive, f"w:{compression}") as tar:  # type: ignore[call-overload]
             tar.add(dist, arcname=".")
     result = CliRunner().invoke(main, ["inspect", "--format", "json", str(archive)])
     assert result.exit_code == 0, result.output
