@@ -14,7 +14,7 @@ Lines longer than MAX_LINE are cut there, as in reader.py, and the rest of such 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import IO, Any
 
 import regex
@@ -167,6 +167,31 @@ COMPILER_ONLY = kinds.LINE_END_COLON | kinds.COMPILER_CONTEXT
 """A line holding nothing but gcc's `In function ‘f’:`: the parser would draw nothing from it."""
 
 
+def _tails(
+    data: bytes,
+    at: int,
+    end: int,
+    remaining: int,
+    wraps: tuple[tuple[bytes, bytes], ...],
+    cursor: list[int],
+) -> Generator[tuple[int, str, int], None, tuple[int, int]]:
+    """The lines from `at` that may continue a message's head, with every check (they may hold
+    anything): `remaining` of them, more when one is itself a head. `cursor` is [newlines before
+    `counted`, counted] and is advanced; returns where they end and how many are still owed."""
+    while remaining and at < end:
+        nl = data.find(b"\n", at, end)
+        if nl < 0:
+            break
+        cursor[0] += data.count(b"\n", cursor[1], at)
+        cursor[1] = at
+        tail = data[at : min(nl, at + MAX_LINE)]
+        yield cursor[0] + 1, tail.decode("utf-8", "replace"), kinds.ALL
+        opens = any(h in tail and e not in tail for h, e in wraps)
+        remaining = TAIL_LINES if opens else remaining - 1
+        at = nl + 1
+    return at, remaining
+
+
 def _scan(
     db: Any,
     data: bytes,
@@ -189,18 +214,11 @@ def _scan(
     handed = start  # offset up to which every line was handed over
     # The lines that may continue a message whose head ended the previous region.
     pending, lines[1] = lines[1], 0
-    while pending and handed < end:
-        nl = data.find(b"\n", handed, end)
-        if nl < 0:
-            break
-        line_no += data.count(b"\n", counted, handed)
-        counted = handed
-        tail = data[handed : min(nl, handed + MAX_LINE)]
-        yield line_no + 1, tail.decode("utf-8", "replace"), kinds.ALL
-        opens = any(h in tail and e not in tail for h, e in wraps)
-        pending = TAIL_LINES if opens else pending - 1
-        handed = nl + 1
-    lines[1] = pending if handed >= end else 0
+    if pending:
+        cursor = [line_no, counted]
+        handed, pending = yield from _tails(data, start, end, pending, wraps, cursor)
+        line_no, counted = cursor
+        lines[1] = pending if handed >= end else 0
 
     def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
         hits.append(to << _ID_BITS | ident)
@@ -242,19 +260,9 @@ def _scan(
         yield line_no + 1, raw.decode("utf-8", "replace"), found
         if found & kinds.WRAP_HEAD:
             # The lines that may continue the message, with every check (they may hold anything).
-            at, remaining = line_end + 1, TAIL_LINES
-            while remaining and at < end:
-                nl = data.find(b"\n", at, end)
-                if nl < 0:
-                    break
-                line_no += data.count(b"\n", counted, at)
-                counted = at
-                tail = data[at : min(nl, at + MAX_LINE)]
-                yield line_no + 1, tail.decode("utf-8", "replace"), kinds.ALL
-                # Another message's head among them: its own lines follow.
-                opens = any(h in tail and e not in tail for h, e in wraps)
-                remaining = TAIL_LINES if opens else remaining - 1
-                at = nl + 1
+            cursor = [line_no, counted]
+            at, remaining = yield from _tails(data, line_end + 1, end, TAIL_LINES, wraps, cursor)
+            line_no, counted = cursor
             if at >= end:
                 lines[1] = remaining  # the next region's first lines
             while i < n and (hits[i] >> shift) < at - start:
