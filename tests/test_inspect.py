@@ -645,3 +645,16 @@ def test_a_directory_without_elf_files_is_an_input_error(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["inspect", str(tmp_path / "docs")])
     assert result.exit_code == 2
     assert "there is no ELF file in it" in result.stderr
+
+
+def test_starts_on_lists_the_distributions_whose_verdict_is_starts(tmp_path: Path) -> None:
+    """Without any --target, each binary lists every distribution it starts on: the same ones a
+    --target verdict of each says "starts" for."""
+    dist = _tree(tmp_path)
+    ids = list(load_knowledge().distributions)
+    report = analyze([], binaries=[str(dist)], targets=ids)
+    for b in report.binaries:
+        said = tuple(t.target for t in report.targets if t.subject == b.path and t.starts == "yes")
+        assert b.starts_on == said, b.path
+    app = next(b for b in report.binaries if b.path == "/usr/bin/app")
+    assert "debian12" in app.starts_on and "centos7" not in app.starts_on  # needs GLIBC_2.34

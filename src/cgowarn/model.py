@@ -485,6 +485,12 @@ class BinaryInfo(_Frozen):
         "unknown", description="C library inside or needed."
     )
     libc_evidence: str = Field("", description="What shows the C library.")
+    starts_on: tuple[str, ...] = Field(
+        (),
+        description="The ids of the distributions of patterns/platforms.toml it starts on "
+        "(its C library, the glibc version it needs or carries, its minimum kernel), whatever "
+        "--target says; those it may or may not start on are not listed.",
+    )
     shared_library: bool = Field(
         False,
         description="An ELF shared object with no interpreter that is not an executable (a "

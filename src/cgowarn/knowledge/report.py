@@ -22,7 +22,7 @@ from cgowarn.knowledge.evidence import (
 )
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.platforms import build_info, subject_of_binary, subject_of_log
+from cgowarn.knowledge.platforms import build_info, judge, subject_of_binary, subject_of_log
 from cgowarn.knowledge.verdicts import evaluate
 from cgowarn.model import (
     Diagnostic,
@@ -349,6 +349,20 @@ def build_report(
     recommendations = recommend(kb, fixable, origins, context)
     recommendations, caveat = _first_reference(kb, recommendations, context, origins)
     notes += caveat
+    binaries = tuple(
+        b.model_copy(
+            update={
+                "starts_on": tuple(
+                    d.id
+                    for d in kb.distributions.values()
+                    if judge(kb, d, subject_of_binary(b)).starts == "yes"
+                )
+            }
+        )
+        if b.linkage
+        else b
+        for b in facts.binaries
+    )
     return Report(
         notes=notes,
         tool_version=__version__,
@@ -361,7 +375,7 @@ def build_report(
         recommendations=recommendations,
         link_problems=link_problems(kb, diagnostics, context),
         build=build,
-        binaries=tuple(facts.binaries),
+        binaries=binaries,
         targets=tuple(verdicts),
         max_occurrences=facts.max_occurrences,
     )

@@ -160,6 +160,8 @@ def _binary(b: BinaryInfo) -> BinaryRow:
     if b.glibc_min or b.glibc_max:
         span = describe_range(b.glibc_min, b.glibc_max)
         facts.append(("glibc inside", f"{span}: " + "; ".join(e.reason for e in b.glibc_evidence)))
+    if b.linkage:
+        facts.append(("Starts on", ", ".join(b.starts_on) or "none of the known distributions"))
     if b.stripped is not None:
         facts.append(("Symbols", "stripped" if b.stripped else "symbol table present"))
     if b.cannot_tell:
