@@ -31,7 +31,7 @@ from cgowarn.model import (
     GlibcEvidence,
     GoModuleInfo,
 )
-from cgowarn.versions import describe_range, version_tuple
+from cgowarn.versions import describe_range, is_version, version_tuple
 
 Kind = Literal["static-glibc", "dynamic-glibc", "musl", "no-libc", "unknown"]
 HOW_TO_KNOW = (
@@ -205,7 +205,10 @@ def subject_of_binary(info: BinaryInfo) -> Subject:
         glibc_required=info.glibc_required,
         glibc_lo=info.glibc_min,
         glibc_hi=info.glibc_max,
-        go_version=info.go.release if info.go else None,
+        # A release in another form (a devel or rc build, a damaged "go1") tells no floor.
+        go_version=info.go.release.removeprefix("go")
+        if info.go and is_version(info.go.release.removeprefix("go"))
+        else None,
         go=info.go is not None,
         rust_version=info.rust_version,
         rust=info.rust_version is not None,
