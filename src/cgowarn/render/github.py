@@ -69,6 +69,9 @@ def _summary(name: str, rest: Sequence[Result]) -> str:
     )
 
 
+CLEAN = "The link was seen: no glibc link warning and no link error in it."
+
+
 def render(report: Report, options: RenderOptions) -> str:
     rows = results(report, options)
     lines: list[str] = []
@@ -82,6 +85,9 @@ def render(report: Report, options: RenderOptions) -> str:
     # What the report says about its input (empty, a linker that prints none of the warnings):
     # without it, a clean run and a run that could not see anything look the same.
     lines += [command("notice", [("title", "cgowarn")], note) for note in report.notes]
+    if not lines:
+        # A link seen, and nothing in it: said, so that the step's log shows cgowarn looked.
+        lines.append(command("notice", [("title", "cgowarn")], CLEAN))
     return "".join(line + "\n" for line in lines)
 
 
