@@ -48,6 +48,32 @@ def _language_fix(kb: KnowledgeBase, kind: str, build: BuildContext) -> dict[str
     return {"fix": fix.title, **({"command": command} if command else {})}
 
 
+def _musl_library(kb: KnowledgeBase, library: str) -> dict[str, object]:
+    """`cannot find -lX` under musl-gcc: its own library directory, not a missing package."""
+    said = kb.musl_missing_library
+    return {"advice": said.advice, "fix": f"build lib{library} for musl", "sources": said.sources}
+
+
+def _missing_archive(kb: KnowledgeBase, library: str, source: str) -> dict[str, object]:
+    """`cannot find -lX`: the package that ships libX.a, per distribution family, where known."""
+    archive = kb.archives.get(library)
+    packages = {
+        label: archive.packages.get(family, "unknown") if archive else "unknown"
+        for family, label in kb.distribution_families.items()
+    }
+    known = [
+        (family, archive.packages[family])
+        for family in kb.distribution_families
+        if archive and archive.packages.get(family, "unknown") != "unknown"
+    ]
+    return {
+        "fix": known[0][1] if known else None,
+        "command": f"{kb.install[known[0][0]]} {known[0][1]}" if known else None,
+        "packages": packages,
+        "sources": (source, *kb.archive_sources) if archive else (source,),
+    }
+
+
 def _problem(first: Diagnostic, **fields: object) -> LinkProblem:
     values: dict[str, object] = {
         "title": first.title,
@@ -129,32 +155,6 @@ def link_problems(
             libraries.setdefault(d.subject or "", []).append(d)
     musl = _musl_gcc(build)
     for library, items in libraries.items():
-        if musl:
-            causes.append(
-                (
-                    items[0].source_line,
-                    _problem(
-                        items[0],
-                        kind="missing_library",
-                        subjects=(library,),
-                        count=len(items),
-                        advice=kb.musl_missing_library.advice,
-                        fix=f"build lib{library} for musl",
-                        sources=kb.musl_missing_library.sources,
-                    ),
-                )
-            )
-            continue
-        archive = kb.archives.get(library)
-        packages = {
-            label: archive.packages.get(family, "unknown") if archive else "unknown"
-            for family, label in kb.distribution_families.items()
-        }
-        known = [
-            (family, archive.packages[family])
-            for family in kb.distribution_families
-            if archive and archive.packages.get(family, "unknown") != "unknown"
-        ]
         causes.append(
             (
                 items[0].source_line,
@@ -163,12 +163,11 @@ def link_problems(
                     kind="missing_library",
                     subjects=(library,),
                     count=len(items),
-                    fix=known[0][1] if known else None,
-                    command=f"{kb.install[known[0][0]]} {known[0][1]}" if known else None,
-                    packages=packages,
-                    sources=(kb.diagnostics[items[0].kind].source, *kb.archive_sources)
-                    if archive
-                    else (kb.diagnostics[items[0].kind].source,),
+                    **(
+                        _musl_library(kb, library)
+                        if musl
+                        else _missing_archive(kb, library, kb.diagnostics[items[0].kind].source)
+                    ),
                 ),
             )
         )
