@@ -146,7 +146,9 @@ def test_go_floor_boundaries() -> None:
 
 
 def _target(kernel: str, glibc: str = "2.17") -> Distribution:
-    return Distribution(id="t", name="T", libc="glibc", glibc=glibc, kernel=kernel, sources=())
+    return Distribution(
+        id="t", name="T", family="T", libc="glibc", glibc=glibc, kernel=kernel, sources=()
+    )
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def test_older_rust_names_the_release_whose_std_fits_a_kernel_exactly_at_its_flo
     rows = kb.platforms.rust_floor
     old, new = rows[-2], rows[-1]
     target = Distribution(
-        id="t", name="T", libc="glibc", glibc=old.glibc, kernel=old.kernel, sources=()
+        id="t", name="T", family="T", libc="glibc", glibc=old.glibc, kernel=old.kernel, sources=()
     )
     subject = Subject("app", "musl", True, rust_version=new.rust, rust=True)
     verdict = evaluate(kb, target, subject, [])
@@ -133,7 +133,9 @@ def test_older_rust_names_the_release_whose_std_fits_a_kernel_exactly_at_its_flo
 
 def test_an_old_glibc_fix_names_the_targets_glibc_for_the_programs_toolchain() -> None:
     kb = load_knowledge()
-    target = Distribution(id="t", name="T", libc="glibc", glibc="2.28", kernel="4.19", sources=())
+    target = Distribution(
+        id="t", name="T", family="T", libc="glibc", glibc="2.28", kernel="4.19", sources=()
+    )
     c = Subject("app", "dynamic-glibc", True, glibc_required="2.34")
     rust = Subject(
         "app", "dynamic-glibc", True, glibc_required="2.34", rust_version="1.80", rust=True

@@ -362,17 +362,30 @@ class FailingFile:
         self.fh.close()
 
 
-@pytest.mark.parametrize("good", [1, 2, 3, 5, 8, 12, 20, 30, 40, 48])
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
 def test_a_read_error_at_any_step_is_one_line_exit_2(
-    seeds: dict[str, Path], cli: CliRunner, monkeypatch: pytest.MonkeyPatch, good: int
+    seeds: dict[str, Path], cli: CliRunner, monkeypatch: pytest.MonkeyPatch, share: float
 ) -> None:
+    """The reads a whole reading makes are counted first; then the read at `share` of them,
+    and every one after it, fails."""
     real = os.fdopen
+    path = str(seeds["dynamic-libm"])
+    opened: list[FailingFile] = []
+
+    def counting(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened.append(FailingFile(real(fd, mode, *args, **kwargs), 1 << 30))
+        return opened[-1]
+
+    monkeypatch.setattr(os, "fdopen", counting)
+    inspect_binary(load_knowledge(), path)
+    reads = (1 << 30) - opened[0].good
+    assert reads > 10
+    good = int(reads * share)
 
     def failing(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         return FailingFile(real(fd, mode, *args, **kwargs), good)
 
     monkeypatch.setattr(os, "fdopen", failing)
-    path = str(seeds["dynamic-libm"])
     out = one_line_exit_2(cli, path)
     assert "Input/output error" in out
     with pytest.raises(InputError):

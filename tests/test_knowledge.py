@@ -326,3 +326,36 @@ def test_link_errors_are_grouped_by_the_role_the_data_gives_them(broken_patterns
         "other",
         "link_failed",
     ]
+
+
+def test_a_familys_releases_are_listed_oldest_first() -> None:
+    """by_family's "Debian 11+" means every release listed after 11: so the file lists each
+    family's releases by their glibc, oldest first."""
+    from cgowarn.versions import version_tuple
+
+    families: dict[str, list[str]] = {}
+    for d in load_knowledge().distributions.values():
+        if d.glibc:
+            families.setdefault(d.family, []).append(d.glibc)
+    for family, glibcs in families.items():
+        assert glibcs == sorted(glibcs, key=version_tuple), family
+
+
+@pytest.mark.parametrize(
+    ("ids", "debian"),
+    [
+        (["debian11", "debian12", "debian13"], "Debian 11+"),
+        (["debian9", "debian10", "debian11", "debian12", "debian13"], "Debian 9+"),
+        (["debian13"], "Debian 13+"),
+        (["debian9", "debian11"], "Debian 9, 11"),
+        (["debian11", "debian12"], "Debian 11, 12"),
+        ([], "Debian: no"),
+    ],
+)
+def test_starts_on_by_family(ids: list[str], debian: str) -> None:
+    from cgowarn.knowledge.platforms import by_family
+
+    said = by_family(load_knowledge(), [*ids, "alpine"])
+    assert debian in said
+    assert "Alpine" in said and "CentOS/RHEL: no" in said
+    assert "Alpine: no" in by_family(load_knowledge(), ids)

@@ -40,7 +40,9 @@ def test_below() -> None:
 
 
 def _target(kernel: str | None, glibc: str | None = "2.17", libc: str = "glibc") -> Distribution:
-    return Distribution(id="t", name="T", libc=libc, glibc=glibc, kernel=kernel, sources=())
+    return Distribution(
+        id="t", name="T", family="T", libc=libc, glibc=glibc, kernel=kernel, sources=()
+    )
 
 
 @pytest.mark.parametrize("i", range(1, len(PLATFORMS.glibc_floor)))

@@ -59,6 +59,7 @@ from cgowarn.versions import is_version
 
 if TYPE_CHECKING:
     from cgowarn.inspect import BinaryHit
+    from cgowarn.inspect.parallel import Reading
     from cgowarn.inspect.tree import Member
 
 _NO_LOCATION = Location()
@@ -392,19 +393,25 @@ class Folder:
 
     # --- binaries -----------------------------------------------------------------------------
 
-    def read_binary(self, path: str, member: Member | None = None) -> None:
+    def read_binary(
+        self, path: str, member: Member | None = None, reading: Reading | None = None
+    ) -> None:
         """Fold what one binary shows: its facts, and its footprint as findings with evidence
         "binary" (merged by symbol with the logs' findings, never counted twice). `member`: a
-        file found inside the directory or archive `path`."""
+        file found inside the directory or archive `path`; `reading`: what reading it gave,
+        when it was read elsewhere (inspect/parallel.py)."""
         from cgowarn.inspect import inspect_binary
-        from cgowarn.inspect.elf import inspect_stream
+        from cgowarn.inspect.parallel import read_member
 
-        if member is None:
+        if reading is not None:
+            info, hits, go = reading
+        elif member is None:
             info, hits, go = inspect_binary(self.kb, path)
-        elif member.path is not None:
-            info, hits, go = inspect_binary(self.kb, member.path)
         else:
-            info, hits, go = inspect_stream(self.kb, member.shown, *member.open())
+            got = read_member(self.kb, member)
+            if isinstance(got, Exception):
+                raise got
+            info, hits, go = got
         path = shown_name(member.shown if member is not None else path)
         if info.path != path:
             info = info.model_copy(update={"path": path})

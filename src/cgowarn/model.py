@@ -491,6 +491,11 @@ class BinaryInfo(_Frozen):
         "(its C library, the glibc version it needs or carries, its minimum kernel), whatever "
         "--target says; those it may or may not start on are not listed.",
     )
+    starts_on_families: tuple[str, ...] = Field(
+        (),
+        description='starts_on per family, the oldest release it starts on first ("CentOS/RHEL '
+        '8+", "Debian 9, 11" when a later one is not among them, "Alpine: no").',
+    )
     shared_library: bool = Field(
         False,
         description="An ELF shared object with no interpreter that is not an executable (a "

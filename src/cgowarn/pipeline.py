@@ -60,6 +60,7 @@ kernel stamps files with a coarse clock (a jiffy, up to 10 ms, behind time.time(
 
 def _read_binaries(folder: Folder, facts: Facts, path: str) -> None:
     """`path` itself, or every ELF file in it when it is a directory or a tar archive."""
+    from cgowarn.inspect.parallel import read_all
     from cgowarn.inspect.tree import members
 
     found = members(path, facts.binaries_skipped)
@@ -67,9 +68,13 @@ def _read_binaries(folder: Folder, facts: Facts, path: str) -> None:
         folder.read_binary(path)
         return
     read = 0
-    for member in found:
-        folder.read_binary(path, member)
+    for member, reading in read_all(folder.kb, found):
         read += 1
+        if isinstance(reading, Exception):
+            # One unreadable file among many is said, and the others are still read.
+            facts.binaries_skipped.append(f"{member.shown}: not read: {reading}")
+            continue
+        folder.read_binary(path, member, reading)
     if not read:
         from cgowarn.errors import InputError
 

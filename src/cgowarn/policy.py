@@ -295,10 +295,13 @@ def gate_reason(report: Report, fail_on: str) -> str:
             + (f" ({first_few(kinds)})" if kinds else "")
         )
     # A --target the judged binary does not start on fails the gate whatever the threshold.
-    refused = [t for t in report.targets if t.starts == "no"]
+    refused: dict[str, list[str]] = {}
+    for t in report.targets:
+        if t.starts == "no":
+            refused.setdefault(t.target, []).extend([t.subject] if t.subject else [])
     if refused:
-        shown = [f"{t.target} ({t.subject})" if t.subject else t.target for t in refused]
-        reasons.append(f"does not start on {first_few(shown)}")
+        shown = [f"{t} ({first_few(s)})" if s else t for t, s in refused.items()]
+        reasons.append(f"does not start on {', '.join(shown)}")
     threshold = Severity(fail_on)
     failing = [f for f in report.findings if f.fails_gate(threshold)]
     if failing:

@@ -17,7 +17,6 @@ from typing import IO, Any
 from elftools.common.exceptions import ELFError
 from elftools.construct import ConstructError
 from elftools.elf.descriptions import describe_e_machine
-from elftools.elf.elffile import ELFFile
 
 from cgowarn import regexes
 from cgowarn.errors import DamagedElf, GoInfoError, InputError
@@ -39,11 +38,14 @@ from cgowarn.inspect.walk import (
     STT_FUNC,
     STT_GNU_IFUNC,
     STT_OBJECT,
+    ElfHeader,
     ElfTables,
     Note,
+    read_header,
     wanted_names,
 )
 from cgowarn.knowledge import KnowledgeBase
+from cgowarn.knowledge.models import LibcSignature
 from cgowarn.model import BinaryInfo, GlibcEvidence, GoBuildInfo
 from cgowarn.regexes import TooSlow
 from cgowarn.versions import is_version, version_tuple
@@ -210,7 +212,7 @@ class _Reader:
 
     def _read(self) -> tuple[BinaryInfo, list[BinaryHit]]:
         try:
-            elf = ELFFile(self.fh)
+            elf = read_header(self.fh)
             self._header(elf)
         except MALFORMED as exc:
             raise InputError(
@@ -236,7 +238,7 @@ class _Reader:
         info = BinaryInfo(path=self.path, error="; ".join(errors) or None, **self.fields)
         return info, self.hits
 
-    def _header(self, elf: ELFFile) -> None:
+    def _header(self, elf: ElfHeader) -> None:
         self.fields["elf_class"] = elf.elfclass
         self.fields["machine"] = clean_text(
             describe_e_machine(elf["e_machine"]).replace("Advanced Micro Devices ", "")
@@ -464,7 +466,24 @@ class _Reader:
         except GoInfoError as exc:
             note(str(exc))
 
+    def _dynamic_libc(self) -> LibcSignature | None:
+        """The C library a dynamic binary's loader or NEEDED entries name, if any."""
+        interp = self.fields.get("interpreter")
+        loader = interp.rsplit("/", 1)[-1] if interp else ""
+        needed = self.fields.get("needed", ())
+        return next(
+            (
+                sig
+                for sig in self.kb.binary.libc
+                if loader.startswith(sig.interpreter_prefix)
+                or any(n.startswith(sig.library_prefix) for n in needed)
+            ),
+            None,
+        )
+
     def _strings(self) -> None:
+        if self._dynamic_libc() is not None:
+            return  # its loader names the C library, and strings tell only of static ones
         kb = self.kb.binary
         needles = {s.encode() for sig in kb.libc for s in sig.strings}
         needles |= {h.string.encode() for h in kb.glibc_string_hint}
@@ -496,15 +515,7 @@ class _Reader:
             sig.name: [s for s in sig.strings if s in strings] for sig in self.kb.binary.libc
         }
         loader = interp.rsplit("/", 1)[-1] if interp else ""
-        dynamic = next(
-            (
-                sig
-                for sig in self.kb.binary.libc
-                if loader.startswith(sig.interpreter_prefix)
-                or any(n.startswith(sig.library_prefix) for n in needed)
-            ),
-            None,
-        )
+        dynamic = self._dynamic_libc()
         if dynamic is not None:
             f["libc"], f["libc_evidence"] = (
                 dynamic.name,

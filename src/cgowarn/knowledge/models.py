@@ -332,6 +332,10 @@ class Distribution(_Entry):
 
     id: str
     name: str
+    family: str = Field(description='What a summary calls it ("Debian", "CentOS/RHEL").')
+    release: str = Field(
+        "", description='Its release in the family ("11"); none for one-release families.'
+    )
     libc: Literal["glibc", "musl"]
     glibc: Version | None = None
     kernel: Version | None = None

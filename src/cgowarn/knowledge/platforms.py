@@ -515,3 +515,25 @@ def breaks_on(
 
 def _libc(kb: KnowledgeBase, name: str) -> LibcSignature:
     return next(sig for sig in kb.binary.libc if sig.name == name)
+
+
+def by_family(kb: KnowledgeBase, ids: Sequence[str]) -> tuple[str, ...]:
+    """The distributions `ids` in a family's words, the oldest release first ("CentOS/RHEL 8+",
+    "Debian 9, 11", "Alpine: no"): every family of the knowledge base is named, so one that the
+    binary starts on nowhere says so."""
+    families: dict[str, list[Distribution]] = {}
+    for d in kb.distributions.values():
+        families.setdefault(d.family, []).append(d)
+    wanted = set(ids)
+    out = []
+    for family, releases in families.items():
+        on = [d for d in releases if d.id in wanted]
+        if not on:
+            out.append(f"{family}: no")
+        elif len(releases) == 1 or not on[0].release:
+            out.append(family)
+        elif on == releases[releases.index(on[0]) :]:
+            out.append(f"{family} {on[0].release}+")
+        else:
+            out.append(f"{family} " + ", ".join(d.release for d in on))
+    return tuple(out)

@@ -22,9 +22,16 @@ from cgowarn.knowledge.evidence import (
 )
 from cgowarn.knowledge.linkerrors import link_problems
 from cgowarn.knowledge.loader import KnowledgeBase
-from cgowarn.knowledge.platforms import build_info, judge, subject_of_binary, subject_of_log
+from cgowarn.knowledge.platforms import (
+    build_info,
+    by_family,
+    judge,
+    subject_of_binary,
+    subject_of_log,
+)
 from cgowarn.knowledge.verdicts import evaluate
 from cgowarn.model import (
+    BinaryInfo,
     Diagnostic,
     FeatureSummary,
     Finding,
@@ -214,6 +221,13 @@ def _features(kb: KnowledgeBase, findings: Sequence[Finding]) -> tuple[FeatureSu
     return tuple(rows)
 
 
+def _with_starts_on(kb: KnowledgeBase, b: BinaryInfo) -> BinaryInfo:
+    """The binary with every distribution it starts on, whatever --target says."""
+    subject = subject_of_binary(b)
+    ids = tuple(d.id for d in kb.distributions.values() if judge(kb, d, subject).starts == "yes")
+    return b.model_copy(update={"starts_on": ids, "starts_on_families": by_family(kb, ids)})
+
+
 def build_report(
     facts: Facts,
     kb: KnowledgeBase,
@@ -349,20 +363,7 @@ def build_report(
     recommendations = recommend(kb, fixable, origins, context)
     recommendations, caveat = _first_reference(kb, recommendations, context, origins)
     notes += caveat
-    binaries = tuple(
-        b.model_copy(
-            update={
-                "starts_on": tuple(
-                    d.id
-                    for d in kb.distributions.values()
-                    if judge(kb, d, subject_of_binary(b)).starts == "yes"
-                )
-            }
-        )
-        if b.linkage
-        else b
-        for b in facts.binaries
-    )
+    binaries = tuple(_with_starts_on(kb, b) if b.linkage else b for b in facts.binaries)
     return Report(
         notes=notes,
         tool_version=__version__,

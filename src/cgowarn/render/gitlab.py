@@ -23,15 +23,23 @@ DIAGNOSTIC_SEVERITIES = {
 }
 
 
+TARGET_SEVERITIES = {"error": "blocker", "warning": "major", "note": "info"}
+"""A target verdict's level (does not start, may or may not start) as GitLab's severity."""
+
+
 def _issue(row: Result) -> dict[str, Any]:
-    severity = (
-        SEVERITIES[row.severity] if row.kind is Kind.FINDING else DIAGNOSTIC_SEVERITIES[row.kind]
-    )
+    if row.kind is Kind.FINDING:
+        severity = SEVERITIES[row.severity]
+    elif row.kind is Kind.TARGET:
+        severity = TARGET_SEVERITIES[row.level]
+    else:
+        severity = DIAGNOSTIC_SEVERITIES[row.kind]
+    first = row.message.splitlines()[0]
     return {
         "type": "issue",
         "engine_name": "cgowarn",
         "check_name": row.rule.id,
-        "description": f"{row.title}: {row.message.splitlines()[0]}",
+        "description": first if first.startswith(row.title) else f"{row.title}: {first}",
         "content": {"body": row.message},
         "categories": ["Bug Risk"],
         "fingerprint": row.fingerprint,

@@ -23,10 +23,10 @@ from typing import Literal
 
 from cgowarn.enums import DiagnosticSeverity, Severity
 from cgowarn.fingerprint import fingerprint, without_temporary_names
-from cgowarn.model import Diagnostic, Finding, Occurrence, Recommendation, Report
+from cgowarn.model import Diagnostic, Finding, Occurrence, Recommendation, Report, TargetVerdict
 from cgowarn.render.interface import RenderOptions
 from cgowarn.render.safety import md_code, visible
-from cgowarn.words import counted, cut
+from cgowarn.words import counted, cut, first_few
 
 Level = Literal["error", "warning", "note"]
 
@@ -59,6 +59,8 @@ class Kind(StrEnum):
     """Another linker warning (an executable stack, an RWX segment, ...)."""
     RUNTIME_FAILURE = "runtime-failure"
     """The built program failed, or will fail, at run time."""
+    TARGET = "target"
+    """A binary (or the build's program) judged on a --target: one row per binary x target."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Location:
     """Relative to the repository root, with `/`; "." for the repository itself."""
     line: int | None
     """1-based; None only for the repository itself."""
-    kind: Literal["source", "log", "build-file", "repository"]
+    kind: Literal["source", "log", "binary", "build-file", "repository"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,14 @@ class _Locator:
             return Location(rel.replace(os.sep, "/"), line, "log")
         inside = self._inside(os.path.abspath(source), self.root)
         return Location(inside, line, "log") if inside else None
+
+    def binary(self, path: str) -> Location | None:
+        """The inspected file, when it is a file inside the repository (a path inside an
+        archive or an image is not)."""
+        if not path or self.root is None or not os.path.isfile(path):
+            return None
+        inside = self._inside(os.path.abspath(path), self.root)
+        return Location(inside, None, "binary") if inside else None
 
     def fallback(self) -> Location:
         if not self._looked:
@@ -412,16 +422,75 @@ def _diagnostics(
     return results
 
 
-def results(report: Report, options: RenderOptions) -> tuple[Result, ...]:
-    """The report's result rows: findings in report order (most severe first), then the
-    diagnostics, run-time failures and link errors before other linker warnings."""
+TARGET_LEVELS: dict[str, Level] = {"no": "error", "unknown": "warning", "yes": "note"}
+"""A verdict as a CI level: does not start, may or may not start, starts."""
+
+
+def _target(report: Report, t: TargetVerdict, locator: _Locator, gate: Severity | None) -> Result:
+    """A verdict's row; it fails the gate when the binary does not start there, or when a
+    feature that breaks there is at the gate's severity."""
+    subject = visible(t.subject) if t.subject else "the build's program"
+    verdict = {"no": "does not start", "unknown": "may or may not start", "yes": "starts"}
+    title = f"{subject} {verdict[t.starts]} on {t.name}"
+    breaking = [f for f in report.findings if f.category in t.broken]
+    gating = [f.symbol for f in breaking if gate is not None and f.fails_gate(gate)]
+    fails = gate is not None and (t.starts == "no" or bool(gating))
+    if t.starts != "no" and gating:
+        title += f", but {first_few(visible(s) for s in gating)} break there"
+    how = f" To know: {t.how_to_know}." if t.how_to_know else ""
+    lines = [f"{title}: {visible(t.reason)}{how}", *(f"Breaks there: {b}" for b in t.breaks)]
+    if (t.starts != "yes" or gating) and t.fix:
+        lines.append(f"Fix that fits: {t.fix}")
+    level = TARGET_LEVELS[t.starts]
+    about = (
+        f"Whether a binary starts on {t.name} and which features break there, from its C "
+        "library, the glibc version it needs or carries, and its minimum kernel."
+    )
+    return Result(
+        rule=Rule(
+            id=f"target/{t.target}",
+            title=f"Starts on {t.name}",
+            description=about,
+            help_text=about,
+            help_markdown=about,
+            level=level,
+            url=None,
+            tags=("target", t.target),
+        ),
+        kind=Kind.TARGET,
+        severity=level,
+        level=level,
+        title=title,
+        message="\n".join(lines),
+        location=locator.binary(t.subject) or locator.fallback(),
+        fingerprint=fingerprint("target", t.target, without_temporary_names(t.subject)),
+        original=(),
+        count=1,
+        gate=fails,
+        properties={
+            "binary": visible(t.subject) if t.subject else None,
+            "target": t.target,
+            "starts": t.starts,
+            "breaks": [visible(b) for b in t.breaks],
+        },
+    )
+
+
+def results(report: Report, options: RenderOptions, passes: bool = False) -> tuple[Result, ...]:
+    """The report's result rows: the verdicts a binary does not start by, then findings in
+    report order (most severe first), then the diagnostics, run-time failures and link errors
+    before other linker warnings; then the verdicts it may or may not start by. `passes`: the
+    verdicts a binary starts by too (a test report's passing cases)."""
     locator = _Locator(options.repo_root)
     links = {u.id: f"binary {u.name}" if u.kind == "binary" else u.name for u in report.links}
-    rows = [_finding(report, f, locator, links, options.fail_on) for f in report.findings]
+    targets = [_target(report, t, locator, options.fail_on) for t in report.targets]
+    rows = [r for r in targets if r.level == "error"]
+    rows += [_finding(report, f, locator, links, options.fail_on) for f in report.findings]
     order = {Kind.RUNTIME_FAILURE: 0, Kind.LINK_ERROR: 1, Kind.LINKER_WARNING: 2}
     rows += sorted(
         _diagnostics(report, locator, links, options.fail_on), key=lambda r: order[r.kind]
     )
+    rows += [r for r in targets if r.level == "warning" or (passes and r.level == "note")]
     return tuple(rows)
 
 

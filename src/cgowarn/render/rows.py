@@ -159,6 +159,24 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class StartsRow:
+    """One binary's row of the binary x target matrix."""
+
+    path: str
+    cells: tuple[str, ...]
+    """One per StartsMatrix.targets: `yes`, `NO` or `maybe`."""
+
+
+@dataclass(frozen=True)
+class StartsMatrix:
+    """Where each binary starts, when a report judges more than one binary on its targets."""
+
+    targets: tuple[str, ...]
+    """The targets' ids, in the order asked."""
+    rows: tuple[StartsRow, ...]
+
+
+@dataclass(frozen=True)
 class FlowRow:
     """One band of the picture of where the warnings come from: the warning lines of one function
     that one origin pulled in, and the feature that breaks because of them."""
@@ -220,6 +238,7 @@ class View:
     """What the log reveals about the build, one sentence each."""
     binaries: tuple[BinaryRow, ...]
     targets: tuple[TargetRow, ...]
+    starts_matrix: StartsMatrix | None
     matrix_features: tuple[str, ...]
     """The features the target matrix shows: those that need the host's glibc at run time."""
     flow: Flow

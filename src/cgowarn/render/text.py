@@ -8,9 +8,10 @@ import textwrap
 
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
-from cgowarn.render.rows import AnswerLine, View
+from cgowarn.render.rows import AnswerLine, StartsMatrix, View
 from cgowarn.render.safety import visible
 from cgowarn.render.view import build_view
+from cgowarn.words import ELLIPSIS
 
 _COLORS = {"high": "31", "medium": "33", "low": "36", "error": "31", "warning": "33"}
 _TONES = {"bad": "1;31", "warn": "33", "ok": "32"}
@@ -125,6 +126,29 @@ def _table(page: _Page, v: View) -> None:
         page.paint_last(len(lines), f.severity, _COLORS[f.severity])
 
 
+def _starts_matrix(page: _Page, m: StartsMatrix) -> None:
+    """The binary x target matrix, its target columns split into blocks that fit the width;
+    a path longer than half the width is cut at its start (the file name stays)."""
+    longest = max(len(r.path) for r in m.rows)
+    first = min(max(longest, len("binary")), page.width // 2)
+    wide = max(max(len(t) for t in m.targets), len("maybe")) + 2
+    per_block = max(1, (page.width - 2 - first) // wide)
+    page.add("Where each binary starts (yes, NO, maybe):")
+    for at in range(0, len(m.targets), per_block):
+        ids = m.targets[at : at + per_block]
+        page.lines.append(
+            ("  " + "binary".ljust(first) + "".join(f"  {t:<{wide - 2}}" for t in ids)).rstrip()
+        )
+        for r in m.rows:
+            path = r.path if len(r.path) <= first else ELLIPSIS + r.path[-(first - 1) :]
+            cells = r.cells[at : at + per_block]
+            line = "  " + path.ljust(first) + "".join(f"  {c:<{wide - 2}}" for c in cells)
+            if page.color:
+                line = line.replace("  NO", "  " + _paint("NO", _TONES["bad"], True))
+            page.lines.append(line.rstrip())
+    page.blank()
+
+
 def render(report: Report, options: RenderOptions) -> str:
     v = build_view(report)
     page = _Page(options.width, options.color)
@@ -134,6 +158,8 @@ def render(report: Report, options: RenderOptions) -> str:
     if v.baseline_line:
         page.add(v.baseline_line)
     page.blank()
+    if v.starts_matrix is not None:
+        _starts_matrix(page, v.starts_matrix)
     if v.link_problems:
         page.add("Link errors, by cause:")
         for i, p in enumerate(v.link_problems, 1):

@@ -31,13 +31,15 @@ from cgowarn.render.rows import (
     OccurrenceRow,
     OriginNoteRow,
     RecommendationRow,
+    StartsMatrix,
+    StartsRow,
     SuppressedRow,
     TargetRow,
     View,
 )
 from cgowarn.render.safety import visible_fields
 from cgowarn.versions import describe_range, version_tuple
-from cgowarn.words import counted
+from cgowarn.words import counted, first_few
 
 
 def _where(o: Occurrence) -> str:
@@ -161,7 +163,14 @@ def _binary(b: BinaryInfo) -> BinaryRow:
         span = describe_range(b.glibc_min, b.glibc_max)
         facts.append(("glibc inside", f"{span}: " + "; ".join(e.reason for e in b.glibc_evidence)))
     if b.linkage:
-        facts.append(("Starts on", ", ".join(b.starts_on) or "none of the known distributions"))
+        facts.append(
+            (
+                "Starts on",
+                ", ".join(b.starts_on_families)
+                if b.starts_on
+                else "none of the known distributions",
+            )
+        )
     if b.stripped is not None:
         facts.append(("Symbols", "stripped" if b.stripped else "symbol table present"))
     if b.cannot_tell:
@@ -407,13 +416,55 @@ def _answer(
     elif failures and failures[0].advice:
         out.append(AnswerLine("What to do", failures[0].advice, ""))
     tones = {"yes": "ok", "no": "bad", "unknown": "warn"}
+    if len({t.subject for t in targets}) > 1:
+        out += _per_target(targets, tones)
+        return tuple(out)
     for t in targets:
-        subject = t.subject if _PLAIN_PATH.fullmatch(t.subject) else UNUSUAL_NAME
-        of = f" ({subject})" if t.subject else ""
-        out.append(
-            AnswerLine(f"On {t.name}{of}", f"{t.verdict}: {t.reason}", tones.get(t.starts, ""))
-        )
+        out.append(AnswerLine(f"On {t.name}", f"{t.verdict}: {t.reason}", tones.get(t.starts, "")))
     return tuple(out)
+
+
+def _per_target(targets: tuple[TargetRow, ...], tones: dict[str, str]) -> list[AnswerLine]:
+    """One line per target for many binaries: how many start there, and which do not (the
+    matrix and --details say why)."""
+    out = []
+    for name in dict.fromkeys(t.name for t in targets):
+        here = [t for t in targets if t.name == name]
+        parts = []
+        for starts in ("no", "unknown", "yes"):
+            paths = [_shown_path(t.subject) for t in here if t.starts == starts]
+            if paths:
+                which = f" ({first_few(paths)})" if starts != "yes" else ""
+                one = len(paths) == 1
+                verb = {
+                    "no": "does NOT start" if one else "do NOT start",
+                    "unknown": "may or may not start",
+                    "yes": "starts" if one else "start",
+                }
+                parts.append(f"{len(paths)} {verb[starts]}{which}")
+        worst = next(s for s in ("no", "unknown", "yes") if any(t.starts == s for t in here))
+        out.append(AnswerLine(f"On {name}", "; ".join(parts) + ".", tones[worst]))
+    return out
+
+
+MATRIX_CELLS = {"yes": "yes", "no": "NO", "unknown": "maybe"}
+"""A verdict in the binary x target matrix."""
+
+
+def _starts_matrix(report: Report) -> StartsMatrix | None:
+    if len({t.subject for t in report.targets}) < 2:
+        return None
+    ids = tuple(dict.fromkeys(t.target for t in report.targets))
+    cell = {(t.subject, t.target): MATRIX_CELLS[t.starts] for t in report.targets}
+    rows = tuple(
+        StartsRow(_shown_path(path), tuple(cell.get((path, i), "") for i in ids))
+        for path in dict.fromkeys(t.subject for t in report.targets)
+    )
+    return StartsMatrix(ids, rows)
+
+
+def _shown_path(path: str) -> str:
+    return path if _PLAIN_PATH.fullmatch(path) else UNUSUAL_NAME
 
 
 MAX_BINARY_LINES = 3
@@ -627,6 +678,7 @@ def build_view(report: Report) -> View:
             binaries=tuple(_binary(b) for b in report.binaries),
             build=_build_lines(report),
             targets=targets,
+            starts_matrix=_starts_matrix(report),
             title=title,
             link_line=link_line,
             failed=failed or bool(s.failures),
