@@ -33,6 +33,7 @@ EXT = {
     OutputFormat.GITHUB: "github.txt",
     OutputFormat.GITLAB: "gitlab.json",
     OutputFormat.RDJSONL: "rdjsonl",
+    OutputFormat.RDJSON: "rdjson",
     OutputFormat.JUNIT: "junit.xml",
 }
 CASES = [

@@ -344,3 +344,19 @@ def test_explain(cli: CliRunner) -> None:
     listing = cli.invoke(main, ["explain"]).stdout
     for symbol in ("getaddrinfo", "dlopen", "gets", "gtty", "inet6_option_find", "getsgnam_r"):
         assert symbol in listing
+
+
+@pytest.mark.parametrize(
+    ("log", "go"),
+    [("c-nss-static-bfd.log", False), ("seed-article-go-sqlite3-centos.log", True)],
+)
+def test_a_fixs_go_sentences_only_in_a_go_report(log: str, go: bool) -> None:
+    """A C build's musl and dynamic fixes speak of no Go runtime, no osusergo, no go-sqlite3;
+    a Go build's do."""
+    path = SAMPLES / log
+    report = analyze([(log, path.open("rb"))])
+    by_id = {r.id: r for r in report.recommendations}
+    said = by_id["musl"].cost + by_id["musl"].kernel + by_id["dynamic"].kernel
+    for sentence in ("Go runtime's own minimum kernel", "osusergo", "go-sqlite3"):
+        assert (sentence in said) is go, (sentence, said)
+    assert "Rust std" not in said

@@ -187,6 +187,13 @@ def test_schema_command_matches_committed_schema() -> None:
     assert result.stdout == committed, (
         "regenerate with: cgowarn schema > schemas/report.schema.json"
     )
+    import jsonschema
+
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert jsonschema.validators.validator_for(schema) is jsonschema.Draft202012Validator
+    report = json.loads(_run("--format", "json", input=SEED.read_text()).stdout)
+    jsonschema.Draft202012Validator(schema).validate(report)
 
 
 # --- the error boundary: every way a run ends has its code and one line ----------------------------
@@ -320,7 +327,9 @@ def test_standard_output_in_any_locale(tmp_path: Path, fmt: str, env: dict[str, 
     assert result.returncode == 1, result.stderr
     # The one line that says why the gate failed, in the locale's encoding.
     assert result.stderr.startswith(b"cgowarn: --fail-on low: 1 finding ("), result.stderr
-    assert result.stderr.endswith(b"; report: standard output\n"), result.stderr
+    assert result.stderr.endswith(b")\n"), (
+        result.stderr
+    )  # the report was just printed: no "report:"
     assert result.stderr.count(b"\n") == 1
     if fmt == "json":
         report = json.loads(result.stdout.decode("utf-8"))
@@ -747,3 +756,98 @@ def test_help_lists_every_command_in_full(cli: CliRunner) -> None:
     assert set(entries) == {"baseline", "run", "inspect", "explain", "schema", "comment"}
     for name, text in entries.items():
         assert text.endswith(".") and "..." not in text, (name, text)
+
+
+def test_the_gate_line_names_only_report_files_and_q_drops_it(tmp_path: Path) -> None:
+    """Printed on the terminal, the report was just seen: the gate line names only files; -q
+    drops the gate line and the configuration line, not the exit code."""
+    out = tmp_path / "r.md"
+    printed = _run(str(SEED))
+    assert printed.returncode == 1 and "report:" not in printed.stderr
+    assert printed.stderr.startswith("cgowarn: --fail-on high: ")
+    to_file = _run("-o", str(out), "-o", "-", str(SEED))
+    assert to_file.stderr.rstrip().endswith(f"; report: {out}")
+    (tmp_path / ".cgowarn.toml").write_text('fail-on = "high"\n')
+    quiet = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "-q", str(SEED)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert quiet.returncode == 1 and quiet.stderr == ""
+    loud = subprocess.run(
+        [sys.executable, "-m", "cgowarn", str(SEED)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert "configuration in effect" in loud.stderr and "--fail-on high" in loud.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "colour"),
+    [
+        ({"FORCE_COLOR": "1"}, True),
+        ({"CLICOLOR_FORCE": "1"}, True),
+        ({"FORCE_COLOR": "0"}, False),
+        ({"FORCE_COLOR": ""}, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        ({}, False),
+    ],
+)
+def test_force_color_off_a_terminal(env: dict[str, str], colour: bool) -> None:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "cgowarn", str(SEED)],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+    )
+    assert ("\x1b[" in result.stdout) is colour
+    forced = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "--no-color", str(SEED)],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+    )
+    assert "\x1b[" not in forced.stdout
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("words", [["getpwnam"], ["FATAL: kernel too old"], []])
+def test_explain_fits_the_terminal(width: int, words: list[str]) -> None:
+    result = _run("explain", *words, env={**os.environ, "COLUMNS": str(width)})
+    assert result.returncode == 0
+    long = [line for line in result.stdout.splitlines() if len(line) > width]
+    assert all(" " not in line.strip() for line in long), long  # only an unbreakable URL
+    assert len(result.stdout.splitlines()) > 10
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("cgowarn ins", 1, {"plain,inspect", "file,ins"}),
+        ("cgowarn inspect --target cen", 3, {"plain,centos6", "plain,centos7"}),
+        ("cgowarn --target alp", 2, {"plain,alpine"}),
+        (
+            "cgowarn run --target ubuntu2",
+            3,
+            {"plain,ubuntu20.04", "plain,ubuntu22.04", "plain,ubuntu24.04"},
+        ),
+    ],
+)
+def test_shell_completion_of_subcommands_and_targets(
+    words: str, cword: int, expected: set[str]
+) -> None:
+    """As the shell runs it: the console script, named cgowarn (the variable's name comes from it)."""
+    script = str(Path(sys.executable).with_name("cgowarn"))
+    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = subprocess.run(
+        [script], capture_output=True, text=True, env={**env, "_CGOWARN_COMPLETE": "bash_complete"}
+    )
+    assert set(result.stdout.split()) == expected, result.stdout
+    source = subprocess.run(
+        [script], capture_output=True, text=True, env={**env, "_CGOWARN_COMPLETE": "bash_source"}
+    )
+    assert "complete -o nosort -F _cgowarn_completion cgowarn" in source.stdout

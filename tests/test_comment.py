@@ -1009,3 +1009,28 @@ def test_paging_stops_only_past_its_bound(
         assert result.exit_code == 5
         assert f"more than {max_pages * rest.PER_PAGE} comments" in result.stderr
         assert github.writes()[-1].method == "POST"  # the first run's; nothing written since
+
+
+def test_the_dry_run_says_what_a_real_run_would_do_and_the_gate_is_under_the_title() -> None:
+    import subprocess
+    import sys
+
+    from conftest import SAMPLES
+
+    seed = str(SAMPLES / "seed-article-go-sqlite3-centos.log")
+    run = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "comment", "--dry-run", seed],
+        capture_output=True,
+        text=True,
+    )
+    assert "a real run would create this comment, or edit this job's earlier one" in run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[1].startswith("## cgowarn: ")
+    assert lines[3].startswith("- **Gate:** fails") and lines[4].startswith("- **Link:**")
+    empty = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "comment", "--dry-run", "--delete-when-clean", "-"],
+        input="",
+        capture_output=True,
+        text=True,
+    )
+    assert "would delete this job's earlier comment" in empty.stderr

@@ -447,3 +447,36 @@ def test_pr_comment_workflow_comments_once_and_leaves_its_artifacts(
         [posted] = fake.comments
         assert posted["user"] == bot and "getpwnam_r" in posted["body"]
         assert INSTALLATION_TOKEN not in cgowarn.output
+
+
+@pytest.mark.toolchain
+@pytest.mark.slow
+def test_action_takes_targets_a_binary_and_a_working_directory(repo: Path, tmp_path: Path) -> None:
+    """The action's options reach cgowarn: `working-directory` (the build and the reports are
+    there), `target` (a target the binary does not start on fails the gate, and the report
+    says so) and `binary`."""
+    job = tmp_path / "job"
+    job.mkdir()
+    work = _fresh(repo, job)  # job/checkout: the working directory, inside the workspace `job`
+    env = {**_environment(repo, job), "GITHUB_TOKEN": "", "GITHUB_REPOSITORY": GITHUB_REPO}
+    command = "go build -ldflags '-linkmode external -extldflags \"-static\"' ./..."
+    steps = run_action(
+        {
+            "command": command,
+            "target": "centos6 debian12",
+            "binary": "usernet",
+            "working-directory": work.name,
+            "comment": "false",
+            "fail-on": "never",
+        },
+        job,
+        env,
+        job / "runner-temp",
+    )
+    *before, comment, gate = steps
+    assert all(s.ran and s.ok for s in before), [(s.name, s.output) for s in before]
+    assert not comment.ran  # comment: false
+    report = json.loads((work / "cgowarn-report.json").read_text(encoding="utf-8"))
+    assert {t["target"] for t in report["targets"]} == {"centos6", "debian12"}
+    assert [b["path"] for b in report["binaries"]] == ["usernet"]
+    assert gate.ran and gate.ok  # --fail-on never: the verdicts do not fail it

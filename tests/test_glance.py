@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import regex
 from click.testing import CliRunner
 
 from cgowarn.cli import main
@@ -52,7 +53,10 @@ def test_the_seed_log_fits_one_screen_of_100_columns() -> None:
 def _opening(out: str, fmt: OutputFormat, lines: int) -> str:
     """The first lines a reader sees: of the page's body for HTML (after its style sheet)."""
     if fmt is OutputFormat.HTML:
-        return head(out.split("<h1>", 1)[-1], 30)
+        import html
+
+        body = head(out.split("<h1>", 1)[-1], 30)
+        return html.unescape(regex.sub(r"<[^>]+>", "", body))  # the text, as the page shows it
     return head(out, lines)
 
 

@@ -342,7 +342,10 @@ def test_the_binary_by_target_matrix_in_text_markdown_and_html(image: dict[str, 
     assert "| `/opt/old/kept` | **NO** | yes |" in markdown
     html = CliRunner().invoke(main, [*args, "--format", "html"]).stdout
     assert "<caption>Where each binary starts</caption>" in html
-    assert '<tr><th><code>/opt/old/kept</code></th><td class="sev sev-high">NO</td>' in html
+    assert (
+        '<tr><th><code>/<wbr>opt/<wbr>old/<wbr>kept</code></th><td class="sev sev-high">NO</td>'
+        in html
+    )
 
 
 def test_a_hostile_member_name_is_escaped_in_every_format(

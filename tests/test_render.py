@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 from pathlib import Path
 
 import jsonschema
@@ -196,8 +197,8 @@ def test_html_and_markdown_escape_binary_paths(tmp_path: Path) -> None:
 
     report = analyze([], binaries=[str(_hostile_binary(tmp_path))])
     html = render(report, OutputFormat.HTML)
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html.replace("<wbr>", "")
+    assert "&lt;script&gt;alert(1)&lt;/<wbr>script&gt;" in html  # a path may break after `/`
     md = render(report, OutputFormat.MARKDOWN)
     assert "<script" not in _outside_code(md)
 
@@ -270,3 +271,86 @@ def test_markdown_fits_a_github_comment_and_says_what_it_cut(log: str) -> None:
 def test_a_short_report_is_not_shortened() -> None:
     md = render(analyze_text(_go_links(2)), OutputFormat.MARKDOWN)
     assert "shortened" not in md
+
+
+def _words(rng: random.Random) -> str:
+    alphabet = "abc XYZ-_=./:,$\\"
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randint(20, 160)))
+        kind = rng.choice(["single", "double", "plain"])
+        if kind == "single":
+            parts.append("'" + body.replace("'", "") + "'")
+        elif kind == "double":
+            escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+            parts.append('"' + escaped + '"')
+        else:
+            parts.append("".join(c for c in body if c.isalnum() or c in "-_=./:,"))
+    return "".join(p for p in parts if p)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_long_command_is_cut_to_the_width_and_still_runs_as_pasted(seed: int) -> None:
+    """Cut inside a word longer than the line (in single quotes, double quotes or none), the
+    command still gives the shell the same words: run both and compare."""
+    import subprocess
+
+    from cgowarn.render.text import _Page
+
+    rng = random.Random(seed)
+    words = [_words(rng) for _ in range(rng.randint(1, 3))]
+    cmd = "printf '[%s]\\n' " + " ".join(w for w in words if w)
+    width = rng.choice([40, 60, 80])
+    page = _Page(width, False)
+    page.command(cmd, "    ")
+    assert all(len(line) <= width for line in page.lines), page.lines
+    pasted = "\n".join(page.lines).replace("    $ ", "", 1)
+    run = [subprocess.run(["sh", "-c", c], capture_output=True, text=True) for c in (cmd, pasted)]
+    assert run[0].returncode == 0 and run[0].stdout == run[1].stdout, (cmd, page.lines)
+
+
+@pytest.mark.parametrize("width", [40, 80, 100])
+def test_prose_fits_the_width_and_keeps_a_long_path_in_order(width: int) -> None:
+    from cgowarn.render.text import wrap_words
+
+    path = "/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libsqlite3.a(func.o):(.data.rel+0x13b8):"
+    text = f"first at {path} in function `sqlite3_load_extension' and more words after it"
+    lines = wrap_words(text, width, "  ", "    ")
+    assert all(len(line) <= width for line in lines), lines
+    joined = "".join(line.strip() for line in lines)
+    assert path in joined
+    hashed = "sha256" + "0123456789abcdef" * 12  # no separator in it: cut anywhere
+    lines = wrap_words(f"digest {hashed} seen", width, "", "  ")
+    assert all(len(line) <= width for line in lines), lines
+    assert hashed in "".join(line.strip() for line in lines)
+    short = wrap_words("a /short/path stays whole", width, "", "  ")
+    assert "/short/path" in "\n".join(short).split()
+
+
+@pytest.mark.parametrize(
+    ("reason", "starts", "line"),
+    [
+        (
+            "It needs kernel 3.2.0 or newer (the binary's .note.ABI-tag); CentOS 6 / RHEL 6 runs "
+            "2.6.32: glibc 2.36 and newer no longer check at start-up, but system calls newer than "
+            "2.6.32 fail with ENOSYS or crash. Build tags cannot change this.",
+            "no",
+            "It needs kernel 3.2.0 or newer; CentOS 6 / RHEL 6 runs 2.6.32",
+        ),
+        (
+            "The kernel is the host's (a container): it must be 3.2.0 or newer.",
+            "unknown",
+            "The kernel is the host's: it must be 3.2.0 or newer",
+        ),
+        (
+            "Go 1.24 and newer themselves need kernel 3.2.0, more than CentOS 6 / RHEL 6's 2.6.32; "
+            "the Go release is not known (--go-version); it needs kernel 2.6.32 at most.",
+            "unknown",
+            "Go 1.24 and newer themselves need kernel 3.2.0, more than CentOS 6 / RHEL 6's 2.6.32",
+        ),
+    ],
+)
+def test_a_verdict_line_keeps_only_the_decisive_fact(reason: str, starts: str, line: str) -> None:
+    from cgowarn.render.view import decisive
+
+    assert decisive(reason, starts) == line

@@ -29,7 +29,7 @@ from cgowarn.render.github import MAX_PER_LEVEL, command, escape_data, escape_pr
 from cgowarn.render.markdown import MAX_CHARS
 from cgowarn.render.results import BUILD_FILES, Kind, repository_root, results
 from cgowarn.render.safety import visible
-from conftest import SAMPLE_LIST, Sample, analyze_bytes, analyze_text
+from conftest import SAMPLE_LIST, SAMPLES, Sample, analyze_bytes, analyze_text
 
 ROOT = Path(__file__).resolve().parents[1]
 MSG = "Using '{}' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking"
@@ -601,3 +601,21 @@ def test_an_input_that_cannot_show_warnings_is_a_notice_not_silence() -> None:
     silent = analyze_text("gcc -static -fuse-ld=lld -o app app.o\n")
     [(name, _, data)] = parse_commands(render(silent, OutputFormat.GITHUB))
     assert name == "notice" and "cgowarn inspect" in data
+
+
+def test_rdjson_is_one_document_of_the_rdjsonl_diagnostics(tmp_path: Path) -> None:
+    """reviewdog's two names: rdjsonl (a Diagnostic per line) and rdjson (one DiagnosticResult
+    holding the same diagnostics), by --format, a FORMAT: prefix or the extension."""
+    from click.testing import CliRunner
+
+    from cgowarn.cli import main
+
+    seed = str(SAMPLES / "seed-article-go-sqlite3-centos.log")
+    lines = CliRunner().invoke(main, ["--format", "rdjsonl", seed]).stdout.splitlines()
+    for args in (["--format", "RDJSON"], ["-o", "rdjson:-"]):
+        document = json.loads(CliRunner().invoke(main, [*args, seed]).stdout)
+        assert document["source"]["name"] == "cgowarn"
+        assert document["diagnostics"] == [json.loads(line) for line in lines]
+    out = tmp_path / "cgowarn.rdjson"
+    CliRunner().invoke(main, ["-o", str(out), seed])
+    assert len(json.loads(out.read_text())["diagnostics"]) == len(lines) == 8

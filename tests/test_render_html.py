@@ -217,3 +217,60 @@ def test_log_text_in_the_pictures_is_inert() -> None:
         assert visible(symbol) in text
     assert "&lt;script&gt;" in html and "<script" not in html
     assert "<svg/onload" not in html and "<svg onload" not in html
+
+
+def test_break_points_are_after_separators_never_inside_a_word_or_an_entity() -> None:
+    from cgowarn.render.templating import breakable, command_html
+
+    assert str(breakable("/_/os/user/cgo_lookup_unix.go:32")) == (
+        "/<wbr>_<wbr>/<wbr>os/<wbr>user/<wbr>cgo_<wbr>lookup_<wbr>unix.<wbr>go:<wbr>32"
+    )
+    assert str(breakable("a<b>&c.d")) == "a&lt;b&gt;&amp;c.<wbr>d"
+    cmd = "go build -ldflags '-linkmode external -extldflags \"-static\"' ./..."
+    html = str(command_html(cmd))
+    assert regex.sub("<[^>]+>", "", html).replace("&#39;", "'").replace("&#34;", '"') == cmd
+    assert '<span class="word">&#39;-linkmode</span>' in html
+
+
+def test_details_open_first_and_why_said_once(tmp_path: Path) -> None:
+    html = page_html(CASES[0])
+    details = regex.findall(r"<details[^>]*>", html)
+    assert len(details) > 3 and details[0].endswith(" open>")
+    assert not any(d.endswith(" open>") for d in details[1:])
+    why = regex.findall(r"<p><strong>Why:</strong> ([^<]+)</p>", html)
+    assert len(why) == len(set(why)) >= 2  # each distinct paragraph once
+    assert html.count('Why, and its sources: as for <a href="#fn-') >= 2
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_first_command_is_on_the_first_screen_and_no_word_breaks(
+    browser: Browser, tmp_path: Path, width: int
+) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(page_html(CASES[0]), encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        top = page.evaluate("document.querySelector('pre.command').getBoundingClientRect().bottom")
+        assert top < 844
+        # Every word of a command stays on one line: its box is one line high.
+        heights = page.evaluate(
+            "[...document.querySelectorAll('pre.command .word')].map(w => w.getClientRects().length)"
+        )
+        assert heights and all(h == 1 for h in heights)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width  # nothing pushes the page sideways
+    finally:
+        context.close()
+
+
+def test_backticks_in_prose_are_code_and_stay_escaped() -> None:
+    from cgowarn.render.templating import inline_code
+
+    assert str(inline_code("pipe `2>&1` into `<script>` x")) == (
+        "pipe <code>2&gt;&amp;1</code> into <code>&lt;script&gt;</code> x"
+    )
+    assert str(inline_code("one ` alone <b>")) == "one ` alone &lt;b&gt;"
+    html = render(analyze_text(""), OutputFormat.HTML)
+    assert "`" not in regex.sub(r"<style>.*?</style>", "", html, flags=regex.S)

@@ -353,3 +353,18 @@ def test_a_slow_analysis_never_holds_the_build_back(tmp_path: Path) -> None:
     assert dropped > 0 and dropped + sum(taken) == size
     build_took = float(done.read_text()) - start
     assert build_took < 5, build_took  # the build ran at its own speed
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_the_separator_fits_the_terminal(columns: int) -> None:
+    long = "echo " + "x" * 150
+    result = subprocess.run(
+        [sys.executable, "-m", "cgowarn", "run", "--fail-on", "never", "--", "sh", "-c", long],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+        timeout=120,
+    )
+    separator = next(line for line in result.stderr.splitlines() if line.startswith("-" * 10))
+    assert len(separator) <= columns and separator.endswith("-" * 10)
+    assert "report on the output of sh" in separator

@@ -19,6 +19,7 @@ class OutputFormat(StrEnum):
     GITHUB = "github"
     GITLAB = "gitlab"
     RDJSONL = "rdjsonl"
+    RDJSON = "rdjson"
     JUNIT = "junit"
 
 
@@ -33,13 +34,20 @@ EXTENSIONS = {
     ".json": OutputFormat.JSON,
     ".sarif": OutputFormat.SARIF,
     ".rdjsonl": OutputFormat.RDJSONL,
+    ".rdjson": OutputFormat.RDJSON,
     ".xml": OutputFormat.JUNIT,
 }
 # GitHub's workflow commands and GitLab's Code Quality report have no extension of their own
 # (the latter is a .json file): `-o github:-`, `-o gitlab:gl-code-quality-report.json`.
 
 LOCATED = frozenset(
-    {OutputFormat.SARIF, OutputFormat.GITHUB, OutputFormat.GITLAB, OutputFormat.RDJSONL}
+    {
+        OutputFormat.SARIF,
+        OutputFormat.GITHUB,
+        OutputFormat.GITLAB,
+        OutputFormat.RDJSONL,
+        OutputFormat.RDJSON,
+    }
 )
 """Formats whose results point at files in the repository: only for them does the command line
 look for the repository root (`git rev-parse`)."""

@@ -188,3 +188,23 @@ def _say(message: str) -> None:
 def note(message: str) -> None:
     """One line for the user on standard error (never in a report)."""
     _say(message)
+
+
+def note_wrapped(message: str, width: int) -> None:
+    """`message` for the user on standard error, wrapped to `width` columns, each continuation
+    under the first line's text (a terminal; CI logs get `note`'s one line)."""
+    import textwrap
+
+    import click
+
+    prefix = "cgowarn: "
+    lines = textwrap.wrap(
+        shown_line(message),
+        max(width, 40),
+        initial_indent=prefix,
+        subsequent_indent=" " * (len(prefix) + 2),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    with contextlib.suppress(OSError, ValueError):
+        click.echo("\n".join(lines), err=True)

@@ -7,7 +7,7 @@ import functools
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,6 +24,10 @@ from cgowarn.cli.options import (
 )
 from cgowarn.errors import ExitCode, UsageError
 from cgowarn.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from cgowarn.comment.command import CommentRequest
+    from cgowarn.model import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,6 +155,25 @@ def comment_options(fn: Callable[..., Any]) -> Any:
     )
 
 
+def _would(report: Report, request: CommentRequest) -> str:
+    """What a run with a token would do, as far as it can be told without reading the pull
+    request's comments (a dry run reads none)."""
+    from cgowarn.comment.body import is_clean
+
+    clean = is_clean(report)
+    if clean and request.delete_when_clean:
+        return "a real run would delete this job's earlier comment, if there is one"
+    if clean:
+        return (
+            "a real run would edit this job's earlier comment, if there is one, to say resolved, "
+            "and post none otherwise"
+        )
+    return (
+        "a real run would create this comment, or edit this job's earlier one (the same key) "
+        "when its text differs, or leave it as it is"
+    )
+
+
 @main.command(
     short_help="Keep one up-to-date comment on the pull request or merge request.",
     epilog="""\b
@@ -230,7 +253,7 @@ def comment(
     reason = gate_reason(report, options.fail_on)
     if where is None:
         write_output(compose(report, request, None, reason, options.fail_on, token), "-")
-        note("dry run: nothing posted")
+        note(f"dry run: nothing posted; {_would(report, request)}")
     else:
         note(post(report, where, request, reason, options.fail_on, note if verbose else None))
     return flow.gate(report, options)

@@ -28,6 +28,7 @@ def explain(words: tuple[str, ...]) -> int:
       cgowarn explain "warning: Using 'getpwnam_r' in statically linked applications requires ..."
       cgowarn explain
     """
+    from cgowarn.cli.options import text_width
     from cgowarn.knowledge import load_knowledge
     from cgowarn.output import write_output
     from cgowarn.pasted import identify, known_items
@@ -36,8 +37,8 @@ def explain(words: tuple[str, ...]) -> int:
     kb = load_knowledge()
     text = " ".join(words)
     if not text.strip():
-        write_output(list_symbols(kb), "-", for_terminal=True)
+        write_output(list_symbols(kb, text_width()), "-", for_terminal=True)
         return ExitCode.OK
     items = known_items(kb, text, identify(kb, text))
-    write_output(explain_text(kb, items), "-", for_terminal=True)
+    write_output(explain_text(kb, items, text_width()), "-", for_terminal=True)
     return ExitCode.OK

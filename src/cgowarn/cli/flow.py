@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import IO, TYPE_CHECKING
 
-from cgowarn.cli.boundary import note
+from cgowarn.cli.boundary import note, note_wrapped
 from cgowarn.cli.options import FILE_WIDTH, STDERR, ReportOptions, text_width
 from cgowarn.enums import NEVER, LinkStatus, Severity
 from cgowarn.errors import CgowarnError, ExitCode, OutputError
@@ -40,9 +40,14 @@ def gate(report: Report, options: ReportOptions) -> ExitCode:
 
     reason = gate_reason(report, options.fail_on)
     names = {"-": "standard output", STDERR: "standard error"}
-    where = ", ".join(names.get(p, p) for p in options.paths)
-    if reason:
-        note(f"--fail-on {options.fail_on}: {reason}" + (f"; report: {where}" if where else ""))
+    # Where the reports are, when one is a file: one printed on the terminal was just seen.
+    where = ", ".join(p for p in options.paths if p not in names)
+    if options.quiet:
+        pass
+    elif reason:
+        gate_line(
+            f"--fail-on {options.fail_on}: {reason}" + (f"; report: {where}" if where else "")
+        )
     elif (
         report.summary.link_status is LinkStatus.UNSEEN
         and not report.summary.failures
@@ -53,6 +58,21 @@ def gate(report: Report, options: ReportOptions) -> ExitCode:
         # Only files get the report: a passing gate must not read as an all-clear.
         note(f"no link was seen in the input, so nothing can be said about it; report: {where}")
     return ExitCode.FINDINGS if reason else ExitCode.OK
+
+
+def gate_line(message: str) -> None:
+    """The gate's line: wrapped to the width of standard error when it is a terminal, one line
+    otherwise, as a CI log or a grep wants it."""
+    import shutil
+
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if terminal:
+        note_wrapped(message, shutil.get_terminal_size((FILE_WIDTH, 24)).columns)
+    else:
+        note(message)
 
 
 def check_destinations(
@@ -132,7 +152,7 @@ def write_reports(report: Report, options: ReportOptions) -> None:
     from cgowarn.render.github import append_step_summary
     from cgowarn.render.results import repository_root
 
-    if options.config_in_effect:
+    if options.config_in_effect and not options.quiet:
         # Once every check has passed: a usage error stays the one line it is.
         note(f"configuration in effect: {options.config_in_effect}")
     repo_root = options.repo_root

@@ -51,6 +51,9 @@ Examples:
 \b
 Environment:
   NO_COLOR            no colour in text output when set and not empty; TERM=dumb too
+  FORCE_COLOR, CLICOLOR_FORCE
+                      colour even when not on a terminal, when set and not 0
+                      (NO_COLOR and --no-color win)
   GITHUB_TOKEN, GH_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, ACTIONS_RUNTIME_TOKEN,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN
                       their values (8 characters or more) are masked as *** in every
@@ -80,12 +83,23 @@ class DefaultGroup(click.Group):
         implied = not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")
         )
+        if not args and ctx.resilient_parsing:
+            implied = False  # completing the first word: the subcommands, and files
         ctx.meta["cgowarn.implied"] = implied
         if implied and args:
             self._mistyped(ctx, args[0])
         if implied:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """The first word completes as a subcommand, or as a file (a log for `analyze`)."""
+        from click.shell_completion import CompletionItem
+
+        items = list(super().shell_complete(ctx, incomplete))
+        if not incomplete.startswith("-"):
+            items.append(CompletionItem(incomplete, type="file"))
+        return items
 
     def _mistyped(self, ctx: click.Context, word: str) -> None:
         """A first word that is no file but close to a subcommand's name (`cgowarn inpsect`) is a

@@ -134,6 +134,7 @@ class ReportArgs:
     given: frozenset[str]
     """Which of fmt, outputs, fail_on and targets the command line set (the rest come from the
     configuration file when it has them)."""
+    quiet: bool = False
 
 
 def report_options(fn: Callable[..., Any]) -> Any:
@@ -155,12 +156,13 @@ def report_options(fn: Callable[..., Any]) -> Any:
         summary: bool,
         details: bool,
         config_args: ConfigArgs,
+        quiet: bool,
         **kwargs: Any,
     ) -> Any:
         given = frozenset(n for n in ("fmt", "outputs", "fail_on", "targets") if _given(n))
         report = ReportArgs(
             fmt, outputs, fail_on, color, targets, baseline, repo_root, summary, details,
-            config_args, given,
+            config_args, given, quiet,
         )  # fmt: skip
         return fn(*args, report_args=report, **kwargs)
 
@@ -207,6 +209,7 @@ def report_options(fn: Callable[..., Any]) -> Any:
                 "targets",
                 multiple=True,
                 metavar="NAME",
+                shell_complete=complete_targets,
                 help="Also say whether a binary from this build starts and works on NAME, a "
                 "distribution id such as debian12, ubuntu2204, centos7 or alpine (an unknown "
                 "one is answered with the whole list), and which fix fits there. Repeatable.",
@@ -241,14 +244,36 @@ def report_options(fn: Callable[..., Any]) -> Any:
             ),
             config_options,
             click.option(
+                "-q",
+                "--quiet",
+                is_flag=True,
+                help="No line on standard error about the gate or the configuration in effect "
+                "(errors are still said); the exit code is the same.",
+            ),
+            click.option(
                 "--color/--no-color",
                 default=None,
                 help="Colour text output. Default: on a terminal, unless NO_COLOR is set (and not "
-                "empty) or TERM is dumb.",
+                "empty) or TERM is dumb; also off a terminal when FORCE_COLOR or CLICOLOR_FORCE "
+                "is set (and not 0).",
             ),
             debug_option,
         ],
     )
+
+
+def complete_targets(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of --target: the distribution ids of patterns/platforms.toml, with
+    their names."""
+    from click.shell_completion import CompletionItem
+
+    from cgowarn.knowledge import load_knowledge
+
+    return [
+        CompletionItem(d.id, help=d.name)
+        for d in load_knowledge().distributions.values()
+        if d.id.startswith(incomplete)
+    ]
 
 
 def check_targets(names: Sequence[str], where: str) -> tuple[str, ...]:
@@ -305,6 +330,8 @@ class ReportOptions:
     """--summary: also append the Markdown report to $GITHUB_STEP_SUMMARY."""
     details: bool = False
     """--details: the long text form."""
+    quiet: bool = False
+    """-q: no gate line and no configuration line on standard error."""
 
     @classmethod
     def resolve(cls, args: ReportArgs) -> ReportOptions:
@@ -352,6 +379,7 @@ class ReportOptions:
             repo_root=os.path.abspath(args.repo_root) if args.repo_root else None,
             summary=args.summary,
             details=args.details,
+            quiet=args.quiet,
         )
 
     @property
@@ -488,10 +516,16 @@ def text_width() -> int:
 
 def use_color(choice: bool | None, stream: IO[str] | None = None) -> bool:
     """Colour (for text on standard output, or on `stream`): as asked (--color/--no-color), else
-    on a terminal unless NO_COLOR is set and not empty (https://no-color.org) or TERM is dumb."""
+    never when NO_COLOR is set and not empty (https://no-color.org), always when FORCE_COLOR or
+    CLICOLOR_FORCE is set and neither empty nor 0 (https://force-color.org,
+    https://bixense.com/clicolors/), else on a terminal unless TERM is dumb."""
     if choice is not None:
         return choice
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if os.environ.get("NO_COLOR"):
+        return False
+    if any(os.environ.get(name, "") not in ("", "0") for name in ("FORCE_COLOR", "CLICOLOR_FORCE")):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     stream = stream or sys.stdout
     return stream is not None and stream.isatty()

@@ -67,9 +67,11 @@ class RunCommand(click.Command):
         if "--" in args:
             at = args.index("--")
             args, argv = args[:at], args[at + 1 :]
-        elif not any(a in ("-h", "--help") for a in args):
+        elif not any(a in ("-h", "--help") for a in args) and not ctx.resilient_parsing:
             raise click.UsageError(f"give the build command after --: {RUN_USAGE}", ctx)
         rest = super().parse_args(ctx, args)
+        if ctx.resilient_parsing:
+            return rest  # shell completion: the options so far, no command yet
         if not argv:
             raise click.UsageError(f"no build command after --: {RUN_USAGE}", ctx)
         ctx.meta["cgowarn.run.argv"] = argv
@@ -191,8 +193,12 @@ def _shell_words(argv: Sequence[str], limit: int = 60) -> str:
 
 def _separator(title: str, at_line_start: bool) -> None:
     """A line that sets the report apart from the build output above it, on a line of its own
-    even when that output did not end with a newline."""
+    even when that output did not end with a newline, and no wider than the terminal (the
+    command in it cut short)."""
+    from cgowarn.cli.options import text_width
+    from cgowarn.words import cut
+
+    frame = len("---------- cgowarn:  ----------")
+    line = f"---------- cgowarn: {cut(title, max(text_width() - frame, 20))} ----------"
     with contextlib.suppress(OSError, ValueError):
-        click.echo(
-            f"{'' if at_line_start else chr(10)}---------- cgowarn: {title} ----------", err=True
-        )
+        click.echo(f"{'' if at_line_start else chr(10)}{line}", err=True)

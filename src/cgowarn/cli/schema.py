@@ -7,6 +7,9 @@ from cgowarn.cli.group import main
 from cgowarn.cli.options import debug_option
 from cgowarn.errors import ExitCode
 
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect pydantic writes (its GenerateJsonSchema targets draft 2020-12)."""
+
 
 @main.command(short_help="Print the JSON Schema of the --format json report.")
 @boundary
@@ -18,5 +21,6 @@ def schema() -> int:
     from cgowarn.model import Report
     from cgowarn.output import write_output
 
-    write_output(json.dumps(Report.model_json_schema(), indent=2, sort_keys=True) + "\n", "-")
+    document = {"$schema": DIALECT, **Report.model_json_schema()}
+    write_output(json.dumps(document, indent=2, sort_keys=True) + "\n", "-")
     return ExitCode.OK

@@ -232,6 +232,11 @@ def compose(
             + (" is linked above." if report_url else " is in the job's artifacts.")
             + "\n"
         )
+    heading, blank, rest = text.partition("\n\n")
+    if heading.startswith("## ") and blank and head.strip():
+        # The report's title first, then this comment's own lines (the gate, what changed),
+        # then the report: the lines read as the title's, not as a list above it.
+        return f"{marker}\n{heading}\n\n{head.lstrip(chr(10))}{rest}"
     return f"{marker}\n{head}\n{text}"
 
 

@@ -251,6 +251,18 @@ def _known(fix_verified: tuple[str, ...], not_run: str | None) -> tuple[str, tup
     return ("verified" if fix_verified and not not_run else "sourced"), fix_verified
 
 
+def _for_toolchains(
+    base: str, extra: Sequence[tuple[Toolchain, str]], context: BuildContext
+) -> str:
+    """A fix's cost or kernel text, with the sentences for the build's own toolchains."""
+    said = [text for tool, text in extra if text and tool in context.toolchains]
+    if not said:
+        return base
+    if base.endswith("."):
+        return " ".join([base, *said])
+    return "; ".join([base, *said])
+
+
 def recommend(
     kb: KnowledgeBase,
     findings: Sequence[Finding],
@@ -434,8 +446,12 @@ def recommend(
                     check=check,
                     removes=tuple(removes),
                     remaining=tuple(sorted(s for s in symbols if s not in removed)),
-                    cost=fix.cost,
-                    kernel=fix.kernel,
+                    cost=_for_toolchains(fix.cost, ((Toolchain.GO, fix.go_cost),), build),
+                    kernel=_for_toolchains(
+                        fix.kernel,
+                        ((Toolchain.GO, fix.go_kernel), (Toolchain.RUST, fix.rust_kernel)),
+                        build,
+                    ),
                     produces=fix.produces,
                     sources=tuple(dict.fromkeys(sources)),
                     known=known,

@@ -202,6 +202,9 @@ class Fix(_Entry):
     title: str
     cost: str
     kernel: str = Field(description="What the fix does to the binary's minimum kernel.")
+    go_cost: str = Field("", description="Added to cost when the build is Go.")
+    go_kernel: str = Field("", description="Added to kernel when the build is Go.")
+    rust_kernel: str = Field("", description="Added to kernel when the build is Rust.")
     sources: tuple[str, ...]
     go_tag: str | None = None
     go_package: str | None = Field(

@@ -18,6 +18,7 @@ RENDERERS: dict[OutputFormat, str] = {
     OutputFormat.GITHUB: "cgowarn.render.github",
     OutputFormat.GITLAB: "cgowarn.render.gitlab",
     OutputFormat.RDJSONL: "cgowarn.render.rdjsonl",
+    OutputFormat.RDJSON: "cgowarn.render.rdjson",
     OutputFormat.JUNIT: "cgowarn.render.junit",
 }
 """The module that renders each format, with a `render` function. A module is imported only when

@@ -11,12 +11,33 @@ from cgowarn.knowledge.advice import fixes_for_symbol
 from cgowarn.pasted import PastedDiagnostic
 
 
-def explain_text(kb: KnowledgeBase, items: Sequence[str | PastedDiagnostic]) -> str:
+def explain_text(
+    kb: KnowledgeBase, items: Sequence[str | PastedDiagnostic], width: int | None = None
+) -> str:
     """Explain what a pasted text is about (pasted.identify, pasted.known_items): each function
-    and each diagnostic, in order."""
-    return "\n".join(
+    and each diagnostic, in order; wrapped to `width` columns when given."""
+    text = "\n".join(
         explain_symbol(kb, i) if isinstance(i, str) else explain_diagnostic(i) for i in items
     )
+    return wrapped(text, width) if width else text
+
+
+def wrapped(text: str, width: int) -> str:
+    """Each line of `text` wrapped to `width` columns, continued under its own indentation plus
+    two spaces; a word longer than the line (a URL, a path) is never broken."""
+    import textwrap
+
+    out = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out += textwrap.wrap(
+            line,
+            max(width, 40),
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        ) or [line]
+    return "\n".join(out)
 
 
 def explain_diagnostic(found: PastedDiagnostic) -> str:
@@ -100,7 +121,7 @@ def explain_symbol(kb: KnowledgeBase, name: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def list_symbols(kb: KnowledgeBase) -> str:
+def list_symbols(kb: KnowledgeBase, width: int | None = None) -> str:
     by_cat: dict[str, list[str]] = {}
     for sym in kb.symbols.values():
         by_cat.setdefault(sym.category, []).append(sym.name)
@@ -110,10 +131,11 @@ def list_symbols(kb: KnowledgeBase) -> str:
         cat = kb.categories[cid]
         scope = "static only" if cat.static_only else "static and dynamic"
         out.append(f"{cat.feature} [{cat.severity.value}, {scope}]")
-        out.append(f"  {', '.join(sorted(by_cat[cid]))}")
+        out.append(f"  {', '.join(sorted(by_cat[cid]))}")  # wrapped under its own indent
     out += [
         "",
         "cgowarn explain also reads a pasted message: a glibc link warning, a linker error, or a",
         'run-time failure such as "FATAL: kernel too old" or "version `GLIBC_2.34\' not found".',
     ]
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    return wrapped(text, width) if width else text

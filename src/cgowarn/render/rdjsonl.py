@@ -16,7 +16,7 @@ from cgowarn.render.safety import json_escape_invisible
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "note": "INFO"}
 
 
-def _diagnostic(row: Result) -> dict[str, Any]:
+def diagnostic(row: Result) -> dict[str, Any]:
     code: dict[str, str] = {"value": row.rule.id}
     if row.rule.url:
         code["url"] = row.rule.url
@@ -36,6 +36,6 @@ def _diagnostic(row: Result) -> dict[str, Any]:
 def render(report: Report, options: RenderOptions) -> str:
     # One object per line: json.dumps without indent never writes a line break (it escapes them).
     return "".join(
-        json_escape_invisible(json.dumps(_diagnostic(r), ensure_ascii=False)) + "\n"
+        json_escape_invisible(json.dumps(diagnostic(r), ensure_ascii=False)) + "\n"
         for r in results(report, options)
     )

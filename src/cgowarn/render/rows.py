@@ -111,6 +111,16 @@ class AnswerLine:
     """ok, bad, warn or "": what the text says, for colour."""
     commands: tuple[str, ...] = ()
     """Commands to copy, for the Next line."""
+    steps: tuple[Step, ...] = ()
+    """Labelled commands after them, when what to run depends on a check's output."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One labelled block of commands: "If it prints nothing:" and what to run then."""
+
+    label: str
+    commands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from functools import cache
 
 import jinja2
 import regex
+from markupsafe import Markup, escape
 
 from cgowarn import regexes
 from cgowarn.render.safety import longest_backticks, md_code, md_escape
@@ -65,6 +66,46 @@ def _load(name: str) -> str:
     return str(data_dir("templates").joinpath(name).read_text(encoding="utf-8"))
 
 
+_BREAK_AFTER = frozenset("/_.:,=")
+"""Where a long path or name may break across lines in HTML: after these characters."""
+
+
+def breakable(text: object) -> Markup:
+    """`text` escaped, with a <wbr> after each path separator and punctuation mark, so that a
+    narrow column breaks a path at `/` or a name at `_`, never inside a word."""
+    escaped = str(escape(str(text)))
+    out = []
+    in_entity = False
+    for ch in escaped:
+        out.append(ch)
+        if ch == "&":
+            in_entity = True
+        elif in_entity:
+            in_entity = ch != ";"
+        elif ch in _BREAK_AFTER:
+            out.append("<wbr>")
+    return Markup("".join(out))
+
+
+_BACKTICKED = regexes.compile("render.templating.backticked", r"`([^`\n]+)`")
+
+
+def inline_code(text: object) -> Markup:
+    """Prose escaped, each `backticked` span in it as <code> (the knowledge base writes
+    commands and file names that way): the span's text is escaped like the rest."""
+    return Markup(_BACKTICKED.sub(r"<code>\1</code>", str(escape(str(text)))))
+
+
+def command_html(cmd: object) -> Markup:
+    """A shell command for a <pre>: each run of characters between spaces kept whole on its
+    line, so that a narrow page wraps the command at its spaces, never after the `-` of
+    `-linkmode` or inside a path (a word longer than the line scrolls). The spans add no
+    character: copied, it is the same text."""
+    return Markup(" ").join(
+        Markup('<span class="word">{}</span>').format(word) for word in str(cmd).split(" ")
+    )
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
     # No bytecode cache: compiled templates are code, and code is never read back from a file.
@@ -83,5 +124,8 @@ def environment(autoescape: bool) -> jinja2.Environment:
         md_text=md_text,
         md_cell=md_cell,
         sha256_base64=sha256_base64,
+        breakable=breakable,
+        command_html=command_html,
+        inline_code=inline_code,
     )
     return env

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
+from cgowarn import regexes
 from cgowarn.model import Report
 from cgowarn.render.interface import RenderOptions
 from cgowarn.render.rows import AnswerLine, StartsMatrix, View
@@ -35,14 +36,7 @@ class _Page:
         """`text` wrapped: the first line at `indent`, the others at `hang` (indent + 2 spaces
         by default). Returns the new lines' indexes' text, for painting."""
         hang = indent + "  " if hang is None else hang
-        wrapped = textwrap.wrap(
-            visible(text),
-            width=self.width,
-            initial_indent=indent,
-            subsequent_indent=hang,
-            break_on_hyphens=False,
-            break_long_words=False,  # a path or a symbol stays whole, to be found and copied
-        ) or [indent.rstrip()]
+        wrapped = wrap_words(visible(text), self.width, indent, hang) or [indent.rstrip()]
         self.lines += wrapped
         return wrapped
 
@@ -61,7 +55,14 @@ class _Page:
         code, comment = tokens[:comment_at], tokens[comment_at:]
         line = f"{indent}$"
         for token in code:
-            if len(line) + 1 + len(token) + 2 > self.width and not line.endswith("$"):
+            if len(indent) + 4 + len(token) + 2 > self.width:
+                # Longer than a line of its own: cut inside, continued at the first column.
+                pieces = split_word(token, self.width - len(indent) - 4, self.width)
+                self.lines.append(line + " \\")
+                self.lines.append(f"{indent}    {pieces[0]}")
+                self.lines += pieces[1:-1]
+                line = pieces[-1]
+            elif len(line) + 1 + len(token) + 2 > self.width and not line.endswith("$"):
                 self.lines.append(line + " \\")
                 line = f"{indent}    {token}"
             else:
@@ -80,6 +81,90 @@ class _Page:
     def blank(self) -> None:
         if self.lines and self.lines[-1]:
             self.lines.append("")
+
+
+_CUT = "\x00"
+"""Marks where wrap_words may break a word longer than a line (never in the output)."""
+_AFTER = frozenset("/:,()=")
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's simple wrapper, which may also break at a _CUT mark (a chunk of its own,
+    removed from the lines afterwards)."""
+
+    wordsep_simple_re = regexes.compile("render.text.word separators", r"(\s+|\x00)").compiled
+
+
+def wrap_words(text: str, width: int, indent: str, hang: str) -> list[str]:
+    """`text` wrapped to `width` between words; a word (a path, a symbol) stays whole unless it
+    is longer than a line, which is then cut after a `/`, `:`, `,`, `(`, `)` or `=` (anywhere
+    only when it has none), so that no line is wider than the terminal."""
+    room = max(width - len(hang), 20)
+    words = []
+    for word in text.split(" "):
+        if len(word) <= room:
+            words.append(word)
+            continue
+        out, piece = "", ""
+        for ch in word:
+            piece += ch
+            if (ch in _AFTER and len(piece) > room // 3) or len(piece) >= room:
+                out += piece + _CUT
+                piece = ""
+        words.append(out + piece)
+    wrapper = _Wrapper(
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=hang,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return [line.replace(_CUT, "") for line in wrapper.wrap(" ".join(words))]
+
+
+def split_word(word: str, first: int, rest: int) -> list[str]:
+    """One shell word cut into lines that the shell joins back into the same word: each line but
+    the last ends with a backslash (a line continuation, outside quotes and inside double
+    quotes); inside single quotes the quote is closed before it and opened again on the next
+    line. The first line holds at most `first` characters, the others `rest`; the lines after
+    the first start at the first column (an indent would split the word). A cut is made after a
+    space when one is near, never after a backslash."""
+    pieces: list[str] = []
+    current = ""
+    quote = ""
+    room = max(first, 12)
+    i = 0
+    while i < len(word):
+        ch = word[i]
+        current += ch
+        if quote == "'":
+            if ch == "'":
+                quote = ""
+        elif quote == '"':
+            if ch == "\\" and i + 1 < len(word):
+                i += 1
+                current += word[i]
+            elif ch == '"':
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\" and i + 1 < len(word):
+            i += 1
+            current += word[i]
+        i += 1
+        close = "'\\" if quote == "'" else "\\"
+        if len(current) + len(close) >= room - 1 and i < len(word):  # an escape adds 2
+            cut = current.rfind(" ", len(current) - 16) if quote else -1
+            tail = current[cut + 1 :]
+            # At the space only when the quoting after it is the same (no quote, no escape).
+            plain = cut > 0 and not any(c in tail for c in "'\"\\")
+            keep = current[: cut + 1] if plain else current
+            carried = current[len(keep) :]
+            pieces.append(keep + close)
+            current = ("'" if quote == "'" else "") + carried
+            room = max(rest, 12)
+    pieces.append(current)
+    return pieces
 
 
 def _shell_tokens(cmd: str) -> list[str]:
@@ -112,6 +197,10 @@ def _answer(page: _Page, line: AnswerLine) -> None:
     page.paint_last(len(lines), label, _TONES.get(line.tone, ""))
     for cmd in line.commands:
         page.command(cmd, "    ")
+    for step in line.steps:
+        page.add(step.label, indent="    ", hang="      ")
+        for cmd in step.commands:
+            page.command(cmd, "    ")
 
 
 def _table(page: _Page, v: View) -> None:

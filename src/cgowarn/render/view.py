@@ -33,6 +33,7 @@ from cgowarn.render.rows import (
     RecommendationRow,
     StartsMatrix,
     StartsRow,
+    Step,
     SuppressedRow,
     TargetRow,
     View,
@@ -396,10 +397,10 @@ def _answer(
             out.append(
                 AnswerLine(
                     "Next",
-                    f"{r.title}. First run the check ({r.check.explanation.rstrip('.')}); if it "
-                    "prints nothing, the command after it.",
+                    f"{r.title}. {CHECK_FIRST}",
                     "",
-                    (r.check.command, *r.commands),
+                    (r.check.command,),
+                    _check_steps(r),
                 )
             )
         else:
@@ -420,8 +421,36 @@ def _answer(
         out += _per_target(targets, tones)
         return tuple(out)
     for t in targets:
-        out.append(AnswerLine(f"On {t.name}", f"{t.verdict}: {t.reason}", tones.get(t.starts, "")))
+        out.append(
+            AnswerLine(
+                f"On {t.name}", f"{t.verdict}: {decisive(t.reason, t.starts)}.", tones[t.starts]
+            )
+        )
     return tuple(out)
+
+
+DECISIVE_LENGTH = 90
+"""Characters of a verdict's reason kept in the answer's line: its decisive fact."""
+
+
+def decisive(reason: str, starts: str) -> str:
+    """The decisive fact of a verdict's reason, for its one line in the answer: without the
+    parentheses, the first sentence, for a "no" the fact before how it fails (after a colon),
+    and as many of its clauses (`; `) as fit DECISIVE_LENGTH, at least one. The whole reason
+    is in --details and in the targets table."""
+    text = reason
+    while (cut := _PARENS.sub("", text)) != text:
+        text = cut
+    text = text.split(". ", 1)[0].rstrip(".")
+    if starts == "no":
+        text = text.split(": ", 1)[0]
+    clauses = text.split("; ")
+    kept = clauses[0]
+    for clause in clauses[1:]:
+        if len(kept) + 2 + len(clause) > DECISIVE_LENGTH:
+            break
+        kept += "; " + clause
+    return kept
 
 
 def _per_target(targets: tuple[TargetRow, ...], tones: dict[str, str]) -> list[AnswerLine]:
@@ -447,6 +476,9 @@ def _per_target(targets: tuple[TargetRow, ...], tones: dict[str, str]) -> list[A
     return out
 
 
+_PARENS = regexes.compile("render.view.parentheses", r" ?\([^()]*\)")
+"""A parenthesis with no parenthesis inside: removed from the inside out."""
+
 MATRIX_CELLS = {"yes": "yes", "no": "NO", "unknown": "maybe"}
 """A verdict in the binary x target matrix."""
 
@@ -465,6 +497,21 @@ def _starts_matrix(report: Report) -> StartsMatrix | None:
 
 def _shown_path(path: str) -> str:
     return path if _PLAIN_PATH.fullmatch(path) else UNUSUAL_NAME
+
+
+CHECK_FIRST = "Run the check first (with --go-module . cgowarn runs it and prints one command)."
+"""The Next line's sentence before a check command."""
+
+
+def _check_steps(r: Recommendation) -> tuple[Step, ...]:
+    """What to run after the check, by what it printed."""
+    assert r.check is not None
+    otherwise = (
+        Step("If it prints packages:", r.check.otherwise)
+        if r.check.otherwise
+        else Step("If it prints packages: this fix does not apply.")
+    )
+    return (Step("If it prints nothing:", r.commands), otherwise)
 
 
 MAX_BINARY_LINES = 3
