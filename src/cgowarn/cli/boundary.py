@@ -190,21 +190,27 @@ def note(message: str) -> None:
     _say(message)
 
 
-def note_wrapped(message: str, width: int) -> None:
-    """`message` for the user on standard error, wrapped to `width` columns, each continuation
-    under the first line's text (a terminal; CI logs get `note`'s one line)."""
-    import textwrap
+def note_wrapped(message: str) -> None:
+    """`message` for the user on standard error: on a terminal wrapped to its width (as the text
+    report wraps, each continuation under the first line's text), else `note`'s one line, as a
+    CI log or a grep wants it."""
+    import shutil
+    import sys
 
     import click
 
+    from cgowarn.cli.options import FILE_WIDTH
+    from cgowarn.render.text import wrap_words
+
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not terminal:
+        note(message)
+        return
+    width = max(shutil.get_terminal_size((FILE_WIDTH, 24)).columns, 40)
     prefix = "cgowarn: "
-    lines = textwrap.wrap(
-        shown_line(message),
-        max(width, 40),
-        initial_indent=prefix,
-        subsequent_indent=" " * (len(prefix) + 2),
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
+    lines = wrap_words(shown_line(message), width, prefix, " " * (len(prefix) + 2))
     with contextlib.suppress(OSError, ValueError):
         click.echo("\n".join(lines), err=True)

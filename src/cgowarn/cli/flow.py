@@ -45,7 +45,7 @@ def gate(report: Report, options: ReportOptions) -> ExitCode:
     if options.quiet:
         pass
     elif reason:
-        gate_line(
+        note_wrapped(
             f"--fail-on {options.fail_on}: {reason}" + (f"; report: {where}" if where else "")
         )
     elif (
@@ -58,21 +58,6 @@ def gate(report: Report, options: ReportOptions) -> ExitCode:
         # Only files get the report: a passing gate must not read as an all-clear.
         note(f"no link was seen in the input, so nothing can be said about it; report: {where}")
     return ExitCode.FINDINGS if reason else ExitCode.OK
-
-
-def gate_line(message: str) -> None:
-    """The gate's line: wrapped to the width of standard error when it is a terminal, one line
-    otherwise, as a CI log or a grep wants it."""
-    import shutil
-
-    try:
-        terminal = sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        terminal = False
-    if terminal:
-        note_wrapped(message, shutil.get_terminal_size((FILE_WIDTH, 24)).columns)
-    else:
-        note(message)
 
 
 def check_destinations(

@@ -23,20 +23,15 @@ def explain_text(
 
 
 def wrapped(text: str, width: int) -> str:
-    """Each line of `text` wrapped to `width` columns, continued under its own indentation plus
-    two spaces; a word longer than the line (a URL, a path) is never broken."""
-    import textwrap
+    """Each line of `text` wrapped to `width` columns as the text report wraps (text.wrap_words),
+    continued under its own indentation plus two spaces."""
+    from cgowarn.render.text import wrap_words
 
     out = []
     for line in text.split("\n"):
-        indent = line[: len(line) - len(line.lstrip(" "))]
-        out += textwrap.wrap(
-            line,
-            max(width, 40),
-            subsequent_indent=indent + "  ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        ) or [line]
+        body = line.lstrip(" ")
+        indent = line[: len(line) - len(body)]
+        out += wrap_words(body, max(width, 40), indent, indent + "  ") or [line]
     return "\n".join(out)
 
 

@@ -73,18 +73,13 @@ _BREAK_AFTER = frozenset("/_.:,=")
 def breakable(text: object) -> Markup:
     """`text` escaped, with a <wbr> after each path separator and punctuation mark, so that a
     narrow column breaks a path at `/` or a name at `_`, never inside a word."""
-    escaped = str(escape(str(text)))
-    out = []
-    in_entity = False
-    for ch in escaped:
-        out.append(ch)
-        if ch == "&":
-            in_entity = True
-        elif in_entity:
-            in_entity = ch != ";"
-        elif ch in _BREAK_AFTER:
-            out.append("<wbr>")
-    return Markup("".join(out))
+    pieces, piece = [], ""
+    for ch in str(text):
+        piece += ch
+        if ch in _BREAK_AFTER:
+            pieces.append(piece)
+            piece = ""
+    return Markup("<wbr>").join(escape(p) for p in [*pieces, piece])
 
 
 _BACKTICKED = regexes.compile("render.templating.backticked", r"`([^`\n]+)`")
