@@ -307,3 +307,21 @@ def test_dlopen_in_a_static_glibc_binary_is_evidence_only_with_a_caller(
     assert ("dlopen" in {f.symbol for f in report.findings}) is dlopen
     # Without a caller it is not dropped in silence: whether it is used cannot be told.
     assert ("dlopen" in report.binaries[0].cannot_tell) is not dlopen
+
+
+@pytest.mark.parametrize(
+    ("line", "driver"),
+    [
+        ("+ gcc -static -o app main.c", "gcc"),
+        ("++ gcc -static -o app main.c", "gcc"),  # set -x in a nested shell: one + per level
+        ("++++ gcc -static -o app main.c", "gcc"),
+        ("$ gcc -static -o app main.c", "gcc"),
+        ("+x gcc -static -o app main.c", None),
+        ("+- gcc -static -o app main.c", None),
+    ],
+)
+def test_a_traced_command_at_any_nesting_depth_is_read(line: str, driver: str | None) -> None:
+    from cgowarn.parse.ccommand import CCommand
+
+    parsed = CCommand.parse(line)
+    assert (parsed.driver if parsed else None) == driver

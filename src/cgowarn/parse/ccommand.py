@@ -43,6 +43,12 @@ STATIC_FLAGS = frozenset({"-static", "-static-pie"})
 _SOURCES = frozenset({"c", "cc", "cpp", "cxx", "C", "c++", "i", "ii", "s", "S"})
 
 
+def is_prompt(word: str) -> bool:
+    """A shell's prompt or trace before a command: `$`, `#`, `>`, or `set -x`'s `+`, which bash
+    repeats once for each level of nesting (`++`, `+++`)."""
+    return word in {"$", "#", ">"} or (word != "" and set(word) == {"+"})
+
+
 @dataclass(frozen=True)
 class CCommand:
     """A link command: its driver and the words after it that were kept."""
@@ -68,7 +74,7 @@ class CCommand:
             words = list(lexer)
         except ValueError:
             return None
-        if words and words[0] in {"$", "+", "#", ">"}:
+        if words and is_prompt(words[0]):
             words = words[1:]
         if not words:
             return None

@@ -9,6 +9,7 @@ import shlex
 from dataclasses import dataclass
 
 from cgowarn import regexes
+from cgowarn.parse.ccommand import is_prompt
 
 MAX_COMMAND = 8192
 _PLAIN = regexes.compile("parse.langcommand.PLAIN", r"^[\w./+:=,@%-]++$", anchored=True)
@@ -28,7 +29,7 @@ class LanguageCommand:
             words = shlex.split(text, comments=False)
         except ValueError:
             return None
-        if words and words[0] in {"$", "+", ">"}:
+        if words and is_prompt(words[0]) and words[0] != "#":
             words = words[1:]
         kept: list[str] = []
         for word in words:
