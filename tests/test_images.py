@@ -381,3 +381,24 @@ def test_the_configuration_sets_the_targets(
     assert result.exit_code == 1
     assert "does not start on alpine (/srv/data/new, /opt/old/kept, " in result.stderr
     assert {t["target"] for t in json.loads(result.stdout)["targets"]} == {"alpine"}
+
+
+@pytest.mark.parametrize(
+    ("layer", "said"),
+    [
+        (b"\x7fELF" + b"garbage " * 100, "no ELF file in it could be read: /l.tar: not read"),
+        (b"not a tar at all " * 100, "a layer is not a readable tar archive"),
+    ],
+)
+def test_nothing_readable_is_exit_2_never_an_empty_report(
+    tmp_path: Path, layer: bytes, said: str
+) -> None:
+    archive = tmp_path / "image.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, data in (("manifest.json", b'[{"Layers": ["l.tar"]}]'), ("l.tar", layer)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    result = CliRunner().invoke(main, ["inspect", str(archive)])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1

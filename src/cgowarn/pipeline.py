@@ -67,18 +67,26 @@ def _read_binaries(folder: Folder, facts: Facts, path: str) -> None:
     if found is None:
         folder.read_binary(path)
         return
+    from cgowarn.errors import InputError
+
     read = 0
+    failed: list[str] = []
     for member, reading in read_all(folder.kb, found):
-        read += 1
         if isinstance(reading, Exception):
             # One unreadable file among many is said, and the others are still read.
-            facts.binaries_skipped.append(f"{member.shown}: not read: {reading}")
+            failed.append(f"{member.shown}: not read: {reading}")
             continue
+        read += 1
         folder.read_binary(path, member, reading)
+    if not read and failed:
+        # Nothing could be read: a report of no findings would be an all-clear never earned.
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise InputError(
+            f"cannot inspect {shown_name(path)}: no ELF file in it could be read: {failed[0]}{more}"
+        )
     if not read:
-        from cgowarn.errors import InputError
-
         raise InputError(f"cannot inspect {shown_name(path)}: there is no ELF file in it")
+    facts.binaries_skipped += failed
 
 
 def _read_written(folder: Folder, facts: Facts, started: float) -> None:
